@@ -1,0 +1,37 @@
+# Two commands for a new user:   make        (set up, then build build/hw4.pdf)
+#                                make test   (set up, then run the whole test suite)
+# After set-up, inside the environment (. .venv/bin/activate):  snakemake -c all
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+CORES  ?= all
+
+.PHONY: all pdf setup tex test lint bench clean
+
+all: pdf
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+setup: $(BIN)/.installed tex
+
+tex:
+	@bash scripts/ensure_tex.sh
+
+pdf: setup
+	$(BIN)/snakemake -c $(CORES)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/snakefmt --check . && $(BIN)/snakemake --lint
+
+bench: setup
+	$(BIN)/python scripts/bench_build.py
+
+clean:
+	rm -rf build figures/*.pdf .snakemake

@@ -1,0 +1,21 @@
+# Homework 4 (ECE-GY 9123, Spring 2021): experiments -> results -> LaTeX -> the Gradescope PDF.
+# Wiring only; the rules live in rules/, the settings in config/ (validated by rules/common.smk).
+
+
+configfile: "config/config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/q1.smk"
+include: "rules/q2.smk"
+include: "rules/q3.smk"
+include: "rules/q4.smk"
+include: "rules/report.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        "build/hw4.pdf",
+        "build/hw4_problems.pdf",
+        "build/hw4_pages.json",

@@ -1,0 +1,41 @@
+# Shared set-up: config validation, where scripts import from, the build's fixed date.
+import os
+import subprocess
+import sys
+
+from snakemake.exceptions import WorkflowError
+
+# The workflow imports the config checker from scripts/; scripts run by `script:` find their sibling modules
+# because Snakemake puts the script's own directory on their sys.path.
+sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
+
+from config_check import ConfigError, validate_config  # noqa: E402
+
+try:
+    validate_config(
+        config,
+        os.path.join(workflow.basedir, "config", "schema.yaml"),
+        source="config (config/config.yaml and any --configfile/--config)",
+    )
+except ConfigError as err:
+    raise WorkflowError(f"{err}\nFix the key(s) above and run snakemake again.")
+
+
+def source_date_epoch():
+    """The date printed in the PDF: config `source_date_epoch`, else the last commit's time, else 0."""
+    if config.get("source_date_epoch") is not None:
+        return config["source_date_epoch"]
+    try:
+        out = subprocess.run(
+            ["git", "-C", workflow.basedir, "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        return int(out) if out else 0
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return 0
+
+
+SOURCE_DATE_EPOCH = source_date_epoch()
+THREADS = config["threads"]

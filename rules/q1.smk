@@ -1,0 +1,72 @@
+# Problem 1: the 2D RNN. Derivation (sympy), verification (torch), comparison with a conv net, figure.
+
+Q1_RESULTS = {
+    "q1": "build/results/q1.json",
+    "q1_verify": "build/results/q1_verify.json",
+    "q1_compare": "build/results/q1_compare.json",
+}
+Q1_FIGURES = ["figures/q1_compare.pdf"]
+Q1_EXCERPTS = ["scripts/q1_rnn.py"]
+
+
+rule q1_derive:
+    output:
+        results="build/results/q1.json",
+    log:
+        "build/logs/q1_derive.log",
+    benchmark:
+        "build/benchmarks/q1_derive.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        instances=config["q1"]["instances"],
+    script:
+        "../scripts/q1_derive.py"
+
+
+rule q1_verify:
+    output:
+        results="build/results/q1_verify.json",
+    log:
+        "build/logs/q1_verify.log",
+    benchmark:
+        "build/benchmarks/q1_verify.tsv"
+    conda:
+        "../environment.yml"
+    threads: THREADS
+    params:
+        instances=config["q1"]["instances"],
+        seed=config["seed"],
+        scalar_count_max_ops=config["q1"]["scalar_count_max_ops"],
+    script:
+        "../scripts/q1_rnn.py"
+
+
+rule q1_compare:
+    output:
+        results="build/results/q1_compare.json",
+    log:
+        "build/logs/q1_compare.log",
+    benchmark:
+        "build/benchmarks/q1_compare.tsv"
+    conda:
+        "../environment.yml"
+    threads: THREADS
+    params:
+        compare=config["q1"]["compare"],
+        seed=config["seed"],
+    script:
+        "../scripts/q1_compare.py"
+
+
+rule q1_plot:
+    input:
+        results="build/results/q1_compare.json",
+    output:
+        figure="figures/q1_compare.pdf",
+    log:
+        "build/logs/q1_plot.log",
+    conda:
+        "../environment.yml"
+    script:
+        "../scripts/q1_plot.py"

@@ -1,0 +1,168 @@
+"""Compile one rendered .tex with latexmk (pdflatex), sandboxed, and read the Gradescope page map.
+
+The compile runs in a fresh directory inside build/ holding only the .tex and its figures, with shell escape
+off and TeX's file access limited to that directory (openin_any/openout_any = paranoid).  On failure it
+prints the first TeX error with file and line, and leaves no PDF behind; on success the PDF and page map are
+moved into place atomically.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from common import atomic_path, write_json
+
+INSTALL_HINT = (
+    "latexmk/pdflatex not found. Install TeX Live, e.g. on Debian/Ubuntu:\n"
+    "  sudo apt-get install -y latexmk texlive-latex-extra texlive-fonts-recommended lmodern\n"
+    "(or run `make` from the project root, which does this for you)."
+)
+
+
+class TexError(RuntimeError):
+    pass
+
+
+def first_tex_error(log_text: str, tex_lines: list[str] | None = None) -> str:
+    """The first error in a TeX log (file:line: message form, or '! ...'), with the offending source line."""
+    lines = log_text.splitlines()
+    for k, line in enumerate(lines):
+        m = re.match(r"^(.*?\.(?:tex|sty|cls|aux)):(\d+): (.*)$", line)
+        if m or line.startswith("! "):
+            msg = m.group(3) if m else line[2:]
+            where = f"{m.group(1)}:{m.group(2)}" if m else "?"
+            context = [s for s in lines[k + 1 : k + 4] if s.strip()]
+            out = f"{where}: {msg}"
+            if context:
+                out += "\n  " + "\n  ".join(context)
+            if m and tex_lines is not None and m.group(1).endswith(".tex"):
+                n = int(m.group(2))
+                if 1 <= n <= len(tex_lines):
+                    out += f"\n  source line {n}: {tex_lines[n - 1].strip()[:200]}"
+            return out
+    return "no error line found in the TeX log; see the full log"
+
+
+def _brace_groups(s: str) -> list[str]:
+    groups, depth, cur = [], 0, []
+    for ch in s:
+        if ch == "{":
+            if depth > 0:
+                cur.append(ch)
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                groups.append("".join(cur))
+                cur = []
+            else:
+                cur.append(ch)
+        elif depth > 0:
+            cur.append(ch)
+    return groups
+
+
+def page_map(aux_text: str, page_count: int) -> dict:
+    """Pages of each problem and sub-part, from the gs:<part>:start/end labels that the template places."""
+    marks: dict[str, dict[str, int]] = {}
+    for line in aux_text.splitlines():
+        m = re.match(r"^\\newlabel\{gs:([^:}]+):(start|end)\}(.*)$", line)
+        if not m:
+            continue
+        inner = _brace_groups(m.group(3))
+        fields = _brace_groups(inner[0]) if inner else []
+        if len(fields) < 2 or not fields[1].isdigit():
+            raise TexError(f"page map: cannot read the page of label gs:{m.group(1)}:{m.group(2)}: {line}")
+        page = int(fields[1])
+        marks.setdefault(m.group(1), {})[m.group(2)] = page
+    parts = {}
+    for name, se in marks.items():
+        if "start" not in se or "end" not in se:
+            raise TexError(f"page map: part '{name}' has a start or end mark but not both")
+        parts[name] = list(range(se["start"], se["end"] + 1))
+    return {"page_count": page_count, "parts": dict(sorted(parts.items()))}
+
+
+def page_count_from_log(log_text: str) -> int:
+    m = re.search(r"Output written on .*?\((\d+) pages?", log_text.replace("\n", ""))
+    if not m:
+        raise TexError("pdflatex wrote no PDF (no 'Output written' line in the log)")
+    return int(m.group(1))
+
+
+def compile_tex(tex: Path, figures: list[Path], source_date_epoch: int, log_path: Path | None = None):
+    """Compile ``tex``; return (pdf bytes path in a temp dir, page map). Raises TexError with the first error."""
+    if not shutil.which("latexmk") or not shutil.which("pdflatex"):
+        raise TexError(INSTALL_HINT)
+    build_root = tex.parent
+    work = Path(tempfile.mkdtemp(prefix=f".compile-{tex.stem}-", dir=build_root))
+    shutil.copy2(tex, work / tex.name)
+    if figures:
+        (work / "figures").mkdir()
+        for fig in figures:
+            shutil.copy2(fig, work / "figures" / Path(fig).name)
+    env = dict(os.environ)
+    env.update(
+        SOURCE_DATE_EPOCH=str(source_date_epoch),
+        FORCE_SOURCE_DATE="1",
+        openin_any="p",
+        openout_any="p",
+        shell_escape="f",
+    )
+    cmd = [
+        "latexmk",
+        "-pdf",
+        "-pdflatex=pdflatex %O %S",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-file-line-error",
+        "-no-shell-escape",
+        "-norc",
+        tex.name,
+    ]
+    try:
+        return _run_latexmk(cmd, work, env, tex, log_path)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def _run_latexmk(cmd, work: Path, env: dict, tex: Path, log_path):
+    proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, errors="replace")
+    log_file = work / f"{tex.stem}.log"
+    log_text = log_file.read_text(errors="replace") if log_file.exists() else proc.stdout + proc.stderr
+    if log_path:
+        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(log_path).write_text(log_text + "\n--- latexmk ---\n" + proc.stdout + proc.stderr)
+    pdf = work / f"{tex.stem}.pdf"
+    if proc.returncode != 0 or not pdf.exists():
+        tex_lines = (work / tex.name).read_text(errors="replace").splitlines()
+        err = first_tex_error(log_text, tex_lines)
+        raise TexError(f"LaTeX failed on {tex}:\n{err}\nFull log: {log_path or log_file}")
+    aux = work / f"{tex.stem}.aux"
+    pages = page_map(aux.read_text(errors="replace") if aux.exists() else "", page_count_from_log(log_text))
+    return work, pdf, pages
+
+
+def main(sm) -> None:
+    tex = Path(sm.input.tex)
+    try:
+        work, pdf, pages = compile_tex(tex, [Path(f) for f in sm.input.figures], sm.params.source_date_epoch, sm.log[0])
+    except TexError as err:
+        print(err, file=sys.stderr)
+        sys.exit(1)
+    try:
+        pages["document"] = Path(sm.output.pdf).name
+        write_json(sm.output.pages, pages)
+        with atomic_path(sm.output.pdf) as tmp:
+            shutil.copyfile(pdf, tmp)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if "snakemake" in globals():
+    main(snakemake)  # noqa: F821

@@ -1,0 +1,194 @@
+"""The one place that builds the Jinja environment for LaTeX templates.
+
+Delimiters are LaTeX-safe (``\\VAR{}``, ``\\BLOCK{}``, ``\\#{}``, ``%%`` line statements, ``%#`` line
+comments).  Every value that reaches the output goes through :func:`finalize`, which LaTeX-escapes strings
+and formats numbers; the only way around the escaping is the :class:`Raw` type, used for LaTeX that sympy
+printed or that the project itself wrote.  Undefined values fail loudly (``StrictUndefined``).
+"""
+
+import json
+import math
+import numbers
+import re
+import unicodedata
+from pathlib import Path
+
+import jinja2
+
+
+class Raw(str):
+    """LaTeX source that must reach the document unescaped (sympy output, project-made markup)."""
+
+    __slots__ = ()
+
+
+# Characters with a meaning to TeX, and how to typeset them literally.
+_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+    '"': r"\textquotedbl{}",
+    "`": r"\textasciigrave{}",
+    "'": r"\textquotesingle{}",
+    "-": r"-{}",  # keeps -- and --- from turning into dashes
+}
+
+# Non-ASCII characters that pdflatex with T1/utf8 + textcomp typesets natively.  Everything else outside
+# ASCII is shown as its code point, so that untrusted text never stops the compile.
+_NATIVE = set(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"
+    "ŒœŠšŸŽžŁłŃńŚśŹźŻżĄąĘęĆćČčĎďĚěŇňŘřŤťŮůŐőŰű"
+    "¡¿«»£€¥©®°±·×÷§¶¢–—‘’‚“”„…•†‡‰‹›™"
+)
+_WORD_MAX = 60  # longest unbroken run before a break point is offered (10,000-char "words" must not overflow)
+
+
+def escape_latex(value: str) -> str:
+    """Typeset ``value`` literally: TeX specials escaped, control bytes dropped, odd characters shown safely."""
+    out: list[str] = []
+    run = 0
+    for ch in unicodedata.normalize("NFC", str(value)):
+        if ch in _SPECIALS:
+            out.append(_SPECIALS[ch])
+        elif ch in "\n\r\t":
+            out.append(" ")
+            run = 0
+            continue
+        elif " " <= ch <= "~":
+            out.append(ch)
+        elif ch in _NATIVE:
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            continue  # control, format (incl. bidi overrides), surrogates, unassigned: dropped
+        elif unicodedata.category(ch) == "Zs":
+            out.append(" ")
+            run = 0
+            continue
+        else:
+            out.append(rf"\unichar{{{ord(ch):04X}}}")
+        run = 0 if ch == " " else run + 1
+        if run >= _WORD_MAX:
+            out.append(r"\allowbreak{}")
+            run = 0
+    return "".join(out)
+
+
+def format_number(value: numbers.Number) -> str:
+    """Numbers in running text: integers grouped by thin spaces, floats to 4 significant digits."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Integral):
+        s = f"{int(value):,}"
+        return s.replace(",", r"\,")
+    x = float(value)
+    if math.isnan(x) or math.isinf(x):
+        return escape_latex(str(x))
+    return sci(x, 4)
+
+
+def sci(x: float, digits: int = 3) -> str:
+    """``x`` to ``digits`` significant figures; small/large values as ``m\\times10^{e}`` (text mode safe)."""
+    x = float(x)
+    if x == 0:
+        return "0"
+    e = math.floor(math.log10(abs(x)))
+    if -3 <= e < 5:
+        decimals = max(digits - 1 - e, 0)
+        return f"{x:,.{decimals}f}".replace(",", r"\,")
+    m = x / 10**e
+    return rf"\ensuremath{{{m:.{digits - 1}f}\times 10^{{{e}}}}}"
+
+
+def finalize(value):
+    """Applied by Jinja to every ``\\VAR{}`` value: the default-escaping rule of the project."""
+    if isinstance(value, Raw):
+        return value
+    if isinstance(value, numbers.Number):
+        return format_number(value)
+    if value is None:
+        raise ValueError("a template tried to print None; the results file lacks a value")
+    if isinstance(value, (list, dict, tuple)):
+        raise TypeError(f"a template tried to print a whole {type(value).__name__}; print its items instead")
+    return escape_latex(value)
+
+
+def mark_raw(obj, raw_suffix: str = "_tex"):
+    """Wrap every string under a key ending in ``raw_suffix`` as :class:`Raw` (results files mark sympy LaTeX so)."""
+    if isinstance(obj, dict):
+        return {
+            k: (Raw(v) if isinstance(v, str) and k.endswith(raw_suffix) else mark_raw(v, raw_suffix))
+            for k, v in obj.items()
+        }
+    if isinstance(obj, list):
+        return [mark_raw(v, raw_suffix) for v in obj]
+    return obj
+
+
+def load_results(path: str | Path):
+    """Read a results JSON file for rendering, with its ``*_tex`` fields marked raw."""
+    with open(path, encoding="utf-8") as fh:
+        return mark_raw(json.load(fh))
+
+
+_LISTING_END = re.compile(r"\\end\s*\{\s*lstlisting\s*\}")
+
+
+def code_excerpt(script: str | Path, region: str) -> Raw:
+    """The lines between ``# region: NAME`` and ``# endregion`` in a project script, as a listing.
+
+    Code shown in the PDF is excerpted from the scripts that ran, never retyped.
+    """
+    lines = Path(script).read_text(encoding="utf-8").splitlines()
+    start = f"# region: {region}"
+    try:
+        i = next(k for k, line in enumerate(lines) if line.strip() == start)
+    except StopIteration:
+        raise KeyError(f"{script}: no marked region '{start}' (add it, or fix the name in the template)") from None
+    try:
+        j = next(k for k in range(i + 1, len(lines)) if lines[k].strip() == "# endregion")
+    except StopIteration:
+        raise KeyError(f"{script}: region '{region}' has no closing '# endregion'") from None
+    body = lines[i + 1 : j]
+    indent = min((len(s) - len(s.lstrip()) for s in body if s.strip()), default=0)
+    text = "\n".join(s[indent:] for s in body)
+    if _LISTING_END.search(text) or not text.isascii():
+        raise ValueError(f"{script}: region '{region}' must be ASCII and must not contain \\end{{lstlisting}}")
+    caption = escape_latex(f"{Path(script).name}, region '{region}' (lines {i + 2}-{j})")
+    return Raw(f"\\begin{{lstlisting}}[caption={{{caption}}}]\n{text}\n\\end{{lstlisting}}")
+
+
+def make_env(template_dir: str | Path) -> jinja2.Environment:
+    """The project's Jinja environment for LaTeX (see module docstring)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        block_start_string=r"\BLOCK{",
+        block_end_string="}",
+        variable_start_string=r"\VAR{",
+        variable_end_string="}",
+        comment_start_string=r"\#{",
+        comment_end_string="}",
+        line_statement_prefix="%%",
+        line_comment_prefix="%#",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize,
+    )
+    env.filters["sci"] = lambda x, digits=3: Raw(sci(x, digits))
+    env.filters["fixed"] = lambda x, decimals=2: Raw(f"{float(x):,.{decimals}f}".replace(",", r"\,"))
+    env.filters["pct"] = lambda x, decimals=1: Raw(f"{100 * float(x):.{decimals}f}\\,\\%")
+    env.filters["int"] = lambda x: Raw(format_number(int(x)))
+    env.globals["excerpt"] = code_excerpt
+    return env

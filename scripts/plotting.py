@@ -1,0 +1,26 @@
+"""Matplotlib settings shared by every figure: vector PDF, no timestamps, so figures are reproducible."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from common import atomic_path  # noqa: E402
+
+plt.rcParams.update(
+    {
+        "figure.figsize": (6.4, 3.0),
+        "font.size": 9,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "pdf.fonttype": 42,
+        "svg.hashsalt": "hw4",
+    }
+)
+
+
+def save_pdf(fig, path) -> None:
+    """Save without creation dates (byte-stable) and atomically."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="pdf", bbox_inches="tight", metadata={"CreationDate": None, "Producer": None})
+    plt.close(fig)

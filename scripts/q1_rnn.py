@@ -1,0 +1,175 @@
+"""Problem 1 (b, c): the 2D RNN in torch, evaluated in two orders, and its operations counted.
+
+Indexing follows the problem: h^{i,j} = sigma(W_in x^{i,j} + W_left h^{i-1,j} + W_top h^{i,j-1}), so i runs
+left to right and j top to bottom.  Tensors are laid out as (batch, i, j, channels).  Out-of-grid neighbours
+are zero vectors (zero padding), and they are multiplied like any other state, as the counts assume.
+"""
+
+import math
+
+import torch
+from torch import nn
+
+
+class GridRNN2d(nn.Module):
+    """The 2D RNN of Problem 1: three weight matrices, no biases, tanh as sigma."""
+
+    def __init__(self, c: int, h: int):
+        super().__init__()
+        self.c, self.h = c, h
+        self.W_in = nn.Parameter(torch.empty(h, c))
+        self.W_left = nn.Parameter(torch.empty(h, h))
+        self.W_top = nn.Parameter(torch.empty(h, h))
+        bound = 1.0 / math.sqrt(h)
+        for p in self.parameters():
+            nn.init.uniform_(p, -bound, bound)
+
+    def forward(self, x: torch.Tensor, order: str = "wavefront") -> torch.Tensor:
+        if order == "loop":
+            return self.forward_loop(x)
+        if order == "wavefront":
+            return self.forward_wavefront(x)
+        raise ValueError(f"unknown evaluation order {order!r}: use 'loop' or 'wavefront'")
+
+    # region: loop
+    def forward_loop(self, x):
+        """n*n sequential cell updates, in row-major order over (i, j)."""
+        B, n, _, _ = x.shape
+        zero = x.new_zeros(B, self.h)
+        H = [[None] * n for _ in range(n)]
+        for i in range(n):
+            for j in range(n):
+                left = H[i - 1][j] if i > 0 else zero
+                top = H[i][j - 1] if j > 0 else zero
+                H[i][j] = torch.tanh(x[:, i, j] @ self.W_in.T + left @ self.W_left.T + top @ self.W_top.T)
+        return torch.stack([torch.stack(col, dim=1) for col in H], dim=1)
+
+    # endregion
+
+    # region: wavefront
+    def forward_wavefront(self, x):
+        """All cells on an anti-diagonal i+j=k depend only on diagonal k-1: 2n-1 batched steps."""
+        B, n, _, _ = x.shape
+        # H[:, i+1, j+1] holds h^{i,j}; row/column 0 is the zero padding.
+        H = x.new_zeros(B, n + 1, n + 1, self.h)
+        for k in range(2 * n - 1):
+            i = torch.arange(max(0, k - n + 1), min(k, n - 1) + 1, device=x.device)
+            j = k - i
+            left, top = H[:, i, j + 1], H[:, i + 1, j]  # h^{i-1,j} and h^{i,j-1}
+            H[:, i + 1, j + 1] = torch.tanh(x[:, i, j] @ self.W_in.T + left @ self.W_left.T + top @ self.W_top.T)
+        return H[:, 1:, 1:]
+
+    # endregion
+
+
+def sequential_steps(n: int, order: str) -> int:
+    """Dependent steps each order takes for an n x n grid."""
+    return {"loop": n * n, "wavefront": 2 * n - 1}[order]
+
+
+class OpCounter:
+    """Counts the scalar multiplications, additions and sigma evaluations actually executed."""
+
+    def __init__(self):
+        self.mults = 0
+        self.adds = 0
+        self.sigma = 0
+
+    def mul(self, a: float, b: float) -> float:
+        self.mults += 1
+        return a * b
+
+    def add(self, a: float, b: float) -> float:
+        self.adds += 1
+        return a + b
+
+    def matvec(self, W: list[list[float]], v: list[float]) -> list[float]:
+        out = []
+        for row in W:
+            acc = self.mul(row[0], v[0])
+            for wk, vk in zip(row[1:], v[1:], strict=True):
+                acc = self.add(acc, self.mul(wk, vk))
+            out.append(acc)
+        return out
+
+    def vadd(self, a: list[float], b: list[float]) -> list[float]:
+        return [self.add(x, y) for x, y in zip(a, b, strict=True)]
+
+    def tanh(self, v: list[float]) -> list[float]:
+        self.sigma += len(v)
+        return [math.tanh(t) for t in v]
+
+
+def rnn2d_scalar(module: GridRNN2d, x: torch.Tensor, counter: OpCounter) -> list[list[list[float]]]:
+    """The same recurrence in plain Python scalars, counting every operation it performs (one image)."""
+    W_in, W_left, W_top = (p.detach().double().tolist() for p in (module.W_in, module.W_left, module.W_top))
+    n = x.shape[0]
+    zero = [0.0] * module.h
+    H = [[None] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(n):
+            left = H[i - 1][j] if i > 0 else zero
+            top = H[i][j - 1] if j > 0 else zero
+            s = counter.vadd(
+                counter.vadd(counter.matvec(W_in, x[i, j].double().tolist()), counter.matvec(W_left, left)),
+                counter.matvec(W_top, top),
+            )
+            H[i][j] = counter.tanh(s)
+    return H
+
+
+def flop_counter_flops(module: GridRNN2d, x: torch.Tensor, order: str) -> int:
+    """FLOPs that torch.utils.flop_counter attributes to one forward pass (per image)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with torch.no_grad(), FlopCounterMode(display=False) as fc:
+        module(x, order=order)
+    return fc.get_total_flops() // x.shape[0]
+
+
+def verify_instance(n: int, c: int, h: int, seed: int, scalar_count_max_ops: int) -> dict:
+    """Check one (n, c, h): parameter count, the two orders against each other, and counted operations."""
+    torch.manual_seed(seed)
+    module = GridRNN2d(c, h).double()
+    x = torch.randn(2, n, n, c, dtype=torch.float64)
+    with torch.no_grad():
+        y_loop = module(x, order="loop")
+        y_wave = module(x, order="wavefront")
+    out = {
+        "n": n,
+        "c": c,
+        "h": h,
+        "params_module": sum(p.numel() for p in module.parameters()),
+        "orders_max_abs_diff": float((y_loop - y_wave).abs().max()),
+        "flop_counter_loop": flop_counter_flops(module, x, "loop"),
+        "flop_counter_wavefront": flop_counter_flops(module, x, "wavefront"),
+        "steps_loop": sequential_steps(n, "loop"),
+        "steps_wavefront": sequential_steps(n, "wavefront"),
+    }
+    expected_ops = n * n * (2 * h * c + 4 * h * h)  # only to decide whether the scalar run is affordable
+    if expected_ops <= scalar_count_max_ops:
+        counter = OpCounter()
+        H = rnn2d_scalar(module, x[0], counter)
+        scalar = torch.tensor(H, dtype=torch.float64)
+        out.update(
+            counted_mults=counter.mults,
+            counted_adds=counter.adds,
+            counted_ops=counter.mults + counter.adds,
+            counted_sigma=counter.sigma,
+            scalar_max_abs_diff=float((scalar - y_loop[0]).abs().max()),
+        )
+    else:
+        out.update(counted_mults=None, counted_adds=None, counted_ops=None, counted_sigma=None)
+    return out
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from common import seed_everything, write_json
+
+    sm = snakemake  # noqa: F821
+    seed_everything(sm.params.seed, sm.threads)
+    rows = [
+        verify_instance(i["n"], i["c"], i["h"], sm.params.seed, sm.params.scalar_count_max_ops)
+        for i in sm.params.instances
+    ]
+    write_json(sm.output.results, {"instances": rows})
