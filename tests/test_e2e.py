@@ -1,0 +1,103 @@
+"""End to end: the default config built into a temporary copy of the project, checked as a grader would."""
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+from conftest import copy_project, run_snakemake
+
+pytestmark = pytest.mark.e2e
+
+
+def pdftext(pdf, first=None, last=None) -> str:
+    cmd = ["pdftotext", "-layout"]
+    if first:
+        cmd += ["-f", str(first), "-l", str(last or first)]
+    return subprocess.run([*cmd, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def test_outputs_exist(built_project):
+    for name in ("hw4.pdf", "hw4_problems.pdf", "hw4_pages.json", "hw4_problems_pages.json"):
+        path = built_project / "build" / name
+        assert path.exists() and path.stat().st_size > 0, name
+    assert (built_project / "figures" / "q1_compare.pdf").exists()
+
+
+def test_pdf_has_every_problem_and_q1_numbers(built_project):
+    text = pdftext(built_project / "build" / "hw4.pdf")
+    for k in range(1, 5):
+        assert f"Problem {k}" in text
+    flat = squash(text)
+    q1 = json.loads((built_project / "build/results/q1.json").read_text())
+    for inst in q1["instances"]:
+        for key in ("params", "ops", "flop_counter"):
+            assert str(inst[key]) in flat, f"{key}={inst[key]} of instance {inst} not in the PDF"
+    cmp = json.loads((built_project / "build/results/q1_compare.json").read_text())
+    assert str(cmp["params_rnn"]) in flat and str(cmp["params_conv"]) in flat
+    assert cmp["machine"]["cpu"] in text  # timings are labelled with their machine
+
+
+def test_page_map_agrees_with_pdf(built_project):
+    pages = json.loads((built_project / "build/hw4_pages.json").read_text())
+    text = pdftext(built_project / "build" / "hw4.pdf")
+    assert pages["page_count"] == text.count("\f")
+    for name in ("q1", "q1.a", "q1.b", "q1.c", "q2", "q3", "q4"):
+        assert name in pages["parts"], name
+        assert all(1 <= p <= pages["page_count"] for p in pages["parts"][name])
+    # each problem starts on the page the map says, and sub-parts sit inside their problem
+    for k in range(1, 5):
+        first = pages["parts"][f"q{k}"][0]
+        assert f"Problem {k}" in pdftext(built_project / "build" / "hw4.pdf", first)
+    assert set(pages["parts"]["q1.b"]) <= set(pages["parts"]["q1"])
+    assert "1b. Arithmetic operations" in pdftext(built_project / "build" / "hw4.pdf", pages["parts"]["q1.b"][0])
+
+
+def test_problems_handout_has_statements_only(built_project):
+    text = pdftext(built_project / "build" / "hw4_problems.pdf")
+    for k in range(1, 5):
+        assert f"Problem {k}" in text
+    assert "Solution" not in text and "Your Name" not in text
+    assert "(n, c, h) = (4, 3, 8)" in text  # the config's instances are part of the statement
+
+
+def test_noop_rerun_does_nothing(built_project):
+    proc = run_snakemake(built_project, "-n")
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_rerender_is_byte_identical(built_project):
+    pdf = built_project / "build" / "hw4.pdf"
+    before = pdf.read_bytes()
+    run_snakemake(built_project, "--forcerun", "render_solutions")
+    assert pdf.read_bytes() == before
+
+
+def test_template_edit_reruns_only_render_and_compile(built_project, tmp_path):
+    work = tmp_path / "copy"
+    shutil.copytree(built_project, work, symlinks=True)
+    tpl = work / "report" / "q1.tex.j2"
+    tpl.write_text(tpl.read_text() + "%# an edit\n")
+    proc = run_snakemake(work, "-n")
+    rules = set(re.findall(r"^\s*(?:local)?rule (\w+):", proc.stdout, flags=re.M))
+    assert rules == {"render_solutions", "render_problems", "compile", "all"}, rules
+
+
+def test_non_timing_results_identical_across_clean_builds(built_project, tmp_path):
+    other = copy_project(tmp_path / "second")
+    targets = ["build/results/q1.json", "build/results/q1_verify.json", "build/results/q1_compare.json"]
+    run_snakemake(other, *targets)
+    for t in targets[:2]:
+        assert (other / t).read_bytes() == (built_project / t).read_bytes(), t
+    a, b = (json.loads((p / targets[2]).read_text()) for p in (built_project, other))
+    strip = lambda d: {k: v for k, v in d.items() if k not in ("machine", "slopes", "rows")}  # noqa: E731
+    assert strip(a) == strip(b)
+    for ra, rb in zip(a["rows"], b["rows"], strict=True):
+        assert {k: v for k, v in ra.items() if not k.startswith("time_")} == {
+            k: v for k, v in rb.items() if not k.startswith("time_")
+        }

@@ -1,0 +1,97 @@
+"""The Jinja environment: escaping by default, Raw as the only bypass, loud failures on missing values."""
+
+import subprocess
+
+import jinja2
+import pytest
+
+from latex_env import Raw, code_excerpt, escape_latex, finalize, make_env, mark_raw, sci
+from render import RenderError, render
+
+
+def test_specials_are_escaped():
+    s = escape_latex(r"a & b % c $ d # e _ f { g } h ~ i ^ j \ k")
+    assert s == (r"a \& b \% c \$ d \# e \_ f \{ g \} h \textasciitilde{} i \textasciicircum{} j \textbackslash{} k")
+
+
+def test_commands_from_data_are_inert():
+    s = escape_latex(r"\input{/etc/hostname}\write18{rm -rf /}")
+    assert "\\input" not in s.replace(r"\textbackslash{}", "")
+    assert s.startswith(r"\textbackslash{}input\{/etc/hostname\}")
+
+
+def test_non_latin_and_control_characters():
+    s = escape_latex("caf\u00e9 \U0001f600 \u202eRTL\x00\x07 done")
+    assert "caf\u00e9" in s
+    assert r"\unichar{1F600}" in s
+    assert "\u202e" not in s and "\x00" not in s and "\x07" not in s
+
+
+def test_long_words_get_break_points():
+    s = escape_latex("x" * 500)
+    assert s.count(r"\allowbreak{}") >= 8
+
+
+def test_finalize_numbers_and_raw():
+    assert finalize(1234567) == r"1\,234\,567"
+    assert finalize(Raw(r"\frac{a}{b}")) == r"\frac{a}{b}"
+    assert finalize("a_b") == r"a\_b"
+    assert finalize(0.000123) == sci(0.000123, 4)
+    with pytest.raises(ValueError):
+        finalize(None)
+
+
+def test_mark_raw_only_marks_tex_keys():
+    d = mark_raw({"formula_tex": r"\alpha", "name": r"\alpha", "rows": [{"x_tex": "y"}]})
+    assert isinstance(d["formula_tex"], Raw)
+    assert not isinstance(d["name"], Raw)
+    assert isinstance(d["rows"][0]["x_tex"], Raw)
+
+
+def test_template_values_escaped_by_default(tmp_path):
+    (tmp_path / "t.tex.j2").write_text(r"\VAR{a} \VAR{b}" + "\n%% if flag\nyes\n%% endif\n")
+    out = render(tmp_path, "t.tex.j2", {"a": "50% & $5", "b": Raw(r"\textbf{x}"), "flag": True})
+    assert out == "50\\% \\& \\$5 \\textbf{x}\nyes\n"
+
+
+def test_undefined_value_names_template_and_variable(tmp_path):
+    (tmp_path / "t.tex.j2").write_text("line one\n\\VAR{results.q9.missing_key}\n")
+    with pytest.raises(RenderError) as err:
+        render(tmp_path, "t.tex.j2", {"results": {"q9": {}}})
+    msg = str(err.value)
+    assert "t.tex.j2:2" in msg and "missing_key" in msg
+
+
+def test_strict_undefined_is_the_default(tmp_path):
+    env = make_env(tmp_path)
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string(r"\VAR{nothing}").render()
+
+
+def test_code_excerpt_reads_marked_region(tmp_path):
+    src = tmp_path / "s.py"
+    src.write_text("a = 1\n# region: demo\n    def f():\n        return 2\n# endregion\n")
+    out = code_excerpt(src, "demo")
+    assert "def f():\n    return 2" in out and out.startswith(r"\begin{lstlisting}")
+    with pytest.raises(KeyError):
+        code_excerpt(src, "nope")
+
+
+def test_escaped_hostile_text_compiles(tmp_path):
+    hostile = [r"\input{/etc/hostname}", r"\write18{touch pwned}", "100% {unbalanced", "^^5c", "~#_&$", "\U0001f525"]
+    body = "\n\n".join(escape_latex(h) for h in hostile)
+    tex = tmp_path / "t.tex"
+    tex.write_text(
+        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}\\usepackage{lmodern}"
+        "\\newcommand{\\unichar}[1]{U+#1}\\begin{document}\n" + body + "\n\\end{document}\n"
+    )
+    proc = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", tex.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert not (tmp_path / "pwned").exists()
+    text = subprocess.run(["pdftotext", "t.pdf", "-"], cwd=tmp_path, capture_output=True, text=True).stdout
+    assert "\\input{/etc/hostname}" in text and "100% {unbalanced" in text
