@@ -1,5 +1,6 @@
 """Helpers shared by the pipeline scripts: atomic output, machine description, seeding."""
 
+import errno
 import json
 import os
 import platform
@@ -8,20 +9,46 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+class BuildWriteError(OSError):
+    """An output could not be written; the message says why and what to do."""
+
+
+_WRITE_ADVICE = {
+    errno.ENOSPC: "the disk is full: free some space (`df -h {dir}`), then run snakemake again",
+    errno.EDQUOT: "your disk quota is exhausted: free some space, then run snakemake again",
+    errno.EACCES: "the directory is not writable: fix its permissions (`ls -ld {dir}`) or run from a copy you own",
+    errno.EPERM: "the directory is not writable: fix its permissions (`ls -ld {dir}`) or run from a copy you own",
+    errno.EROFS: "the file system is read-only: run the build from a writable copy of the project",
+}
+
+
+def explain_write_error(path: Path, err: OSError) -> BuildWriteError:
+    advice = _WRITE_ADVICE.get(err.errno, "check that the build directory exists and is writable")
+    return BuildWriteError(err.errno, f"cannot write {path}: {err.strerror or err}; {advice.format(dir=path.parent)}")
+
+
 @contextmanager
 def atomic_path(path: str | Path, suffix: str = ""):
     """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds.
 
     A step killed or failing midway therefore never leaves a half-written file that a later build would
-    take as finished.
+    take as finished (at worst a hidden ``.name.*`` temporary, which no rule reads).  Write failures such as
+    a full disk or an unwritable directory are reported with what to do.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent)
+        os.close(fd)
+    except OSError as err:
+        raise explain_write_error(path, err) from err
     try:
         yield Path(tmp)
         os.replace(tmp, path)
+    except OSError as err:
+        if isinstance(err, BuildWriteError) or err.errno not in _WRITE_ADVICE:
+            raise
+        raise explain_write_error(path, err) from err
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
