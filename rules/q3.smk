@@ -1,5 +1,98 @@
-# Problem 3: the skip-gram gradient and sampling. Not answered yet: report/q3.tex.j2 says so.
+# Problem 3: the skip-gram gradient. Derivation and op counts (sympy), autograd check, the sampled
+# estimators' bias and variance, time per gradient against d (torch), figures.
 
-Q3_RESULTS = {}
-Q3_FIGURES = []
-Q3_EXCERPTS = []
+Q3_RESULTS = {
+    "q3": "build/results/q3.json",
+    "q3_verify": "build/results/q3_verify.json",
+    "q3_estimators": "build/results/q3_estimators.json",
+    "q3_timing": "build/results/q3_timing.json",
+}
+Q3_FIGURES = ["figures/q3_estimators.pdf", "figures/q3_timing.pdf"]
+Q3_EXCERPTS = ["scripts/q3_skipgram.py"]
+
+
+rule q3_derive:
+    output:
+        results="build/results/q3.json",
+    log:
+        "build/logs/q3_derive.log",
+    benchmark:
+        "build/benchmarks/q3_derive.tsv"
+    conda:
+        "../environment.yml"
+    params:
+        symbolic=config["q3"]["symbolic"],
+        count_instances=config["q3"]["count_instances"],
+        seed=config["seed"],
+    script:
+        "../scripts/q3_derive.py"
+
+
+rule q3_verify:
+    output:
+        results="build/results/q3_verify.json",
+    log:
+        "build/logs/q3_verify.log",
+    benchmark:
+        "build/benchmarks/q3_verify.tsv"
+    conda:
+        "../environment.yml"
+    threads: THREADS
+    params:
+        step="verify",
+        verify=config["q3"]["verify"],
+        seed=config["seed"],
+    script:
+        "../scripts/q3_skipgram.py"
+
+
+rule q3_estimators:
+    output:
+        results="build/results/q3_estimators.json",
+    log:
+        "build/logs/q3_estimators.log",
+    benchmark:
+        "build/benchmarks/q3_estimators.tsv"
+    conda:
+        "../environment.yml"
+    threads: THREADS
+    params:
+        step="estimators",
+        estimators=config["q3"]["estimators"],
+        seed=config["seed"],
+    script:
+        "../scripts/q3_skipgram.py"
+
+
+rule q3_timing:
+    output:
+        results="build/results/q3_timing.json",
+    log:
+        "build/logs/q3_timing.log",
+    benchmark:
+        "build/benchmarks/q3_timing.tsv"
+    conda:
+        "../environment.yml"
+    threads: THREADS
+    params:
+        step="timing",
+        timing=config["q3"]["timing"],
+        estimators=config["q3"]["estimators"],
+        seed=config["seed"],
+    script:
+        "../scripts/q3_skipgram.py"
+
+
+rule q3_plot:
+    input:
+        estimators="build/results/q3_estimators.json",
+        timing="build/results/q3_timing.json",
+    output:
+        estimators="figures/q3_estimators.pdf",
+        timing="figures/q3_timing.pdf",
+    log:
+        "build/logs/q3_plot.log",
+    conda:
+        "../environment.yml"
+    script:
+        "../scripts/q3_plot.py"

@@ -1,0 +1,100 @@
+"""Benchmark for Problem 3: one skip-gram gradient, full softmax against sampled, side by side.
+
+    .venv/bin/python scripts/bench_q3.py                     # d = 10^6, h = 300, k = 20, 1 and 2 threads
+    .venv/bin/python scripts/bench_q3.py --d 100000 --threads 1
+
+For each thread count it builds one (v, U, j) in float32 and times, interleaved round by round so that
+both see the same machine load: the full closed-form gradient (grad_v and the dense d x h grad_U), the
+importance-sampled gradient (grad_v and the k + 1 touched rows) and negative sampling's gradient.  It prints
+the best and median times and the ratios.  The goal is a sampled gradient 100x or more faster at d = 10^6.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import torch  # noqa: E402
+from q3_skipgram import draw, full_gradient, proposal, sampled_gradient, zipf_unigram  # noqa: E402
+
+from common import machine_info  # noqa: E402
+
+
+def negative_sampling_gradient(v, U, j, cdf_q, k, gen):
+    """grad_v and touched rows of word2vec's negative-sampling objective (k negatives from q)."""
+    idx = draw(cdf_q, (k,), gen)
+    Us = U.index_select(0, idx)
+    sig = torch.sigmoid(Us @ v)
+    pos = torch.sigmoid(U[j] @ v) - 1.0
+    grad_v = sig @ Us + pos * U[j]
+    rows = torch.cat([idx, idx.new_tensor([j])])
+    grad_rows = torch.cat([torch.outer(sig, v), (pos * v).unsqueeze(0)])
+    return grad_v, rows, grad_rows
+
+
+def bench(d: int, h: int, k: int, threads: int, rounds: int, seed: int) -> dict:
+    torch.set_num_threads(threads)
+    gen = torch.Generator().manual_seed(seed)
+    U = torch.randn(d, h, generator=gen) / h**0.5
+    v = torch.randn(h, generator=gen)
+    q = proposal(zipf_unigram(d, 1.0), 0.75)
+    cdf_q, log_q = torch.cumsum(q, 0), q.log().float()
+    j = int(torch.randint(d, (1,), generator=gen))
+    fns = {
+        "full": lambda: full_gradient(v, U, j),
+        "sampled": lambda: sampled_gradient(v, U, j, cdf_q, log_q, k, gen),
+        "negative": lambda: negative_sampling_gradient(v, U, j, cdf_q, k, gen),
+    }
+    times = {name: [] for name in fns}
+    with torch.no_grad():
+        for fn in fns.values():
+            fn()  # warm-up
+        for _ in range(rounds):
+            for name, fn in fns.items():
+                # the cheap calls are repeated 100 times per round so the clock resolves them
+                reps = 1 if name == "full" else 100
+                t0 = time.perf_counter()
+                for _ in range(reps):
+                    fn()
+                times[name].append((time.perf_counter() - t0) / reps)
+    out = {"d": d, "h": h, "k": k, "threads": threads, "rounds": rounds}
+    for name, ts in times.items():
+        out[f"{name}_best_s"] = min(ts)
+        out[f"{name}_median_s"] = statistics.median(ts)
+    for name in ("sampled", "negative"):
+        out[f"speedup_{name}_best"] = out["full_best_s"] / out[f"{name}_best_s"]
+        out[f"speedup_{name}_median"] = out["full_median_s"] / out[f"{name}_median_s"]
+    return out
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--d", type=int, default=1_000_000)
+    ap.add_argument("--h", type=int, default=300)
+    ap.add_argument("--k", type=int, default=20)
+    ap.add_argument("--threads", default="1,2", help="comma-separated torch thread counts")
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", help="also write the results to this file")
+    args = ap.parse_args(argv)
+    rows = [bench(args.d, args.h, args.k, int(t), args.rounds, args.seed) for t in args.threads.split(",")]
+    info = machine_info()
+    print(f"machine: {info['cpu']}, {info['logical_cpus']} logical CPUs, torch {info['torch']}")
+    print(f"d={args.d}, h={args.h}, k={args.k}, float32, {args.rounds} interleaved rounds")
+    print(f"{'threads':>7} {'full ms':>10} {'sampled us':>11} {'neg. us':>9} {'speed-up':>9} {'(median)':>9}")
+    for r in rows:
+        print(
+            f"{r['threads']:>7} {r['full_best_s'] * 1e3:>10.1f} {r['sampled_best_s'] * 1e6:>11.1f} "
+            f"{r['negative_best_s'] * 1e6:>9.1f} {r['speedup_sampled_best']:>8.0f}x "
+            f"{r['speedup_sampled_median']:>8.0f}x"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps({"machine": info, "rows": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
