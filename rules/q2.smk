@@ -1,5 +1,124 @@
-# Problem 2: linear-time attention. Not answered yet: report/q2.tex.j2 says so.
+# Problem 2: linear-time attention. Op counts (sympy), exactness and counted ops (torch and scalar copies),
+# time/memory/error against T, needle retrieval at a distance, figures.
 
-Q2_RESULTS = {}
-Q2_FIGURES = []
-Q2_EXCERPTS = []
+Q2_RESULTS = {
+    "q2": "build/results/q2.json",
+    "q2_verify": "build/results/q2_verify.json",
+    "q2_bench": "build/results/q2_bench.json",
+    "q2_retrieval": "build/results/q2_retrieval.json",
+}
+Q2_FIGURES = ["figures/q2_patterns.pdf", "figures/q2_scaling.pdf", "figures/q2_cost.pdf"]
+Q2_EXCERPTS = ["scripts/q2_attention.py", "scripts/q2_retrieval.py"]
+
+
+# Light steps run where snakemake runs, never queued on a cluster.
+localrules:
+    q2_plot,
+
+
+rule q2_derive:
+    output:
+        results="build/results/q2.json",
+    log:
+        "build/logs/q2_derive.log",
+    benchmark:
+        "build/benchmarks/q2_derive.tsv"
+    conda:
+        "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        instances=config["q2"]["count_instances"],
+        at={
+            "T": max(config["q2"]["bench"]["T_values"]),
+            "d": config["q2"]["d_head"],
+            "w": config["q2"]["window"],
+            "m": config["q2"]["features"],
+        },
+    script:
+        "../scripts/q2_derive.py"
+
+
+rule q2_verify:
+    output:
+        results="build/results/q2_verify.json",
+    log:
+        "build/logs/q2_verify.log",
+    benchmark:
+        "build/benchmarks/q2_verify.tsv"
+    conda:
+        "../environment.yml"
+    threads: THREADS
+    resources:
+        mem_mb=2000,
+        runtime=15,
+    params:
+        instances=config["q2"]["count_instances"],
+        patterns=config["q2"]["patterns"],
+        seed=config["seed"],
+    script:
+        "../scripts/q2_attention.py"
+
+
+rule q2_bench:
+    output:
+        results="build/results/q2_bench.json",
+    log:
+        "build/logs/q2_bench.log",
+    benchmark:
+        "build/benchmarks/q2_bench.tsv"
+    conda:
+        "../environment.yml"
+    # All cores are reserved so that no other rule runs beside the timings (torch itself uses bench.torch_threads).
+    threads: THREADS
+    resources:
+        mem_mb=8000,
+        runtime=60,
+    params:
+        q2=config["q2"],
+        seed=config["seed"],
+    script:
+        "../scripts/q2_bench.py"
+
+
+rule q2_retrieval:
+    output:
+        results="build/results/q2_retrieval.json",
+    log:
+        "build/logs/q2_retrieval.log",
+    benchmark:
+        "build/benchmarks/q2_retrieval.tsv"
+    conda:
+        "../environment.yml"
+    threads: THREADS
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        q2=config["q2"],
+        seed=config["seed"],
+    script:
+        "../scripts/q2_retrieval.py"
+
+
+rule q2_plot:
+    input:
+        verify="build/results/q2_verify.json",
+        bench="build/results/q2_bench.json",
+        retrieval="build/results/q2_retrieval.json",
+    output:
+        patterns="figures/q2_patterns.pdf",
+        scaling="figures/q2_scaling.pdf",
+        cost="figures/q2_cost.pdf",
+    log:
+        "build/logs/q2_plot.log",
+    conda:
+        "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/q2_plot.py"

@@ -1,0 +1,83 @@
+"""Benchmark of Problem 2 outside the pipeline: time of each attention method against T, side by side.
+
+    python scripts/bench_q2.py                              # the default config's q2 sizes
+    python scripts/bench_q2.py --profile config/bench.yaml  # larger sizes (overrides the q2 section)
+    python scripts/bench_q2.py --device cuda                # on a GPU (default: the config's device)
+
+Prints, for the largest T at which full attention ran (8192 by default), the speedup of each method over
+full attention measured in the same run, and the fitted log-log slopes of time and memory against T; writes
+everything to build/bench/q2_bench_<device>.json with the machine (and GPU name) that measured it.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from q2_bench import run  # noqa: E402
+
+from common import write_json  # noqa: E402
+
+
+def merged_q2(profile: str | None) -> dict:
+    """config/config.yaml's q2 section, with a profile's q2 keys laid over it (nested dicts merged)."""
+
+    def merge(base, over):
+        return {
+            k: merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+            for k, v in {**base, **over}.items()
+        }
+
+    q2 = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["q2"]
+    if profile:
+        q2 = merge(q2, yaml.safe_load(Path(profile).read_text()).get("q2", {}))
+    return q2
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--profile", help="YAML file whose q2 section overrides config/config.yaml's")
+    ap.add_argument("--device", choices=["cpu", "cuda", "auto"], help="overrides q2.bench.device")
+    ap.add_argument("--out", help="results JSON (default build/bench/q2_bench_<device>.json)")
+    args = ap.parse_args(argv)
+    q2 = merged_q2(args.profile)
+    if args.device:
+        q2["bench"]["device"] = args.device
+    result = run(q2, seed=0)
+    result["profile"] = args.profile or "config/config.yaml"
+    out = Path(args.out or ROOT / "build" / "bench" / f"q2_bench_{result['device']}.json")
+    write_json(out, result)
+
+    m = result["machine"]
+    where = result["device_name"] or f"{m['cpu']}, {m['torch_threads']} torch thread(s)"
+    at = result["at_largest_full"]
+    print(f"\nProblem 2 attention benchmark on {result['device']} ({where}), torch {m['torch']}")
+    print(f"d={result['d']}, batch={result['batch']}, heads={result['heads']}, w={result['w']}, m={result['m']}")
+    print(f"\nat T={at['T']} (best of {result['repeats']}, side by side):")
+    print(f"  {'method':34s} {'time ms':>9s} {'speedup':>8s} {'peak MiB':>9s} {'rel. error':>10s}")
+    for name, label in result["labels"].items():
+        if name not in at["time_s"]:
+            continue
+        speed = 1.0 if name == "full" else at["speedup"][name]
+        err = at["rel_error"].get(name)
+        print(
+            f"  {label:34s} {at['time_s'][name] * 1e3:9.2f} {speed:7.1f}x {at['peak_bytes'][name] / 2**20:9.1f} "
+            + (f"{err:10.3g}" if err is not None else f"{'-':>10s}")
+        )
+    print(f"\nfitted log-log slopes on T >= {result['fit_min_T']} (time / peak memory):")
+    for name, label in result["labels"].items():
+        if name in result["slopes"]:
+            lo, hi = result["fit_range"][name]
+            print(
+                f"  {label:34s} {result['slopes'][name]:5.2f} / {result['slopes'][name + '_memory']:5.2f}  (T {lo}..{hi})"
+            )
+    print(f"\nwritten: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
