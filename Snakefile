@@ -10,6 +10,7 @@ include: "rules/q1.smk"
 include: "rules/q2.smk"
 include: "rules/q3.smk"
 include: "rules/q4.smk"
+include: "rules/versions.smk"  # before report.smk: it defines PROVENANCE_RESULTS
 include: "rules/report.smk"
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install TeX Live, latexmk and poppler-utils from the distribution when they are missing (Debian/Ubuntu).
 set -euo pipefail
-PKGS="latexmk texlive-latex-extra texlive-fonts-recommended lmodern poppler-utils"
+PKGS="latexmk texlive-latex-extra texlive-fonts-recommended lmodern poppler-utils latexdiff"
 have_all() {
   command -v latexmk >/dev/null && command -v pdflatex >/dev/null && command -v pdftotext >/dev/null &&
     kpsewhich lmodern.sty listings.sty tikz.sty enumitem.sty booktabs.sty >/dev/null 2>&1 &&

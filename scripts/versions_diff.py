@@ -1,0 +1,652 @@
+"""Diff this build of the report against a base version: the words, the numbers and the figures.
+
+- Document: latexdiff of the rendered (flattened) build/tex/hw4.tex of both versions, compiled in the project's
+  sandbox. When latexdiff's markup does not compile, a coarser mode is tried, then a text-only diff of the two
+  PDFs' text; the mode used is stated on the diff PDF's first page and in results-diff.md/.json.
+- Results: every value in build/results/*.json that changed (numbers with absolute and relative change, timings
+  flagged), and keys added or removed.
+- Figures: compared by their rendered pixels (pdftoppm at a fixed dpi), not by file bytes; each changed figure
+  is shown old | new | changed pixels in a PNG, listed in the markdown and appended to the diff PDF.
+
+The base is an archive (data/archive/<label>/, see versions_archive.py) or a git revision; a revision without
+a clean archive is built with the default profile in a temporary git worktree (a full default build) and then
+archived as rev-<sha12>, so the next diff against it is quick.
+"""
+
+import difflib
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from versions_archive import ArchiveError, build_files, load_archive, save_archive
+from versions_git import git, resolve_base
+
+from common import atomic_path, write_json
+from compile_tex import TexError, compile_tex
+from latex_env import escape_latex
+
+TEX = "build/tex/hw4.tex"
+PDF = "build/hw4.pdf"
+DOCUMENTS = [
+    "build/hw4.pdf",
+    "build/hw4_pages.json",
+    "build/hw4_problems.pdf",
+    "build/hw4_problems_pages.json",
+    "build/tex/hw4.tex",
+    "build/tex/hw4_problems.tex",
+]
+PROVENANCE = "provenance.json"
+# A path segment that names a measurement of time, speed or memory (split on "_": time_loop_s -> time, loop, s).
+TIMING_WORDS = {
+    "time",
+    "times",
+    "timing",
+    "timings",
+    "elapsed",
+    "duration",
+    "latency",
+    "throughput",
+    "wall",
+    "speed",
+    "speedup",
+    "slope",
+    "slopes",
+    "s",
+    "ms",
+    "us",
+    "sec",
+    "seconds",
+    "bench",
+    "machine",
+    "rss",
+    "peak",
+    "memory",
+}
+# latexdiff modes, finest first. "coarse" treats tables, pictures and listings as single blocks, marks math
+# whole and marks changes with colour and font only (CFONT needs no ulem underlining, the usual failure).
+LATEXDIFF_MODES = {
+    "fine": [],
+    "coarse": [
+        "--math-markup=whole",
+        "--graphics-markup=none",
+        "--type=CFONT",
+        "--config=PICTUREENV=(?:picture|DIFnomarkup|tikzpicture|tabular|lstlisting)[\\w\\d*@]*",
+    ],
+}
+MODE_NAMES = {
+    "fine": "latexdiff, default markup (words underlined/struck out, math by parts)",
+    "coarse": "latexdiff, coarse markup (math, tables, pictures and listings marked whole; colour only)",
+    "text": "text only: word diff of the two PDFs' text (latexdiff output did not compile)",
+}
+
+
+class DiffError(RuntimeError):
+    pass
+
+
+# --------------------------------------------------------------------------------------------- results
+def flatten(obj, prefix: str = "") -> dict:
+    """{key path: leaf value}: dict keys joined by '.', list items as [i]."""
+    out = {}
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            out.update(flatten(v, f"{prefix}[{i}]"))
+    else:
+        out[prefix] = obj
+    return out
+
+
+def is_number(x) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def is_timing(key: str) -> bool:
+    """Whether a key path names a measurement that varies between runs (time, speed, memory, the machine)."""
+    for segment in re.split(r"[.\[\]]+", key.lower()):
+        if TIMING_WORDS & set(segment.split("_")):
+            return True
+    return False
+
+
+def results_diff(old: dict[str, dict], new: dict[str, dict]) -> dict:
+    """Compare results files (file name -> parsed JSON) of two builds.
+
+    Returns {changed: numbers that changed, other_changed: other values (text, formulas, types), added,
+    removed, files_added, files_removed}; each entry names its file and key path, timings are flagged.
+    """
+    out = {"changed": [], "other_changed": [], "added": [], "removed": [], "files_added": [], "files_removed": []}
+    for name in sorted(set(old) | set(new)):
+        if name not in old:
+            out["files_added"].append(name)
+            continue
+        if name not in new:
+            out["files_removed"].append(name)
+            continue
+        a, b = flatten(old[name]), flatten(new[name])
+        for key in sorted(set(a) | set(b)):
+            entry = {"file": name, "key": key, "timing": is_timing(key)}
+            if key not in a:
+                out["added"].append({**entry, "new": b[key]})
+            elif key not in b:
+                out["removed"].append({**entry, "old": a[key]})
+            elif is_number(a[key]) and is_number(b[key]):
+                if a[key] != b[key] and not (math.isnan(a[key]) and math.isnan(b[key])):
+                    delta = b[key] - a[key]
+                    rel = delta / abs(a[key]) if a[key] != 0 else None
+                    out["changed"].append({**entry, "old": a[key], "new": b[key], "abs": delta, "rel": rel})
+            elif a[key] != b[key] or type(a[key]) is not type(b[key]):
+                out["other_changed"].append({**entry, "old": a[key], "new": b[key]})
+    return out
+
+
+# --------------------------------------------------------------------------------------------- figures
+def render_pages(pdf: str | Path, dpi: int) -> list[np.ndarray]:
+    """Each page of ``pdf`` as an RGB array, rendered by pdftoppm at ``dpi``."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory(prefix="hw4-pages-") as tmp:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), f"{tmp}/p"], check=True, capture_output=True)
+        pages = sorted(Path(tmp).glob("p*.png"), key=lambda p: int(re.findall(r"\d+", p.stem)[-1]))
+        return [np.asarray(Image.open(p).convert("RGB")) for p in pages]
+
+
+def compare_pages(old: list[np.ndarray], new: list[np.ndarray]) -> dict:
+    """Pixels that differ between two renderings (a different page count or page size changes them all)."""
+    total = changed = 0
+    for k in range(max(len(old), len(new))):
+        a = old[k] if k < len(old) else None
+        b = new[k] if k < len(new) else None
+        if a is None or b is None or a.shape != b.shape:
+            n = max(x.shape[0] * x.shape[1] for x in (a, b) if x is not None)
+            total, changed = total + n, changed + n
+            continue
+        total += a.shape[0] * a.shape[1]
+        changed += int(np.any(a != b, axis=2).sum())
+    return {"changed": changed > 0, "pixels_changed": changed, "fraction": changed / total if total else 0.0}
+
+
+def _pad(img: np.ndarray, height: int, width: int) -> np.ndarray:
+    out = np.full((height, width, 3), 255, np.uint8)
+    out[: img.shape[0], : img.shape[1]] = img
+    return out
+
+
+def side_by_side(old: list[np.ndarray], new: list[np.ndarray], path: str | Path, gap: int = 12) -> None:
+    """Write a PNG with, per page, base | current | changed pixels (red), under a caption row."""
+    from PIL import Image, ImageDraw
+
+    rows = []
+    for k in range(max(len(old), len(new))):
+        a = old[k] if k < len(old) else np.full((10, 10, 3), 255, np.uint8)
+        b = new[k] if k < len(new) else np.full((10, 10, 3), 255, np.uint8)
+        h, w = max(a.shape[0], b.shape[0]), max(a.shape[1], b.shape[1])
+        a, b = _pad(a, h, w), _pad(b, h, w)
+        mask = np.any(a != b, axis=2)
+        diff = (0.25 * b + 191).astype(np.uint8)
+        diff[mask] = (220, 0, 0)
+        white = np.full((h, gap, 3), 255, np.uint8)
+        rows.append(np.concatenate([a, white, b, white, diff], axis=1))
+    width = max(r.shape[1] for r in rows)
+    body = np.concatenate([_pad(r, r.shape[0] + gap, width) for r in rows], axis=0)
+    head = Image.new("RGB", (width, 18), "white")
+    draw = ImageDraw.Draw(head)
+    third = (width - 2 * gap) // 3
+    for i, text in enumerate(("base", "current", "changed pixels")):
+        draw.text((i * (third + gap) + 4, 3), text, fill=(0, 0, 0))
+    img = Image.new("RGB", (width, 18 + body.shape[0]), "white")
+    img.paste(head, (0, 0))
+    img.paste(Image.fromarray(body), (0, 18))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        img.save(tmp, format="PNG")
+
+
+def figures_diff(old: dict[str, Path], new: dict[str, Path], dpi: int, png_dir: str | Path) -> dict:
+    """Figures (stem -> PDF) compared by pixels; a side-by-side PNG for each changed one."""
+    out = {"changed": [], "added": sorted(set(new) - set(old)), "removed": sorted(set(old) - set(new)), "same": []}
+    for name in sorted(set(old) & set(new)):
+        a, b = render_pages(old[name], dpi), render_pages(new[name], dpi)
+        cmp = compare_pages(a, b)
+        if not cmp["changed"]:
+            out["same"].append(name)
+            continue
+        png = Path(png_dir) / f"{name}.png"
+        side_by_side(a, b, png)
+        out["changed"].append({"figure": name, "png": str(png), "bytes_equal": False, **cmp})
+    return out
+
+
+# --------------------------------------------------------------------------------------------- document
+def run_latexdiff(old_tex: str | Path, new_tex: str | Path, options: list[str], timeout: int = 600) -> str:
+    if not shutil.which("latexdiff"):
+        raise DiffError("latexdiff not found. Install it: apt-get install -y latexdiff (or run `make`)")
+    proc = subprocess.run(
+        ["latexdiff", "--encoding=utf8", *options, str(old_tex), str(new_tex)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if proc.returncode != 0 or "\\begin{document}" not in proc.stdout:
+        raise DiffError(f"latexdiff failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return proc.stdout
+
+
+def annotate(tex: str, note: str, figure_pngs: list[str]) -> str:
+    """Add the summary box after \\begin{document} and the changed figures (side by side) at the end."""
+    box = "\n\\noindent\\fbox{\\parbox{\\dimexpr\\linewidth-2\\fboxsep-2\\fboxrule}{\\small " + note + "}}\\par\n"
+    figs = ""
+    if figure_pngs:
+        figs = "\n\\clearpage\n\\section*{Figures whose pixels changed (base \\textbar{} current \\textbar{} changed pixels)}\n"
+        for png in figure_pngs:
+            name = escape_latex(Path(png).stem)
+            figs += f"\\begin{{center}}\\includegraphics[width=\\linewidth]{{figures/{Path(png).name}}}\\\\\n"
+            figs += f"\\texttt{{{name}}}\\end{{center}}\n"
+    begin = tex.index("\\begin{document}") + len("\\begin{document}")
+    end = tex.rindex("\\end{document}")
+    return tex[:begin] + box + tex[begin:end] + figs + tex[end:]
+
+
+def pdf_words(pdf: str | Path) -> list[tuple[int, str]]:
+    """(page, word) for every word of the PDF's text (pdftotext)."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [(p + 1, w) for p, page in enumerate(text.split("\f")) for w in page.split()]
+
+
+def text_diff_tex(old_pdf: str | Path, new_pdf: str | Path, note: str, context: int = 8) -> tuple[str, int]:
+    """A plain LaTeX document listing the word changes between two PDFs' text; (source, number of hunks)."""
+    a, b = pdf_words(old_pdf), pdf_words(new_pdf)
+    sm = difflib.SequenceMatcher(None, [w for _, w in a], [w for _, w in b], autojunk=False)
+    hunks = []
+    for group in sm.get_grouped_opcodes(context):
+        parts = []
+        page = None
+        for tag, i1, i2, j1, j2 in group:
+            if page is None:
+                page = b[j1][0] if j1 < len(b) else (b[-1][0] if b else 1)
+            old_words = escape_latex(" ".join(w for _, w in a[i1:i2]))
+            new_words = escape_latex(" ".join(w for _, w in b[j1:j2]))
+            if tag == "equal":
+                parts.append(new_words)
+            if tag in ("delete", "replace"):
+                parts.append(f"\\textcolor{{red!75!black}}{{[-{old_words}-]}}")
+            if tag in ("insert", "replace"):
+                parts.append(f"\\textcolor{{blue!75!black}}{{\\{{+{new_words}+\\}}}}")
+        hunks.append(f"\\item[p.\\,{page}] " + " ".join(parts))
+    body = "\\begin{description}\n" + "\n".join(hunks) + "\n\\end{description}\n" if hunks else "No text changed.\n"
+    doc = (
+        "\\documentclass[11pt]{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
+        "\\usepackage{lmodern}\n\\usepackage{textcomp}\n\\usepackage[margin=1in]{geometry}\n\\usepackage{xcolor}\n"
+        "\\usepackage{graphicx}\n\\newcommand{\\unichar}[1]{{\\ttfamily\\footnotesize<U+#1>}}\n"
+        "\\setlength{\\parindent}{0pt}\n\\begin{document}\n\\section*{Text changes (page of the current version)}\n"
+        f"{body}\\end{{document}}\n"
+    )
+    return doc, len(hunks)
+
+
+def document_diff(
+    old_tex: Path,
+    new_tex: Path,
+    old_pdf: Path | None,
+    new_pdf: Path,
+    figures: list[Path],
+    figure_pngs: list[str],
+    note: str,
+    source_date_epoch: int,
+    workdir: Path,
+    modes=("fine", "coarse"),
+    compile_fn=compile_tex,
+    log_path: Path | None = None,
+) -> dict:
+    """Make the diff PDF, trying each latexdiff mode then the text-only diff.
+
+    Returns {mode, description, attempts: [{mode, ok, error}], tex: the source that compiled, pdf: its path
+    inside a compile directory (the caller moves it and removes ``work``), work}.
+    """
+    attempts = []
+    pngs = [Path(p) for p in figure_pngs]
+    for mode in modes:
+        try:
+            raw = run_latexdiff(old_tex, new_tex, LATEXDIFF_MODES[mode])
+            tex = annotate(raw, note.replace("@MODE@", escape_latex(MODE_NAMES[mode])), figure_pngs)
+            path = workdir / "hw4-diff.tex"
+            path.write_text(tex, encoding="utf-8")
+            work, pdf, _ = compile_fn(path, [*figures, *pngs], source_date_epoch, log_path)
+        except (DiffError, TexError, subprocess.TimeoutExpired) as err:
+            attempts.append({"mode": mode, "ok": False, "error": str(err).strip()[:1500]})
+            continue
+        attempts.append({"mode": mode, "ok": True, "error": None})
+        return {
+            "mode": mode,
+            "description": MODE_NAMES[mode],
+            "attempts": attempts,
+            "tex": tex,
+            "pdf": pdf,
+            "work": work,
+        }
+    if old_pdf is None or not Path(old_pdf).is_file():
+        raise DiffError("latexdiff output did not compile in any mode and the base has no PDF for a text diff")
+    doc, hunks = text_diff_tex(old_pdf, new_pdf, note)
+    tex = annotate(doc, note.replace("@MODE@", escape_latex(MODE_NAMES["text"])), figure_pngs)
+    path = workdir / "hw4-diff.tex"
+    path.write_text(tex, encoding="utf-8")
+    work, pdf, _ = compile_fn(path, pngs, source_date_epoch, log_path)
+    attempts.append({"mode": "text", "ok": True, "error": None, "hunks": hunks})
+    return {
+        "mode": "text",
+        "description": MODE_NAMES["text"],
+        "attempts": attempts,
+        "tex": tex,
+        "pdf": pdf,
+        "work": work,
+    }
+
+
+# --------------------------------------------------------------------------------------------- builds
+def read_build(root: str | Path, results: list[str] | None = None, figures: list[str] | None = None) -> dict:
+    """The parts of a build (a project directory or an archive) that a diff compares."""
+    root = Path(root)
+    result_paths = [root / r for r in results] if results is not None else sorted(root.glob("build/results/*.json"))
+    figure_paths = [root / f for f in figures] if figures is not None else sorted(root.glob("figures/*.pdf"))
+    loaded = {}
+    for p in result_paths:
+        loaded[p.name] = json.loads(p.read_text(encoding="utf-8"))
+    pdf = root / PDF
+    return {
+        "root": root,
+        "tex": root / TEX,
+        "pdf": pdf if pdf.is_file() else None,
+        "results": loaded,
+        "figures": {p.stem: p for p in figure_paths},
+    }
+
+
+def snakemake_bin() -> str:
+    here = Path(sys.executable).parent / "snakemake"
+    return str(here) if here.exists() else "snakemake"
+
+
+def build_in_worktree(repo: Path, sha: str, archive_root: Path, label: str, cores: int, log: Path) -> Path:
+    """Build commit ``sha`` with the default profile in a temporary git worktree and archive it as ``label``.
+
+    Costs one full default build. The worktree is removed afterwards (the repository keeps no trace but the
+    pruned worktree entry); the archive stays, so the next diff against this commit takes no build.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="hw4-base-"))
+    tree = tmp / "tree"
+    added = git(repo, "worktree", "add", "--detach", str(tree), sha)
+    if added is None:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise DiffError(f"git worktree add {tree} {sha} failed in {repo}")
+    try:
+        env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        start = time.perf_counter()
+        proc = subprocess.run([snakemake_bin(), "-c", str(cores)], cwd=tree, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(proc.stdout + proc.stderr)
+        if proc.returncode != 0:
+            raise DiffError(f"the default build of {sha[:12]} in a worktree failed; see {log}:\n{proc.stderr[-3000:]}")
+        docs = [d for d in DOCUMENTS if (tree / d).is_file()]
+        results = [str(p.relative_to(tree)) for p in sorted(tree.glob("build/results/*.json"))]
+        figures = [str(p.relative_to(tree)) for p in sorted(tree.glob("figures/*.pdf"))]
+        prov = tree / "build/results/provenance.json"
+        chash = json.loads(prov.read_text())["config"]["hash"] if prov.is_file() else None
+        save_archive(
+            tree,
+            archive_root,
+            label,
+            build_files(tree, docs, results, figures),
+            git={"sha": sha, "dirty": False},
+            config_hash=chash,
+            source_date_epoch=None,
+            extra={"made_by": "snakemake diff: default build in a temporary git worktree", "build_seconds": seconds},
+        )
+    finally:
+        git(repo, "worktree", "remove", "--force", str(tree))
+        git(repo, "worktree", "prune")
+        shutil.rmtree(tmp, ignore_errors=True)
+    return archive_root / label
+
+
+def get_base(repo: Path, archive_root: Path, spec: str, cores: int, log: Path) -> tuple[Path, dict]:
+    """(root of the base build, how it was obtained); builds it in a worktree when it has to."""
+    base = resolve_base(repo, archive_root, spec)
+    if base["kind"] == "error":
+        raise DiffError(base["error"])
+    if base["kind"] == "worktree":
+        start = time.perf_counter()
+        build_in_worktree(repo, base["sha"], archive_root, base["label"], cores, log)
+        base["built_seconds"] = time.perf_counter() - start
+    root = archive_root / base["label"]
+    base["manifest"] = load_archive(root)
+    return root, base
+
+
+# --------------------------------------------------------------------------------------------- report
+def _fmt(x) -> str:
+    if x is None:
+        return "--"
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    s = json.dumps(x, ensure_ascii=False) if not isinstance(x, str) else x
+    s = s.replace("|", "\\|").replace("\n", " ")
+    return s if len(s) <= 80 else s[:77] + "..."
+
+
+def markdown(report: dict) -> str:
+    b, r, f, d = report["base"], report["results"], report["figures"], report["document"]
+    lines = [f"# What changed: {b['description']} -> current build", ""]
+    lines += [f"- Base: {b['description']}", f"- Current: {report['current']['description']}"]
+    lines += [f"- Document diff: `hw4-diff.pdf`, mode **{d['mode']}**: {d['description']}"]
+    for a in d["attempts"]:
+        if not a["ok"]:
+            lines.append(f"  - mode {a['mode']} failed: {a['error'].splitlines()[0] if a['error'] else ''}")
+    lines.append("")
+
+    def table(title, rows, cols):
+        out = [f"## {title} ({len(rows)})", ""]
+        if not rows:
+            return out + ["None.", ""]
+        out += ["| " + " | ".join(c for c, _ in cols) + " |", "|" + "---|" * len(cols)]
+        for row in rows:
+            out.append("| " + " | ".join(_fmt(get(row)) for _, get in cols) + " |")
+        return out + [""]
+
+    num_cols = [
+        ("file", lambda e: e["file"]),
+        ("key", lambda e: e["key"]),
+        ("old", lambda e: e["old"]),
+        ("new", lambda e: e["new"]),
+        ("abs change", lambda e: e["abs"]),
+        ("rel change", lambda e: None if e["rel"] is None else f"{100 * e['rel']:+.3g}%"),
+    ]
+    lines += table("Numeric results that changed", [e for e in r["changed"] if not e["timing"]], num_cols)
+    lines += table(
+        "Timings and machine values that changed (measured: they vary between runs)",
+        [e for e in r["changed"] if e["timing"]],
+        num_cols,
+    )
+    lines += table(
+        "Other values that changed (text, formulas)",
+        r["other_changed"],
+        [
+            ("file", lambda e: e["file"]),
+            ("key", lambda e: e["key"]),
+            ("old", lambda e: e["old"]),
+            ("new", lambda e: e["new"]),
+        ],
+    )
+    lines += table(
+        "Keys added",
+        r["added"],
+        [("file", lambda e: e["file"]), ("key", lambda e: e["key"]), ("new", lambda e: e["new"])],
+    )
+    lines += table(
+        "Keys removed",
+        r["removed"],
+        [("file", lambda e: e["file"]), ("key", lambda e: e["key"]), ("old", lambda e: e["old"])],
+    )
+    if r["files_added"] or r["files_removed"]:
+        lines += ["## Results files added or removed", ""]
+        lines += (
+            [f"- added: `{n}`" for n in r["files_added"]] + [f"- removed: `{n}`" for n in r["files_removed"]] + [""]
+        )
+    lines += [f"## Figures whose pixels changed ({len(f['changed'])}; compared at {f['dpi']} dpi)", ""]
+    for c in f["changed"]:
+        lines += [
+            f"### {c['figure']}: {c['pixels_changed']} pixels changed ({100 * c['fraction']:.2f}%)",
+            "",
+            f"![{c['figure']}: base | current | changed pixels](figures/{Path(c['png']).name})",
+            "",
+        ]
+    if not f["changed"]:
+        lines += ["None.", ""]
+    for what in ("added", "removed"):
+        if f[what]:
+            lines += [f"Figures {what}: " + ", ".join(f"`{n}`" for n in f[what]), ""]
+    lines += [f"Figures with the same pixels: {len(f['same'])}.", ""]
+    prov = report["provenance"]
+    lines += table(
+        "Provenance differences (commit, versions, rule wall times)",
+        prov,
+        [("key", lambda e: e["key"]), ("old", lambda e: e.get("old")), ("new", lambda e: e.get("new"))],
+    )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _describe_base(base: dict) -> str:
+    m = base.get("manifest", {})
+    sha = (m.get("git") or {}).get("sha")
+    where = f"archive data/archive/{base['label']}"
+    if base["kind"] == "worktree":
+        where += f", just built in a temporary git worktree ({base['built_seconds']:.0f} s)"
+    rev = f" = commit {sha[:12]}" if sha else ""
+    dirty = " (dirty)" if (m.get("git") or {}).get("dirty") else ""
+    return f"'{base['spec']}'{rev}{dirty}, from {where}"
+
+
+def diff_builds(
+    old: dict,
+    new: dict,
+    out_dir: Path,
+    dpi: int,
+    base_text: str,
+    current_text: str,
+    source_date_epoch: int,
+    compile_fn=compile_tex,
+    modes=("fine", "coarse"),
+    log_path=None,
+) -> dict:
+    """Compare two builds (see read_build); write hw4-diff.pdf/.tex, results-diff.md/.json and figures/ in
+    ``out_dir``; return the report."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    png_dir = out_dir / "figures"
+    shutil.rmtree(png_dir, ignore_errors=True)
+    png_dir.mkdir()
+    old_prov = old["results"].pop(PROVENANCE, None)
+    new_prov = new["results"].pop(PROVENANCE, None)
+    res = results_diff(old["results"], new["results"])
+    prov = results_diff({"p": old_prov or {}}, {"p": new_prov or {}})
+    prov_rows = [
+        {"key": e["key"], "old": e.get("old"), "new": e.get("new")}
+        for kind in ("changed", "other_changed", "added", "removed")
+        for e in prov[kind]
+    ]
+    figs = figures_diff(old["figures"], new["figures"], dpi, png_dir)
+    figs["dpi"] = dpi
+    pngs = [c["png"] for c in figs["changed"]]
+    n_num = len([e for e in res["changed"] if not e["timing"]])
+    note = (
+        f"\\textbf{{Diff of this report.}} Base: {escape_latex(base_text)}. Current: {escape_latex(current_text)}. "
+        "Markup: @MODE@. "
+        f"{n_num} numeric result(s) changed, {len(figs['changed'])} figure(s) changed by pixels"
+        f"{' (shown side by side at the end)' if pngs else ''}; details in build/diff/results-diff.md."
+    )
+    old_figs = [p for n, p in old["figures"].items() if n not in new["figures"]]
+    with tempfile.TemporaryDirectory(prefix=".diff-", dir=out_dir) as tmp:
+        doc = document_diff(
+            old["tex"],
+            new["tex"],
+            old["pdf"],
+            new["pdf"],
+            [*old_figs, *new["figures"].values()],
+            pngs,
+            note,
+            source_date_epoch,
+            Path(tmp),
+            modes=modes,
+            compile_fn=compile_fn,
+            log_path=log_path,
+        )
+        try:
+            with atomic_path(out_dir / "hw4-diff.pdf") as t:
+                shutil.copyfile(doc["pdf"], t)
+            with atomic_path(out_dir / "hw4-diff.tex") as t:
+                t.write_text(doc["tex"], encoding="utf-8")
+        finally:
+            shutil.rmtree(doc["work"], ignore_errors=True)
+    report = {
+        "base": {"description": base_text},
+        "current": {"description": current_text},
+        "document": {k: doc[k] for k in ("mode", "description", "attempts")},
+        "results": res,
+        "figures": {**figs, "changed": [{**c, "png": f"figures/{Path(c['png']).name}"} for c in figs["changed"]]},
+        "provenance": prov_rows,
+    }
+    write_json(out_dir / "results-diff.json", report)
+    with atomic_path(out_dir / "results-diff.md") as t:
+        t.write_text(markdown(report), encoding="utf-8")
+    return report
+
+
+def main(sm) -> None:
+    repo = Path(".").resolve()
+    archive_root = repo / sm.params.archive_root
+    base_root, base = get_base(
+        repo, archive_root, sm.params.base["spec"], sm.threads, Path(sm.log[0]).with_suffix(".base.log")
+    )
+    old = read_build(base_root)
+    new = read_build(repo, [str(p) for p in sm.input.results], [str(p) for p in sm.input.figures])
+    prov = new["results"].get(PROVENANCE, {})
+    cur = sm.params.current
+    current_text = (
+        "working tree" + (f" at commit {cur['sha'][:12]}" if cur["sha"] else "") + (" (dirty)" if cur["dirty"] else "")
+    )
+    report = diff_builds(
+        old,
+        new,
+        Path(sm.output.md).parent,
+        sm.params.dpi,
+        _describe_base(base),
+        current_text,
+        prov.get("source_date_epoch", 0),
+        log_path=Path(sm.log[0]).with_suffix(".tex.log"),
+    )
+    r = report["results"]
+    print(
+        f"diff against {report['base']['description']}: document mode {report['document']['mode']}, "
+        f"{len(r['changed'])} numbers changed, {len(r['added'])} keys added, {len(r['removed'])} removed, "
+        f"{len(report['figures']['changed'])} figures changed"
+    )
+
+
+if "snakemake" in globals():
+    from common import log_to
+
+    with log_to(snakemake.log[0]):  # noqa: F821
+        try:
+            main(snakemake)  # noqa: F821
+        except (DiffError, ArchiveError) as err:
+            print(f"diff failed: {err}", file=sys.stderr)
+            sys.exit(1)
