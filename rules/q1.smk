@@ -9,6 +9,11 @@ Q1_FIGURES = ["figures/q1_compare.pdf"]
 Q1_EXCERPTS = ["scripts/q1_rnn.py"]
 
 
+# Light steps run where snakemake runs (on a cluster: the login node), not as queued jobs.
+localrules:
+    q1_plot,
+
+
 rule q1_derive:
     output:
         results="build/results/q1.json",
@@ -18,6 +23,10 @@ rule q1_derive:
         "build/benchmarks/q1_derive.tsv"
     conda:
         "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         instances=config["q1"]["instances"],
     script:
@@ -34,6 +43,9 @@ rule q1_verify:
     conda:
         "../environment.yml"
     threads: THREADS
+    resources:
+        mem_mb=2000,
+        runtime=15,
     params:
         instances=config["q1"]["instances"],
         seed=config["seed"],
@@ -52,6 +64,9 @@ rule q1_compare:
     conda:
         "../environment.yml"
     threads: THREADS
+    resources:
+        mem_mb=2000,
+        runtime=20,
     params:
         compare=config["q1"]["compare"],
         seed=config["seed"],
@@ -68,5 +83,9 @@ rule q1_plot:
         "build/logs/q1_plot.log",
     conda:
         "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../scripts/q1_plot.py"

@@ -11,6 +11,11 @@ Q3_FIGURES = ["figures/q3_estimators.pdf", "figures/q3_timing.pdf"]
 Q3_EXCERPTS = ["scripts/q3_skipgram.py"]
 
 
+# Light steps run where snakemake runs, never queued on a cluster.
+localrules:
+    q3_plot,
+
+
 rule q3_derive:
     output:
         results="build/results/q3.json",
@@ -20,6 +25,10 @@ rule q3_derive:
         "build/benchmarks/q3_derive.tsv"
     conda:
         "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     params:
         symbolic=config["q3"]["symbolic"],
         count_instances=config["q3"]["count_instances"],
@@ -38,6 +47,9 @@ rule q3_verify:
     conda:
         "../environment.yml"
     threads: THREADS
+    resources:
+        mem_mb=4000,
+        runtime=15,
     params:
         step="verify",
         verify=config["q3"]["verify"],
@@ -56,6 +68,9 @@ rule q3_estimators:
     conda:
         "../environment.yml"
     threads: THREADS
+    resources:
+        mem_mb=4000,
+        runtime=20,
     params:
         step="estimators",
         estimators=config["q3"]["estimators"],
@@ -74,6 +89,9 @@ rule q3_timing:
     conda:
         "../environment.yml"
     threads: THREADS
+    resources:
+        mem_mb=8000,
+        runtime=30,
     params:
         step="timing",
         timing=config["q3"]["timing"],
@@ -94,5 +112,9 @@ rule q3_plot:
         "build/logs/q3_plot.log",
     conda:
         "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../scripts/q3_plot.py"

@@ -1,0 +1,234 @@
+"""The workflow on SLURM: every rule sized for a cluster, and a tiny build run through a real single-node SLURM.
+
+The first tests only read the workflow and profiles/slurm/config.yaml. The last one starts munged, slurmctld and
+slurmd on localhost (tests/slurm/local_cluster.py; configuration in a temp dir), runs Problem 1 and the problems
+handout with `snakemake --executor slurm` through the project's profile, and checks that the compute rules ran
+as SLURM jobs and the light rules did not. It is skipped, saying why, without root or without Debian's
+slurm-wlm and munge (`bash scripts/ensure_slurm.sh` installs them; .ci/run does).
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import BIN, FIXED_EPOCH, ROOT, SNAKEMAKE, copy_project
+
+sys.path.insert(0, str(ROOT / "tests" / "slurm"))
+from local_cluster import LocalSlurm, alive, missing_requirements  # noqa: E402
+
+PROFILE = ROOT / "profiles" / "slurm" / "config.yaml"
+LIGHT_RULES = {"render_solutions", "render_problems", "compile"}  # plus every rule with "plot" in its name
+SLURM_RULES = {"q1_derive", "q1_verify", "q1_compare"}  # what the tiny build below submits
+LOCAL_RULES = {"q1_plot", "render_problems", "compile"}  # what it runs beside snakemake
+# Problem 1 small enough to take seconds; its first instance is not in the default config, so the handout
+# showing it proves the PDF was made from this build.
+TINY_CONFIG = {
+    "q1": {
+        "instances": [{"n": 3, "c": 2, "h": 5}, {"n": 4, "c": 3, "h": 8}],
+        "compare": {"n_values": [4, 8], "c": 3, "h": 8, "conv_layers": 2, "batch": 2, "repeats": 1},
+    }
+}
+TARGETS = [
+    "build/hw4_problems.pdf",
+    "build/results/q1.json",
+    "build/results/q1_verify.json",
+    "build/results/q1_compare.json",
+    "figures/q1_compare.pdf",
+]
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory) -> dict:
+    """What each rule of the workflow declares (tests/slurm/rule_resources.py, run in its own process, on a copy:
+    loading a workflow may write .snakemake/ into its directory)."""
+    work = copy_project(tmp_path_factory.mktemp("rules") / "p")
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "slurm" / "rule_resources.py"), str(work)],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, f"loading the workflow failed:\n{proc.stderr[-4000:]}"
+    return json.loads(proc.stdout)
+
+
+def is_light(name: str) -> bool:
+    return name in LIGHT_RULES or "plot" in name
+
+
+def test_every_rule_declares_memory_and_runtime(rules):
+    jobs = {name: decl for name, decl in rules.items() if not decl["norun"]}  # `all` runs nothing
+    assert SLURM_RULES | LOCAL_RULES <= set(jobs)
+    lacking = {
+        name: [key for key in ("mem_mb", "runtime") if key not in decl["resources"]] for name, decl in jobs.items()
+    }
+    lacking = {name: keys for name, keys in lacking.items() if keys}
+    assert not lacking, (
+        "on a cluster every job needs its memory (MB) and runtime (minutes); add `resources: mem_mb=..., "
+        f"runtime=...` to these rules: {lacking}"
+    )
+    for name, decl in jobs.items():
+        for key in ("mem_mb", "runtime"):
+            value = decl["resources"].get(key)
+            assert value == "callable" or (isinstance(value, int) and value > 0), f"{name}: {key}={value!r}"
+
+
+def test_light_rules_are_local_and_compute_rules_are_not(rules):
+    light = {name for name in rules if is_light(name)}
+    assert LIGHT_RULES | {"q1_plot"} <= light
+    queued = sorted(name for name in light if not rules[name]["local"])
+    assert not queued, f"render, compile and plot rules must be listed in `localrules:` (they would queue): {queued}"
+    local_compute = sorted(name for name, decl in rules.items() if decl["benchmark"] and decl["local"])
+    assert not local_compute, f"compute rules (those with a benchmark) must run as cluster jobs: {local_compute}"
+
+
+def test_profile_names_real_rules_and_asks_a_gpu_for_problem_4(rules):
+    profile = yaml.safe_load(PROFILE.read_text())
+    assert profile["executor"] == "slurm"
+    defaults = profile["default-resources"]
+    assert defaults["slurm_partition"].startswith("YOUR_") and defaults["slurm_account"].startswith("YOUR_")
+    assert defaults["mem_mb"] > 0 and defaults["runtime"] > 0
+    for key in ("set-resources", "set-threads"):
+        unknown = set(profile[key]) - set(rules)
+        assert not unknown, f"profiles/slurm/config.yaml {key} names rules the workflow lacks: {unknown}"
+    for rule in ("q4_train", "q4_evaluate"):  # config/full.yaml runs both on CUDA
+        assert profile["set-resources"][rule]["gpu"] >= 1, rule
+        assert profile["set-resources"][rule]["slurm_partition"] != defaults["slurm_partition"], rule
+    assert not rules["q4_train"]["local"] and not rules["q4_evaluate"]["local"]
+
+
+def test_profile_command_line_is_valid(tmp_path):
+    """The profile, as a user runs it, parses and puts the GPU request on Problem 4 training (a dry run)."""
+    work = copy_project(tmp_path / "p")
+    shutil.copytree(ROOT / "profiles", work / "profiles")
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    cmd = [SNAKEMAKE, "--profile", "profiles/slurm", "--configfile", "config/full.yaml", "-n", "--forceall"]
+    proc = subprocess.run([*cmd, "build/results/q4_train.json"], cwd=work, env=env, capture_output=True, text=True)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-4000:]
+    train = out[out.index("rule q4_train:") :].split("\n\n")[0]
+    assert "gpu=1" in train and "slurm_partition=YOUR_GPU_PARTITION" in train, train
+
+
+# --------------------------------------------------------------------------- the real cluster
+
+
+@pytest.fixture(scope="module")
+def slurm_cluster():
+    """A running single-node SLURM on localhost; shut down (jobs cancelled, daemons ended) afterwards, always."""
+    reason = missing_requirements()
+    if reason:
+        pytest.skip(f"no local SLURM cluster: {reason}")
+    # A short path: MUNGE's socket path must fit a Unix socket name (108 bytes).
+    root = Path(tempfile.mkdtemp(prefix="hw4-slurm-", dir="/tmp"))
+    cluster = LocalSlurm(root)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        pids = dict(cluster.pids)
+        killed = cluster.stop()
+        left = {name: pid for name, pid in pids.items() if alive(pid)}
+        shutil.rmtree(root, ignore_errors=True)
+        if killed:
+            warnings.warn(f"SLURM test daemons did not stop when asked and were killed: {killed}", stacklevel=1)
+        assert not left, f"SLURM test daemons still running after teardown: {left}"
+
+
+def cluster_profile(partition: str) -> str:
+    """profiles/slurm/config.yaml, filled in for the local test cluster: its partition, no account (the executor
+    then guesses, finds none, and submits without), no GPU,
+    quick status checks (through squeue: there is no accounting database), and SLURM logs kept to be checked."""
+    profile = yaml.safe_load(PROFILE.read_text())
+    profile["default-resources"]["slurm_partition"] = partition
+    del profile["default-resources"]["slurm_account"]
+    for resources in profile["set-resources"].values():
+        resources["slurm_partition"] = partition
+        resources.pop("gpu", None)
+    profile.update(
+        {
+            "slurm-status-command": "squeue",
+            "slurm-init-seconds-before-status-checks": 2,
+            "slurm-keep-successful-logs": True,
+            "latency-wait": 5,
+        }
+    )
+    return yaml.safe_dump(profile, sort_keys=False)
+
+
+def test_cluster_profile_fills_every_placeholder():
+    """The test's profile is the project's, with the placeholders filled for the test cluster."""
+    text = cluster_profile(LocalSlurm.partition)
+    assert "YOUR_" not in text and "gpu" not in text
+    assert yaml.safe_load(text)["executor"] == "slurm"
+
+
+def pdftext(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def slurm_job_logs(work: Path, tail: int = 40) -> str:
+    """The end of every SLURM job log the executor kept (those of failed jobs, at least)."""
+    parts = []
+    for log in sorted((work / ".snakemake" / "slurm_logs").rglob("*.log")):
+        lines = log.read_text(errors="replace").splitlines()[-tail:]
+        parts.append(f"--- {log.relative_to(work)}\n" + "\n".join(lines))
+    return "\n".join(parts)
+
+
+@pytest.mark.e2e
+def test_build_runs_through_slurm(slurm_cluster, tmp_path):
+    cluster = slurm_cluster
+    work = copy_project(tmp_path / "project")
+    (work / "profiles" / "test").mkdir(parents=True)
+    (work / "profiles" / "test" / "config.yaml").write_text(cluster_profile(cluster.partition))
+    (work / "config" / "slurm_tiny.yaml").write_text(yaml.safe_dump(TINY_CONFIG))
+
+    env = cluster.env()
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    cmd = [SNAKEMAKE, *TARGETS, "--profile", "profiles/test", "--configfile", "config/slurm_tiny.yaml"]
+    cmd += ["--config", f"source_date_epoch={FIXED_EPOCH}"]
+    proc = subprocess.Popen(
+        cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+    try:
+        out, _ = proc.communicate(timeout=420)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGINT)  # snakemake cancels its SLURM jobs on SIGINT
+        out, _ = proc.communicate(timeout=60)
+        pytest.fail(f"snakemake --executor slurm took over 7 minutes:\n{out[-4000:]}\n{cluster.logs()}")
+    assert proc.returncode == 0, (
+        f"snakemake --executor slurm failed:\n{out[-6000:]}\n{slurm_job_logs(work)}\n{cluster.logs()}"
+    )
+
+    # The PDF was built, from this build's config.
+    pdf = work / "build" / "hw4_problems.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "(n, c, h) = (3, 2, 5)" in pdftext(pdf)
+    q1 = json.loads((work / "build/results/q1.json").read_text())
+    assert [(i["n"], i["c"], i["h"]) for i in q1["instances"]] == [(3, 2, 5), (4, 3, 8)]
+    assert (work / "figures" / "q1_compare.pdf").read_bytes().startswith(b"%PDF")
+
+    # The compute rules ran as SLURM jobs, on the test node, and finished; the light rules did not queue.
+    jobs = cluster.jobs()
+    by_rule = {job["comment"].removeprefix("rule_"): job for job in jobs}
+    assert set(by_rule) == SLURM_RULES, f"SLURM ran {sorted(by_rule)}; expected {sorted(SLURM_RULES)}\n{out[-3000:]}"
+    assert len(jobs) == len(SLURM_RULES), jobs
+    for rule, job in by_rule.items():
+        assert job["state"] == "COMPLETED" and job["node"] == cluster.node, (rule, job)
+        # The executor's own SLURM log of the job: the job's snakemake ran exactly this rule.
+        log = work / ".snakemake" / "slurm_logs" / f"rule_{rule}" / f"{job['id']}.log"
+        assert log.exists(), f"no SLURM log {log}"
+        text = log.read_text(errors="replace")
+        assert f"rule {rule}:" in text and f"Finished jobid: 0 (Rule: {rule})" in text, text[-2000:]
+    logged = {p.name for p in (work / ".snakemake" / "slurm_logs").iterdir()}
+    assert not logged & {f"rule_{r}" for r in LOCAL_RULES}, logged
+    assert len({job["name"] for job in jobs}) == 1  # one workflow run: the executor names jobs by its run id
