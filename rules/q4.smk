@@ -1,5 +1,233 @@
-# Problem 4: the BERT sentiment notebook. Not answered yet: report/q4.tex.j2 says so.
+# Problem 4: the BERT sentiment notebook as pipeline steps. Data -> tokenizer items -> training (checkpointed,
+# resumable) -> evaluation; every figure has its own rule. Settings: config["q4"] (config/full.yaml: the assignment's run).
 
-Q4_RESULTS = {}
-Q4_FIGURES = []
-Q4_EXCERPTS = []
+Q4_RESULTS = {
+    "q4_data": "build/results/q4_data.json",
+    "q4_tokens": "build/results/q4_tokens.json",
+    "q4_train": "build/results/q4_train.json",
+    "q4_eval": "build/results/q4_eval.json",
+}
+Q4_FIGURES = [
+    "figures/q4_scores.pdf",
+    "figures/q4_classes.pdf",
+    "figures/q4_history.pdf",
+    "figures/q4_confusion.pdf",
+]
+Q4_EXCERPTS = [
+    "scripts/q4_data.py",
+    "scripts/q4_tokens.py",
+    "scripts/q4_model.py",
+    "scripts/q4_train.py",
+    "scripts/q4_evaluate.py",
+    "scripts/q4_plot.py",
+]
+Q4_SPLITS = {s: f"build/q4/{s}.csv" for s in ("train", "val", "test")}
+Q4_DOWNLOAD = os.path.join(config["q4"]["data"]["cache_dir"], "reviews.csv")
+
+
+# The reviews file the data step reads, by q4.data.source (gdown: the cached download of rule q4_fetch).
+Q4_REVIEWS = {
+    "gdown": Q4_DOWNLOAD,
+    "local": config["q4"]["data"]["path"],
+    "sample": "data/sample_reviews.csv",
+}[config["q4"]["data"]["source"]]
+
+
+# Light steps run where snakemake runs, never queued on a cluster; the download too, since compute nodes
+# often have no internet.
+localrules:
+    q4_fetch,
+    q4_plot_scores,
+    q4_plot_classes,
+    q4_plot_history,
+    q4_plot_confusion,
+
+
+rule q4_fetch:
+    output:
+        csv=Q4_DOWNLOAD,
+    log:
+        "build/logs/q4_fetch.log",
+    conda:
+        "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    params:
+        data=config["q4"]["data"],
+    script:
+        "../scripts/q4_fetch.py"
+
+
+rule q4_data:
+    input:
+        csv=Q4_REVIEWS,
+    output:
+        **Q4_SPLITS,
+        results="build/results/q4_data.json",
+    log:
+        "build/logs/q4_data.log",
+    benchmark:
+        "build/benchmarks/q4_data.tsv"
+    conda:
+        "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        data=config["q4"]["data"],
+        seed=config["seed"],
+    script:
+        "../scripts/q4_data.py"
+
+
+rule q4_tokens:
+    input:
+        **Q4_SPLITS,
+    output:
+        results="build/results/q4_tokens.json",
+    log:
+        "build/logs/q4_tokens.log",
+    benchmark:
+        "build/benchmarks/q4_tokens.tsv"
+    conda:
+        "../environment.yml"
+    threads: THREADS
+    resources:
+        mem_mb=4000,
+        runtime=15,
+    params:
+        model=config["q4"]["model"],
+        tokenizer=config["q4"]["tokenizer"],
+        seed=config["seed"],
+    script:
+        "../scripts/q4_tokens.py"
+
+
+rule q4_train:
+    input:
+        train=Q4_SPLITS["train"],
+        val=Q4_SPLITS["val"],
+    output:
+        model="build/q4/best_model.pt",
+        results="build/results/q4_train.json",
+    log:
+        "build/logs/q4_train.log",
+    benchmark:
+        "build/benchmarks/q4_train.tsv"
+    conda:
+        "../environment.yml"
+    threads: THREADS
+    resources:
+        mem_mb=16000,
+        runtime=240,
+    params:
+        model=config["q4"]["model"],
+        train=config["q4"]["train"],
+        seed=config["seed"],
+        checkpoint_dir="build/q4/checkpoints",
+    script:
+        "../scripts/q4_train.py"
+
+
+rule q4_evaluate:
+    input:
+        test=Q4_SPLITS["test"],
+        model="build/q4/best_model.pt",
+    output:
+        results="build/results/q4_eval.json",
+    log:
+        "build/logs/q4_evaluate.log",
+    benchmark:
+        "build/benchmarks/q4_evaluate.tsv"
+    conda:
+        "../environment.yml"
+    threads: THREADS
+    resources:
+        mem_mb=8000,
+        runtime=30,
+    params:
+        model=config["q4"]["model"],
+        train=config["q4"]["train"],
+        raw_text=config["q4"]["raw_text"],
+        seed=config["seed"],
+    script:
+        "../scripts/q4_evaluate.py"
+
+
+rule q4_plot_scores:
+    input:
+        results="build/results/q4_data.json",
+    output:
+        figure="figures/q4_scores.pdf",
+    log:
+        "build/logs/q4_plot_scores.log",
+    conda:
+        "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        figure="scores",
+    script:
+        "../scripts/q4_plot.py"
+
+
+rule q4_plot_classes:
+    input:
+        results="build/results/q4_data.json",
+    output:
+        figure="figures/q4_classes.pdf",
+    log:
+        "build/logs/q4_plot_classes.log",
+    conda:
+        "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        figure="classes",
+    script:
+        "../scripts/q4_plot.py"
+
+
+rule q4_plot_history:
+    input:
+        results="build/results/q4_train.json",
+    output:
+        figure="figures/q4_history.pdf",
+    log:
+        "build/logs/q4_plot_history.log",
+    conda:
+        "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        figure="history",
+    script:
+        "../scripts/q4_plot.py"
+
+
+rule q4_plot_confusion:
+    input:
+        results="build/results/q4_eval.json",
+    output:
+        figure="figures/q4_confusion.pdf",
+    log:
+        "build/logs/q4_plot_confusion.log",
+    conda:
+        "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        figure="confusion",
+    script:
+        "../scripts/q4_plot.py"

