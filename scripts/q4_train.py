@@ -14,6 +14,7 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import hashlib
+import io
 import json
 import time
 from pathlib import Path
@@ -153,24 +154,54 @@ def fingerprint(settings: dict) -> str:
 
 
 def _save(obj, path: Path) -> None:
+    """torch.save atomically, with a sidecar sha256 so that a damaged file is recognised before it is used."""
     from common import atomic_path
 
     with atomic_path(path) as tmp:
         torch.save(obj, tmp)
+        digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
+    with atomic_path(Path(f"{path}.sha256")) as tmp:
+        tmp.write_text(digest + "\n")
 
 
 def _load_checkpoint(path: Path, key: str):
+    """The checkpoint at `path` if it is intact and belongs to these settings; None (with the reason) if not."""
+    path = Path(path)
     if not path.exists():
         return None
+    sidecar = Path(f"{path}.sha256")
     try:
-        state = torch.load(path, map_location="cpu", weights_only=False)
-    except Exception as exc:  # a file cut short cannot happen (atomic writes), but a foreign one can
-        print(f"ignoring unreadable checkpoint {path}: {exc}")
+        want = sidecar.read_text().strip()
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != want:
+            raise ValueError("its sha256 does not match the one recorded when it was written")
+        state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=False)
+    except Exception as exc:  # truncated, bit-flipped, missing hash, not a torch file
+        print(f"checkpoint {path} is damaged ({exc}); it is discarded and its epoch will be redone")
+        path.unlink(missing_ok=True)
+        sidecar.unlink(missing_ok=True)
         return None
     if state.get("fingerprint") != key:
         print(f"ignoring checkpoint {path}: it belongs to other settings or data (starting over)")
         return None
     return state
+
+
+def _epoch_checkpoints(ckpt_dir: Path) -> list[Path]:
+    """epoch-N.pt files, newest first."""
+    found = [
+        (int(p.stem.split("-")[1]), p) for p in Path(ckpt_dir).glob("epoch-*.pt") if p.stem.split("-")[1].isdigit()
+    ]
+    return [p for _, p in sorted(found, reverse=True)]
+
+
+def latest_good_checkpoint(ckpt_dir: Path, key: str):
+    """The newest intact checkpoint of these settings; damaged ones are reported and dropped on the way."""
+    for path in _epoch_checkpoints(ckpt_dir):
+        state = _load_checkpoint(path, key)
+        if state is not None:
+            return path, state
+    return None, None
 
 
 # region: training_loop
@@ -181,8 +212,14 @@ def fit(model, train_loader, val_loader, *, epochs, lr, device, amp_dtype, max_g
     total_steps = len(train_loader) * epochs
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: max(0.0, 1 - s / total_steps))  # no warm-up
     history, best_acc, start = [], -1.0, 0
-    last, best = Path(ckpt_dir) / "last.pt", Path(ckpt_dir) / "best.pt"
-    state = _load_checkpoint(last, key)
+    best = Path(ckpt_dir) / "best.pt"
+    last, state = latest_good_checkpoint(ckpt_dir, key)
+    if state is not None:
+        best_state = _load_checkpoint(best, key)
+        if best_state is None or best_state["epoch"] > state["epoch"]:
+            # the best weights up to the resumed epoch are not on disk: only a fresh start can recover them
+            print(f"the best model up to epoch {state['epoch']} ({best}) is missing or damaged: training starts over")
+            state = None
     if state is not None:  # resume where the interrupted run stopped
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
@@ -217,6 +254,7 @@ def fit(model, train_loader, val_loader, *, epochs, lr, device, amp_dtype, max_g
         if val_acc > best_acc:
             best_acc = val_acc
             _save({"fingerprint": key, "epoch": epoch + 1, "model": model.state_dict()}, best)
+        last = Path(ckpt_dir) / f"epoch-{epoch + 1}.pt"
         _save(
             {
                 "fingerprint": key,
@@ -231,6 +269,9 @@ def fit(model, train_loader, val_loader, *, epochs, lr, device, amp_dtype, max_g
             },
             last,
         )
+        for old in _epoch_checkpoints(ckpt_dir)[2:]:  # keep the two newest: one may be damaged
+            old.unlink(missing_ok=True)
+            Path(f"{old}.sha256").unlink(missing_ok=True)
     return history, best
 
 
@@ -274,12 +315,15 @@ def train(splits: dict, model_cfg: dict, train_cfg: dict, seed: int, threads: in
         key=key,
     )
     fit_s = time.perf_counter() - t0
-    best_state = torch.load(best, map_location="cpu", weights_only=False)
+    best_state = _load_checkpoint(best, key)
+    if best_state is None:
+        raise RuntimeError(f"{best} was damaged after training; delete {ckpt_dir} and run snakemake again")
     with atomic_path(model_out) as tmp:
         torch.save(best_state["model"], tmp)
     # Finished: the checkpoints only served a rerun after an interruption (a later rerun retrains).
-    Path(ckpt_dir, "last.pt").unlink(missing_ok=True)
-    best.unlink(missing_ok=True)
+    for done in [*_epoch_checkpoints(ckpt_dir), best]:
+        done.unlink(missing_ok=True)
+        Path(f"{done}.sha256").unlink(missing_ok=True)
     lengths = [len(x) for x in ids["train"]]
     n_train = len(ids["train"])
     return {

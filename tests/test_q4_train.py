@@ -9,6 +9,7 @@ import textwrap
 
 import pandas as pd
 import pytest
+import q4_train
 import torch
 from conftest import ROOT, SCRIPTS
 from q4_data import prepare
@@ -82,15 +83,15 @@ def test_killed_run_resumes_from_checkpoint_and_matches_uninterrupted(splits, tm
     killed = run_training(splits, ckpt, tmp_path / "a.pt", kill_at=steps_per_epoch + 2)  # midway through epoch 2
     assert killed.returncode == -9, killed.stderr[-2000:]
     assert not (tmp_path / "a.pt").exists()
-    state = torch.load(ckpt / "last.pt", weights_only=False)
+    state = torch.load(ckpt / "epoch-1.pt", weights_only=False)
     assert state["epoch"] == 1 and len(state["history"]) == 1
 
     resumed = run_training(splits, ckpt, tmp_path / "a.pt")
-    assert f"resumed from checkpoint {ckpt / 'last.pt'} after epoch 1 of 2" in resumed.stdout + resumed.stderr
+    assert f"resumed from checkpoint {ckpt / 'epoch-1.pt'} after epoch 1 of 2" in resumed.stdout + resumed.stderr
     r = result_of(resumed)
     assert [h["epoch"] for h in r["history"]] == [1, 2]
     assert r["history"][0] == state["history"][0]  # epoch 1 was not redone
-    assert not (ckpt / "last.pt").exists()  # finished: the checkpoint is no longer needed
+    assert not list(ckpt.glob("*.pt"))  # finished: the checkpoints are no longer needed
 
     fresh = run_training(splits, tmp_path / "ckpt2", tmp_path / "b.pt")
     assert "resumed" not in fresh.stdout + fresh.stderr
@@ -105,7 +106,44 @@ def test_killed_run_resumes_from_checkpoint_and_matches_uninterrupted(splits, tm
 def test_checkpoint_of_other_settings_is_not_resumed(splits, tmp_path):
     ckpt = tmp_path / "ckpt"
     ckpt.mkdir()
-    torch.save({"fingerprint": "other-settings", "epoch": 1}, ckpt / "last.pt")
+    q4_train._save({"fingerprint": "other-settings", "epoch": 1}, ckpt / "epoch-1.pt")
     proc = run_training(splits, ckpt, tmp_path / "m.pt")
     assert "belongs to other settings or data (starting over)" in proc.stdout + proc.stderr
     assert [h["epoch"] for h in result_of(proc)["history"]] == [1, 2]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "no-hash"])
+def test_damaged_checkpoint_is_detected_and_its_epoch_redone(splits, tmp_path, damage):
+    """A kill during epoch 2 leaves epoch-1.pt; damaging it must not crash: epoch 1 is redone, results unchanged."""
+    n_train = len(pd.read_csv(splits["train"]))
+    steps_per_epoch = -(-n_train // TRAIN["batch_size"])
+    ckpt = tmp_path / "ckpt"
+    killed = run_training(splits, ckpt, tmp_path / "a.pt", kill_at=steps_per_epoch + 2)
+    assert killed.returncode == -9
+    path = ckpt / "epoch-1.pt"
+    data = path.read_bytes()
+    if damage == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":
+        path.write_bytes(data[:1000] + bytes([data[1000] ^ 0xFF]) + data[1001:])
+    else:
+        (ckpt / "epoch-1.pt.sha256").unlink()
+    proc = run_training(splits, ckpt, tmp_path / "a.pt")
+    out = proc.stdout + proc.stderr
+    assert "is damaged" in out and "resumed" not in out
+    r = result_of(proc)
+    assert [h["epoch"] for h in r["history"]] == [1, 2]
+    fresh = result_of(run_training(splits, tmp_path / "ckpt2", tmp_path / "b.pt"))
+    assert [h["val_acc"] for h in r["history"]] == [h["val_acc"] for h in fresh["history"]]
+
+
+def test_only_the_damaged_newest_epoch_is_redone(tmp_path):
+    """With epoch-1 intact and epoch-2 damaged, the newest good checkpoint is epoch 1."""
+    ckpt = tmp_path / "c"
+    ckpt.mkdir()
+    for e in (1, 2):
+        q4_train._save({"fingerprint": "k", "epoch": e}, ckpt / f"epoch-{e}.pt")
+    (ckpt / "epoch-2.pt").write_bytes((ckpt / "epoch-2.pt").read_bytes()[:-7])
+    path, state = q4_train.latest_good_checkpoint(ckpt, "k")
+    assert path == ckpt / "epoch-1.pt" and state["epoch"] == 1
+    assert not (ckpt / "epoch-2.pt").exists()
