@@ -8,6 +8,7 @@ are zero vectors (zero padding), and they are multiplied like any other state, a
 import math
 
 import torch
+from opcount import OpCounter
 from torch import nn
 
 
@@ -67,39 +68,6 @@ def sequential_steps(n: int, order: str) -> int:
     return {"loop": n * n, "wavefront": 2 * n - 1}[order]
 
 
-class OpCounter:
-    """Counts the scalar multiplications, additions and sigma evaluations actually executed."""
-
-    def __init__(self):
-        self.mults = 0
-        self.adds = 0
-        self.sigma = 0
-
-    def mul(self, a: float, b: float) -> float:
-        self.mults += 1
-        return a * b
-
-    def add(self, a: float, b: float) -> float:
-        self.adds += 1
-        return a + b
-
-    def matvec(self, W: list[list[float]], v: list[float]) -> list[float]:
-        out = []
-        for row in W:
-            acc = self.mul(row[0], v[0])
-            for wk, vk in zip(row[1:], v[1:], strict=True):
-                acc = self.add(acc, self.mul(wk, vk))
-            out.append(acc)
-        return out
-
-    def vadd(self, a: list[float], b: list[float]) -> list[float]:
-        return [self.add(x, y) for x, y in zip(a, b, strict=True)]
-
-    def tanh(self, v: list[float]) -> list[float]:
-        self.sigma += len(v)
-        return [math.tanh(t) for t in v]
-
-
 def rnn2d_scalar(module: GridRNN2d, x: torch.Tensor, counter: OpCounter) -> list[list[list[float]]]:
     """The same recurrence in plain Python scalars, counting every operation it performs (one image)."""
     W_in, W_left, W_top = (p.detach().double().tolist() for p in (module.W_in, module.W_left, module.W_top))
@@ -114,7 +82,7 @@ def rnn2d_scalar(module: GridRNN2d, x: torch.Tensor, counter: OpCounter) -> list
                 counter.vadd(counter.matvec(W_in, x[i, j].double().tolist()), counter.matvec(W_left, left)),
                 counter.matvec(W_top, top),
             )
-            H[i][j] = counter.tanh(s)
+            H[i][j] = [counter.tanh(t) for t in s]
     return H
 
 
@@ -155,7 +123,7 @@ def verify_instance(n: int, c: int, h: int, seed: int, scalar_count_max_ops: int
             counted_mults=counter.mults,
             counted_adds=counter.adds,
             counted_ops=counter.mults + counter.adds,
-            counted_sigma=counter.sigma,
+            counted_sigma=counter.tanhs,
             scalar_max_abs_diff=float((scalar - y_loop[0]).abs().max()),
         )
     else:

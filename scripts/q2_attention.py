@@ -18,10 +18,10 @@ torch's flop counter attributes to the torch code, and exports the (query, key) 
 """
 
 import functools
-import math
 
 import torch
 import torch.nn.functional as F
+from opcount import OpCounter
 
 # --------------------------------------------------------------------------------------------------------------
 # Which (query, key) pairs each method uses.  The blocked methods build their index layouts here and the
@@ -198,42 +198,6 @@ def relative_error(approx: torch.Tensor, exact: torch.Tensor) -> float:
 
 # --------------------------------------------------------------------------------------------------------------
 # Scalar copies of the algorithms, counting every operation they perform (small inputs only).
-
-
-class OpCounter:
-    """Counts multiplications, additions, divisions and nonlinear evaluations (exp, phi) actually executed."""
-
-    def __init__(self):
-        self.mults = self.adds = self.divs = self.nonlin = 0
-
-    def mul(self, a, b):
-        self.mults += 1
-        return a * b
-
-    def add(self, a, b):
-        self.adds += 1
-        return a + b
-
-    def div(self, a, b):
-        self.divs += 1
-        return a / b
-
-    def exp(self, a):
-        self.nonlin += 1
-        return math.exp(a)
-
-    def phi(self, a):
-        self.nonlin += 1
-        return a + 1 if a > 0 else math.exp(a)  # elu(a) + 1
-
-    def dot(self, a, b):
-        acc = self.mul(a[0], b[0])
-        for x, y in zip(a[1:], b[1:], strict=True):
-            acc = self.add(acc, self.mul(x, y))
-        return acc
-
-    def total(self) -> int:
-        return self.mults + self.adds + self.divs + self.nonlin
 
 
 def softmax_attention_scalar(Q, K, V, keys_of, c: OpCounter):

@@ -19,6 +19,7 @@ precomputed cumulative table (comparisons, no arithmetic), listed separately.
 import math
 
 import sympy as sp
+from opcount import OpCounter
 
 from symbolic import big_o, big_o_latex, to_latex
 
@@ -159,48 +160,9 @@ def totals(terms: list[dict]) -> dict[str, sp.Expr]:
     return out
 
 
-class OpCounter:
-    """Counts the scalar multiplications, additions, exps and divisions actually executed."""
-
-    def __init__(self):
-        self.mults = self.adds = self.exps = self.divs = 0
-
-    def mul(self, a, b):
-        self.mults += 1
-        return a * b
-
-    def add(self, a, b):
-        self.adds += 1
-        return a + b
-
-    def sub(self, a, b):
-        self.adds += 1
-        return a - b
-
-    def exp(self, a):
-        self.exps += 1
-        return math.exp(a)
-
-    def div(self, a, b):
-        self.divs += 1
-        return a / b
-
-    def dot(self, x, y):
-        acc = self.mul(x[0], y[0])
-        for a, b in zip(x[1:], y[1:], strict=True):
-            acc = self.add(acc, self.mul(a, b))
-        return acc
-
-    def axpy_sum(self, coeffs, rows):
-        """sum_t coeffs[t] * rows[t]: len*h multiplications and (len-1)*h additions."""
-        acc = [self.mul(coeffs[0], x) for x in rows[0]]
-        for c, row in zip(coeffs[1:], rows[1:], strict=True):
-            acc = [self.add(a, self.mul(c, x)) for a, x in zip(acc, row, strict=True)]
-        return acc
-
-    def as_dict(self) -> dict[str, int]:
-        t = self.mults + self.adds + self.exps + self.divs
-        return {"mults": self.mults, "adds": self.adds, "exps": self.exps, "divs": self.divs, "total": t}
+def counted(c: OpCounter) -> dict[str, int]:
+    """The counts of a scalar run, in the categories of the operation tables."""
+    return {"mults": c.mults, "adds": c.adds, "exps": c.exps, "divs": c.divs, "total": c.total()}
 
 
 def full_gradient_scalar(U: list[list[float]], v: list[float], jj: int, c: OpCounter):
@@ -252,9 +214,9 @@ def count_instance(d_val: int, h_val: int, k_val: int, seed: int) -> dict:
         "h": h_val,
         "k": k_val,
         "full_formula": {key: int(val.subs(subs)) for key, val in ft.items()},
-        "full_counted": cf.as_dict(),
+        "full_counted": counted(cf),
         "sampled_formula": {key: int(val.subs(subs)) for key, val in st.items()},
-        "sampled_counted": cs.as_dict(),
+        "sampled_counted": counted(cs),
         "search_comparisons": k_val * math.ceil(math.log2(d_val)),
     }
 
