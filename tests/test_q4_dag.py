@@ -108,6 +108,14 @@ def render_q4_section(work: Path, out_dir: Path) -> tuple[str, Path]:
     config["q4"]["profile"] = "tiny-test"
     results = {n: load_results(work / f"build/results/{n}.json") for n in ("q4_data", "q4_tokens", "q4_train")}
     results["q4_eval"] = load_results(work / "build/results/q4_eval.json")
+    # The captions link to the provenance appendix; this section is compiled alone, so give it those links only.
+    from versions_provenance import figure_sources
+
+    from latex_env import mark_raw
+
+    plots = {f"q4_plot_{Path(f).stem[3:]}": f for f in Q4_TARGETS if f.startswith("figures/")}
+    rules = {rule: {"script": "scripts/q4_plot.py", "outputs": [out]} for rule, out in plots.items()}
+    results["provenance"] = mark_raw({"figure_sources": figure_sources(rules)})
     tex_text = (
         make_env(work / "report").get_template("q4_only.tex.j2").render(config=config, solutions=True, results=results)
     )
