@@ -1,5 +1,6 @@
 # Shared set-up: config validation, where scripts import from, the build's fixed date.
 import os
+import re
 import subprocess
 import sys
 
@@ -39,3 +40,22 @@ def source_date_epoch():
 
 SOURCE_DATE_EPOCH = source_date_epoch()
 THREADS = config["threads"]
+
+
+def script_deps(script):
+    """The project modules a script imports, followed recursively (scripts/*.py): inputs of its rule, so that
+    editing a shared helper (latex_env.py, common.py, q4_model.py, ...) reruns every step that uses it.
+    """
+    scripts_dir = os.path.join(workflow.basedir, "scripts")
+    pattern = re.compile(r"^\s*(?:from\s+(\w+)\s+import|import\s+(\w+))", re.M)
+    seen, todo = set(), [os.path.splitext(os.path.basename(script))[0]]
+    while todo:
+        name = todo.pop()
+        path = os.path.join(scripts_dir, f"{name}.py")
+        if name in seen or not os.path.exists(path):
+            continue
+        seen.add(name)
+        with open(path, encoding="utf-8") as fh:
+            todo += [a or b for a, b in pattern.findall(fh.read())]
+    own = os.path.splitext(os.path.basename(script))[0]
+    return sorted(f"scripts/{name}.py" for name in seen - {own})

@@ -15,6 +15,8 @@ localrules:
 
 
 rule q1_derive:
+    input:
+        code=script_deps("scripts/q1_derive.py"),
     output:
         results="build/results/q1.json",
     log:
@@ -34,6 +36,8 @@ rule q1_derive:
 
 
 rule q1_verify:
+    input:
+        code=script_deps("scripts/q1_rnn.py"),
     output:
         results="build/results/q1_verify.json",
     log:
@@ -55,6 +59,8 @@ rule q1_verify:
 
 
 rule q1_compare:
+    input:
+        code=script_deps("scripts/q1_compare.py"),
     output:
         results="build/results/q1_compare.json",
     log:
@@ -77,6 +83,7 @@ rule q1_compare:
 rule q1_plot:
     input:
         results="build/results/q1_compare.json",
+        code=script_deps("scripts/q1_plot.py"),
     output:
         figure="figures/q1_compare.pdf",
     log:

@@ -17,6 +17,8 @@ localrules:
 
 
 rule q2_derive:
+    input:
+        code=script_deps("scripts/q2_derive.py"),
     output:
         results="build/results/q2.json",
     log:
@@ -42,6 +44,8 @@ rule q2_derive:
 
 
 rule q2_verify:
+    input:
+        code=script_deps("scripts/q2_attention.py"),
     output:
         results="build/results/q2_verify.json",
     log:
@@ -63,6 +67,8 @@ rule q2_verify:
 
 
 rule q2_bench:
+    input:
+        code=script_deps("scripts/q2_bench.py"),
     output:
         results="build/results/q2_bench.json",
     log:
@@ -84,6 +90,8 @@ rule q2_bench:
 
 
 rule q2_retrieval:
+    input:
+        code=script_deps("scripts/q2_retrieval.py"),
     output:
         results="build/results/q2_retrieval.json",
     log:
@@ -108,6 +116,7 @@ rule q2_plot:
         verify="build/results/q2_verify.json",
         bench="build/results/q2_bench.json",
         retrieval="build/results/q2_retrieval.json",
+        code=script_deps("scripts/q2_plot.py"),
     output:
         patterns="figures/q2_patterns.pdf",
         scaling="figures/q2_scaling.pdf",

@@ -17,6 +17,8 @@ localrules:
 
 
 rule q3_derive:
+    input:
+        code=script_deps("scripts/q3_derive.py"),
     output:
         results="build/results/q3.json",
     log:
@@ -38,6 +40,8 @@ rule q3_derive:
 
 
 rule q3_verify:
+    input:
+        code=script_deps("scripts/q3_skipgram.py"),
     output:
         results="build/results/q3_verify.json",
     log:
@@ -59,6 +63,8 @@ rule q3_verify:
 
 
 rule q3_estimators:
+    input:
+        code=script_deps("scripts/q3_skipgram.py"),
     output:
         results="build/results/q3_estimators.json",
     log:
@@ -80,6 +86,8 @@ rule q3_estimators:
 
 
 rule q3_timing:
+    input:
+        code=script_deps("scripts/q3_skipgram.py"),
     output:
         results="build/results/q3_timing.json",
     log:
@@ -105,6 +113,7 @@ rule q3_plot:
     input:
         estimators="build/results/q3_estimators.json",
         timing="build/results/q3_timing.json",
+        code=script_deps("scripts/q3_plot.py"),
     output:
         estimators="figures/q3_estimators.pdf",
         timing="figures/q3_timing.pdf",

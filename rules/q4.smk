@@ -44,6 +44,8 @@ localrules:
 
 
 rule q4_fetch:
+    input:
+        code=script_deps("scripts/q4_fetch.py"),
     output:
         csv=Q4_DOWNLOAD,
     log:
@@ -63,6 +65,7 @@ rule q4_fetch:
 rule q4_data:
     input:
         csv=Q4_REVIEWS,
+        code=script_deps("scripts/q4_data.py"),
     output:
         **Q4_SPLITS,
         results="build/results/q4_data.json",
@@ -86,6 +89,7 @@ rule q4_data:
 rule q4_tokens:
     input:
         **Q4_SPLITS,
+        code=script_deps("scripts/q4_tokens.py"),
     output:
         results="build/results/q4_tokens.json",
     log:
@@ -110,6 +114,7 @@ rule q4_train:
     input:
         train=Q4_SPLITS["train"],
         val=Q4_SPLITS["val"],
+        code=script_deps("scripts/q4_train.py"),
     output:
         model="build/q4/best_model.pt",
         results="build/results/q4_train.json",
@@ -136,6 +141,7 @@ rule q4_evaluate:
     input:
         test=Q4_SPLITS["test"],
         model="build/q4/best_model.pt",
+        code=script_deps("scripts/q4_evaluate.py"),
     output:
         results="build/results/q4_eval.json",
     log:
@@ -160,6 +166,7 @@ rule q4_evaluate:
 rule q4_plot_scores:
     input:
         results="build/results/q4_data.json",
+        code=script_deps("scripts/q4_plot.py"),
     output:
         figure="figures/q4_scores.pdf",
     log:
@@ -179,6 +186,7 @@ rule q4_plot_scores:
 rule q4_plot_classes:
     input:
         results="build/results/q4_data.json",
+        code=script_deps("scripts/q4_plot.py"),
     output:
         figure="figures/q4_classes.pdf",
     log:
@@ -198,6 +206,7 @@ rule q4_plot_classes:
 rule q4_plot_history:
     input:
         results="build/results/q4_train.json",
+        code=script_deps("scripts/q4_plot.py"),
     output:
         figure="figures/q4_history.pdf",
     log:
@@ -217,6 +226,7 @@ rule q4_plot_history:
 rule q4_plot_confusion:
     input:
         results="build/results/q4_eval.json",
+        code=script_deps("scripts/q4_plot.py"),
     output:
         figure="figures/q4_confusion.pdf",
     log:

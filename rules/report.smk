@@ -22,6 +22,7 @@ rule render_solutions:
         **SOLUTION_RESULTS,
         templates=TEMPLATES,
         scripts=EXCERPTED_SCRIPTS,
+        code=script_deps("scripts/render.py"),
     output:
         tex="build/tex/hw4.tex",
     log:
@@ -44,6 +45,7 @@ rule render_solutions:
 rule render_problems:
     input:
         templates=TEMPLATES,
+        code=script_deps("scripts/render.py"),
     output:
         tex="build/tex/hw4_problems.tex",
     log:
@@ -67,6 +69,7 @@ rule compile:
     input:
         tex="build/tex/{doc}.tex",
         figures=lambda w: SOLUTION_FIGURES if w.doc == "hw4" else [],
+        code=script_deps("scripts/compile_tex.py"),
     output:
         pdf="build/{doc}.pdf",
         pages="build/{doc}_pages.json",

@@ -47,6 +47,7 @@ rule provenance:
         **Q2_RESULTS,
         **Q3_RESULTS,
         **Q4_RESULTS,
+        code=script_deps("scripts/versions_provenance.py"),
     output:
         results=PROVENANCE_RESULTS["provenance"],
     log:
@@ -74,6 +75,7 @@ rule archive:
         **BUILD_DOCUMENTS,
         results=lambda w: list(SOLUTION_RESULTS.values()),
         figures=lambda w: SOLUTION_FIGURES,
+        code=script_deps("scripts/versions_archive.py"),
     output:
         # protected: Snakemake refuses to replace it, and the script refuses a label that holds any file.
         manifest=protected(f"{ARCHIVE_ROOT}/{ARCHIVE_LABEL}/manifest.json"),
@@ -99,6 +101,7 @@ rule diff:
         **BUILD_DOCUMENTS,
         results=lambda w: list(SOLUTION_RESULTS.values()),
         figures=lambda w: SOLUTION_FIGURES,
+        code=script_deps("scripts/versions_diff.py"),
     output:
         pdf="build/diff/hw4-diff.pdf",
         tex="build/diff/hw4-diff.tex",

@@ -99,7 +99,10 @@ if __name__ == "__main__" and "snakemake" in globals():
     with log_to(sm.log[0]):
         seed_everything(sm.params.seed, sm.threads)
         texts = pd.concat(
-            [pd.read_csv(f, dtype={"content": str}, keep_default_na=False)["content"] for f in sm.input]
+            [
+                pd.read_csv(f, dtype={"content": str}, keep_default_na=False)["content"]
+                for f in (sm.input[s] for s in ("train", "val", "test"))
+            ]
         ).tolist()
         p = sm.params.tokenizer
         result = tokenizer_items(dict(sm.params.model), p["sample_text"], p["encode_len"], texts, sm.params.seed)

@@ -142,7 +142,7 @@ if "snakemake" in globals():
 
     sm = snakemake  # noqa: F821
     with log_to(sm.log[0]):
-        documents = [sm.input[k] for k in sm.input.keys() if k not in ("results", "figures")]
+        documents = [sm.input[k] for k in sm.input.keys() if k not in ("results", "figures", "code")]
         manifest_path = Path(sm.output.manifest)
         try:
             files = build_files(".", documents, list(sm.input.results), list(sm.input.figures))

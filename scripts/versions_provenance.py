@@ -204,7 +204,7 @@ if "snakemake" in globals():
             profiles=dict(sm.params.profiles),
             source_date_epoch=sm.params.source_date_epoch,
             rules=dict(sm.params.rules),
-            results={name: sm.input[name] for name in sm.input.keys()},
+            results={name: sm.input[name] for name in sm.input.keys() if name != "code"},
         )
         print(f"commit {prov['git']['short']} dirty={prov['git']['dirty']}; {len(prov['rules'])} timed rules")
         write_json(sm.output.results, prov)

@@ -101,3 +101,18 @@ def test_non_timing_results_identical_across_clean_builds(built_project, tmp_pat
         assert {k: v for k, v in ra.items() if not k.startswith("time_")} == {
             k: v for k, v in rb.items() if not k.startswith("time_")
         }
+
+
+def test_helper_module_edit_reruns_the_steps_that_import_it(built_project, tmp_path):
+    """Rules depend on the project modules their scripts import, not only on the script itself."""
+    work = tmp_path / "copy"
+    shutil.copytree(built_project, work, symlinks=True)
+    helper = work / "scripts" / "latex_env.py"
+    helper.write_text(helper.read_text() + "\n# an edit\n")
+    rules = set(re.findall(r"^\s*(?:local)?rule (\w+):", run_snakemake(work, "-n").stdout, flags=re.M))
+    assert {"render_solutions", "render_problems", "compile"} <= rules
+    assert not any(r.startswith(("q1_", "q2_", "q3_", "q4_")) for r in rules), rules
+    model = work / "scripts" / "q4_model.py"
+    model.write_text(model.read_text() + "\n# an edit\n")
+    rules = set(re.findall(r"^\s*(?:local)?rule (\w+):", run_snakemake(work, "-n").stdout, flags=re.M))
+    assert {"q4_train", "q4_evaluate", "q4_tokens"} <= rules and "q1_compare" not in rules, rules
