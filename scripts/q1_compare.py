@@ -9,7 +9,7 @@ import statistics
 import time
 
 import torch
-from q1_derive import conv_width_for_budget
+from q1_derive import conv_layers_to_cover, conv_width_for_budget
 from q1_rnn import GridRNN2d, sequential_steps
 from torch import nn
 
@@ -74,6 +74,7 @@ def compare(n_values, c, h, conv_layers, conv_kernel, batch, repeats, seed) -> d
                 "steps_loop": sequential_steps(n, "loop"),
                 "steps_wavefront": sequential_steps(n, "wavefront"),
                 "steps_conv": conv_layers,
+                "conv_layers_to_cover": int(conv_layers_to_cover(n, conv_kernel)),
                 "time_loop_s": wall_time(lambda x=x: rnn(x, order="loop"), repeats),
                 "time_wavefront_s": wall_time(lambda x=x: rnn(x, order="wavefront"), repeats),
                 "time_conv_s": wall_time(lambda x=x: conv(x), repeats),

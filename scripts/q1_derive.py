@@ -84,6 +84,12 @@ def conv_receptive_field(layers=L, kernel=k) -> sp.Expr:
     return (kernel - 1) * layers + 1
 
 
+def conv_layers_to_cover(side=n, kernel=k) -> sp.Expr:
+    """Stride-1 k x k layers a corner output needs to see the opposite corner of a side x side grid:
+    its receptive field reaches (k-1)/2 cells per layer, and the corner is side-1 cells away."""
+    return sp.ceiling(2 * (side - 1) / (kernel - 1))
+
+
 def conv_width_for_budget(budget: int, channels: int, layers: int, kernel: int) -> int:
     """The conv width whose parameter count is closest to ``budget`` (the 2D RNN's), solved with sympy."""
     x = sp.Symbol("x", positive=True)
@@ -149,6 +155,7 @@ def derive(instances: list[dict]) -> dict:
         "conv": {
             "params_tex": to_latex(conv_parameter_count()),
             "receptive_field_tex": to_latex(conv_receptive_field()),
+            "layers_to_cover_tex": to_latex(conv_layers_to_cover()),
         },
         "instances": [
             {

@@ -47,3 +47,11 @@ def test_snakemake_refuses_bad_config(tmp_path: Path):
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "seed" in out and ">= 0" in out and "Traceback" not in out
+
+
+def test_even_conv_kernel_is_refused():
+    cfg = default_config()
+    cfg["q1"]["compare"]["conv_kernel"] = 4
+    with pytest.raises(ConfigError) as err:
+        validate_config(cfg, SCHEMA)
+    assert "q1.compare.conv_kernel" in str(err.value) and "odd" in str(err.value)

@@ -69,3 +69,24 @@ def test_conv_formulas():
     w = conv_width_for_budget(2144, 3, 4, 3)
     costs = {v: abs(int(conv_parameter_count(4, 3, v, 3)) - 2144) for v in range(1, 20)}
     assert costs[w] == min(costs.values())
+
+
+def test_verification_stops_the_build_on_a_mismatch():
+    from q1_rnn import VerificationError, check_against_formulas, verify_instance
+
+    row = verify_instance(3, 2, 4, 0, 10**6)
+    check_against_formulas([row])  # the real counts pass
+    with pytest.raises(VerificationError, match="counted_adds"):
+        check_against_formulas([{**row, "counted_adds": row["counted_adds"] + 1}])
+    with pytest.raises(VerificationError, match="differ"):
+        check_against_formulas([{**row, "orders_max_abs_diff": 1e-6}])
+
+
+@pytest.mark.parametrize("side,kernel,layers", [(128, 3, 127), (9, 5, 4), (2, 3, 1), (10, 7, 3)])
+def test_conv_layers_to_cover_matches_receptive_field(side, kernel, layers):
+    from q1_derive import conv_layers_to_cover
+
+    L = int(conv_layers_to_cover(side, kernel))
+    assert L == layers
+    # smallest L whose receptive field reaches side-1 cells from the centre in one direction
+    assert (kernel - 1) * L // 2 >= side - 1 > (kernel - 1) * (L - 1) // 2
