@@ -103,7 +103,10 @@ rule q3_timing:
     params:
         step="timing",
         timing=config["q3"]["timing"],
-        estimators=config["q3"]["estimators"],
+        # the proposal q of the sampled gradient: only these two estimator settings, so that changing the
+        # estimators' k values or replicates does not rerun the timing
+        zipf_exponent=config["q3"]["estimators"]["zipf_exponent"],
+        proposal_power=config["q3"]["estimators"]["proposal_power"],
         seed=config["seed"],
     script:
         "../scripts/q3_skipgram.py"

@@ -272,7 +272,29 @@ def estimator_forms() -> dict[str, str]:
     }
 
 
+def disagreements(result: dict) -> list[str]:
+    """Every exact check of a :func:`derive` result that failed: symbolic derivatives that differ from the closed
+    form, and operation totals where the sympy formula and the counted run differ.  Empty when all agree."""
+    problems = []
+    small = result["small"]
+    if small["mismatches"]:
+        problems.append(
+            f"{small['mismatches']} of {small['derivatives_checked']} symbolic derivatives (d={small['d']}, "
+            f"h={small['h']}) differ from the closed-form gradient"
+        )
+    for inst in result["instances"]:
+        for part in ("full", "sampled"):
+            formula, count = inst[f"{part}_formula"], inst[f"{part}_counted"]
+            if formula != count:
+                problems.append(
+                    f"{part} gradient at d={inst['d']}, h={inst['h']}, k={inst['k']}: "
+                    f"sympy formula {formula} but counted {count}"
+                )
+    return problems
+
+
 def derive(symbolic: dict, count_instances: list[dict], seed: int) -> dict:
+    """All results of the derivation; raises if an exact check fails (the PDF states that they agree)."""
     sg = score_gradient()
     ft, st = totals(full_terms()), totals(sampled_terms())
 
@@ -285,7 +307,7 @@ def derive(symbolic: dict, count_instances: list[dict], seed: int) -> dict:
             for t in terms
         ]
 
-    return {
+    result = {
         "scores": {
             "loss_tex": to_latex(loss_in_scores()),
             "raw_tex": to_latex(sg["raw"]),
@@ -310,6 +332,12 @@ def derive(symbolic: dict, count_instances: list[dict], seed: int) -> dict:
         },
         "instances": [count_instance(i["d"], i["h"], i["k"], seed) for i in count_instances],
     }
+    problems = disagreements(result)
+    if problems:
+        raise RuntimeError(
+            "Problem 3 exact checks failed, so the PDF's agreement claims would be false:\n  " + "\n  ".join(problems)
+        )
+    return result
 
 
 if __name__ == "__main__" and "snakemake" in globals():

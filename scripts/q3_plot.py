@@ -17,6 +17,7 @@ def plot_estimators(result: dict, path) -> None:
         (line,) = ax1.loglog(ks, [r[f"{key}_bias"] for r in rows], marker=marker, label=label)
         ax2.loglog(ks, [r[f"{key}_var"] for r in rows], marker=marker, label=label)
     ax1.loglog(ks, [r["uniform_noise_floor"] for r in rows], ":", color="C0", label="uniform: noise of the mean")
+    ax1.loglog(ks, [r["importance_noise_floor"] for r in rows], ":", color="C1", label="importance: noise of the mean")
     ax1.set_xlabel("samples k")
     ax1.set_ylabel(r"$\|E[\hat g] - g\| \,/\, \|g\|$")
     ax1.set_title(f"bias (mean of {result['replicates']} draws)")

@@ -55,6 +55,27 @@ def max_relative_error(a: torch.Tensor, b: torch.Tensor) -> float:
     return float((a - b).abs().max() / b.abs().max())
 
 
+# The closed form "agrees with autograd to rounding" when every relative error is below this many float64 unit
+# roundoffs (2^-53): both compute the same sums in a different order, which costs a few roundoffs, not hundreds.
+AGREEMENT_ROUNDOFFS = 100
+
+
+def verify_summary(rows: list[dict]) -> dict:
+    """The autograd comparison with its verdict: the float64 unit roundoff, the tolerance, the largest error,
+    and whether every error is within the tolerance (the PDF's agreement sentence depends on it)."""
+    unit_roundoff = torch.finfo(torch.float64).eps / 2
+    tolerance = AGREEMENT_ROUNDOFFS * unit_roundoff
+    worst = max(max(r["max_rel_err_v"], r["max_rel_err_U"]) for r in rows)
+    return {
+        "instances": rows,
+        "unit_roundoff": unit_roundoff,
+        "tolerance_roundoffs": AGREEMENT_ROUNDOFFS,
+        "tolerance": tolerance,
+        "max_rel_err": worst,
+        "agree": worst <= tolerance,
+    }
+
+
 def verify_autograd(instances: list[dict], pairs: int, seed: int) -> list[dict]:
     """Closed form against autograd in float64, for random (v, U) and random training pairs."""
     gen = torch.Generator().manual_seed(seed)
@@ -149,6 +170,39 @@ def negative_sampling_loss(v, U, j, idx):
     return -torch.nn.functional.logsigmoid(U[j] @ v) - torch.nn.functional.logsigmoid(-(U[idx] @ v)).sum()
 
 
+# The measured bias of the mean of R draws is sqrt(bias^2 + noise^2) on average, noise = sqrt(var / R).  Below
+# this multiple of the noise the bias is not resolved by R draws, and is left out of the fitted slope.
+BIAS_RESOLVED_OVER_NOISE = 2.0
+
+
+def bias_and_variance_slopes(rows: list[dict], name: str) -> dict:
+    """Log-log slopes against k of an estimator's variance (over all k, and over the larger half of the k
+    values) and of its bias over the k where the bias stands above BIAS_RESOLVED_OVER_NOISE times the noise
+    of the mean.  ``floor_k`` is the smallest k from which on the bias stays within that multiple of the noise
+    (None if it never gets there); ``bias_slope`` is None when fewer than two k resolve the bias."""
+    from common import loglog_slope
+
+    ks = [r["k"] for r in rows]
+    ratios = [r[f"{name}_bias"] / r[f"{name}_noise_floor"] for r in rows]
+    resolved = [i for i, x in enumerate(ratios) if x > BIAS_RESOLVED_OVER_NOISE]
+    floor_at = next((i for i in range(len(rows)) if all(x <= BIAS_RESOLVED_OVER_NOISE for x in ratios[i:])), None)
+    upper = rows[len(rows) // 2 :]
+    return {
+        "var_slope": loglog_slope(ks, [r[f"{name}_var"] for r in rows]),
+        "var_slope_large_k": loglog_slope([r["k"] for r in upper], [r[f"{name}_var"] for r in upper]),
+        "large_k_from": upper[0]["k"],
+        "bias_slope": (
+            loglog_slope([ks[i] for i in resolved], [rows[i][f"{name}_bias"] for i in resolved])
+            if len(resolved) >= 2
+            else None
+        ),
+        "bias_resolved_k": [ks[i] for i in resolved],
+        "bias_over_noise": ratios,
+        "resolved_over_noise": BIAS_RESOLVED_OVER_NOISE,
+        "floor_k": ks[floor_at] if floor_at is not None else None,
+    }
+
+
 def estimator_stats(d, h, zipf_exponent, proposal_power, score_noise, k_values, replicates, chunk, seed) -> dict:
     """Bias and variance of each estimator of grad_v against k, over `replicates` independent draws."""
     gen = torch.Generator().manual_seed(seed)
@@ -200,6 +254,7 @@ def estimator_stats(d, h, zipf_exponent, proposal_power, score_noise, k_values, 
         "p_entropy_nats": float(-(p * p.log()).sum()),
         "effective_words": float(torch.exp(-(p * p.log()).sum())),
         "uniform_bias_over_noise_max": max(r["uniform_bias"] / r["uniform_noise_floor"] for r in rows),
+        "slopes": {name: bias_and_variance_slopes(rows, name) for name in ("uniform", "importance")},
         "rows": rows,
     }
 
@@ -278,7 +333,7 @@ if __name__ == "__main__" and "snakemake" in globals():
         seed_everything(sm.params.seed, threads)
         if step == "verify":
             v = sm.params.verify
-            result = {"instances": verify_autograd(v["instances"], v["pairs"], sm.params.seed)}
+            result = verify_summary(verify_autograd(v["instances"], v["pairs"], sm.params.seed))
         elif step == "estimators":
             e = sm.params.estimators
             result = estimator_stats(
@@ -293,9 +348,15 @@ if __name__ == "__main__" and "snakemake" in globals():
                 sm.params.seed,
             )
         elif step == "timing":
-            t, e = sm.params.timing, sm.params.estimators
+            t = sm.params.timing
             result = timing(
-                t["d_values"], t["h"], t["k"], t["repeats"], e["zipf_exponent"], e["proposal_power"], sm.params.seed
+                t["d_values"],
+                t["h"],
+                t["k"],
+                t["repeats"],
+                sm.params.zipf_exponent,
+                sm.params.proposal_power,
+                sm.params.seed,
             )
             result["machine"] = machine_info(threads)
         else:

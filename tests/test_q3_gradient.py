@@ -3,7 +3,9 @@
 import pytest
 import torch
 from q3_skipgram import (
+    BIAS_RESOLVED_OVER_NOISE,
     autograd_gradient,
+    bias_and_variance_slopes,
     draw,
     estimator_stats,
     full_gradient,
@@ -16,6 +18,7 @@ from q3_skipgram import (
     realistic_instance,
     sampled_gradient,
     verify_autograd,
+    verify_summary,
     zipf_unigram,
 )
 
@@ -39,6 +42,18 @@ def test_verify_autograd_reports_machine_precision():
     assert [r["d"] for r in rows] == [30, 500]
     for r in rows:
         assert 0 <= r["max_rel_err_v"] < 1e-13 and 0 <= r["max_rel_err_U"] < 1e-13
+    summary = verify_summary(rows)
+    assert summary["agree"] and summary["unit_roundoff"] == 2.0**-53
+    assert summary["max_rel_err"] == max(max(r["max_rel_err_v"], r["max_rel_err_U"]) for r in rows)
+
+
+def test_verify_summary_reports_disagreement():
+    """An error above the tolerance turns the agreement flag (and so the PDF's sentence) off."""
+    ok = {"d": 3, "h": 2, "pairs": 1, "max_rel_err_v": 3e-16, "max_rel_err_U": 1e-16}
+    bad = dict(ok, max_rel_err_U=1e-9)
+    assert verify_summary([ok])["agree"]
+    summary = verify_summary([ok, bad])
+    assert not summary["agree"] and summary["max_rel_err"] == 1e-9
 
 
 def test_instance_with_scores_hits_the_requested_scores():
@@ -134,3 +149,28 @@ def test_estimator_stats_orders_the_estimators():
     assert rows[100]["importance_var"] < rows[1]["importance_var"] / 10
     # negative sampling does not approach the softmax gradient
     assert rows[100]["negative_bias"] > rows[1]["negative_bias"]
+    assert r["slopes"]["importance"]["var_slope"] < -0.5 and r["slopes"]["uniform"]["var_slope"] < -0.5
+
+
+def test_bias_and_variance_slopes_follow_the_data():
+    """Variance 2/k^0.8 and bias 0.5/k^0.75 over a noise floor of 0.005: the slopes are the exponents, the bias is
+    fitted only where it stands above the noise, and the floor starts where it stays within it."""
+    ks = [1, 3, 10, 30, 100, 300, 1000]
+    rows = []
+    for k in ks:
+        bias = 0.5 * k**-0.75
+        rows.append({"k": k, "importance_var": 2 * k**-0.8, "importance_bias": bias, "importance_noise_floor": 0.005})
+    out = bias_and_variance_slopes(rows, "importance")
+    assert out["var_slope"] == pytest.approx(-0.8) and out["var_slope_large_k"] == pytest.approx(-0.8)
+    assert out["large_k_from"] == 30
+    resolved = [k for k in ks if 0.5 * k**-0.75 > BIAS_RESOLVED_OVER_NOISE * 0.005]
+    assert out["bias_resolved_k"] == resolved == [1, 3, 10, 30, 100]
+    assert out["bias_slope"] == pytest.approx(-0.75)
+    assert out["floor_k"] == 300
+    # a bias that never leaves the noise: no slope, and the floor from the first k
+    flat = [dict(r, importance_bias=0.006) for r in rows]
+    out = bias_and_variance_slopes(flat, "importance")
+    assert out["bias_slope"] is None and out["bias_resolved_k"] == [] and out["floor_k"] == 1
+    # a bias that returns above the noise at the largest k: no floor
+    back = [*flat[:-1], dict(flat[-1], importance_bias=0.5)]
+    assert bias_and_variance_slopes(back, "importance")["floor_k"] is None
