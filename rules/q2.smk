@@ -6,6 +6,7 @@ Q2_RESULTS = {
     "q2_verify": "build/results/q2_verify.json",
     "q2_bench": "build/results/q2_bench.json",
     "q2_retrieval": "build/results/q2_retrieval.json",
+    "q2_check": "build/results/q2_check.json",
 }
 Q2_FIGURES = ["figures/q2_patterns.pdf", "figures/q2_scaling.pdf", "figures/q2_cost.pdf"]
 Q2_EXCERPTS = ["scripts/q2_attention.py", "scripts/q2_retrieval.py"]
@@ -14,6 +15,20 @@ Q2_EXCERPTS = ["scripts/q2_attention.py", "scripts/q2_retrieval.py"]
 # Light steps run where snakemake runs, never queued on a cluster.
 localrules:
     q2_plot,
+    q2_check,
+
+
+# The formulas' predicted savings are compared with the measured speedups at the largest benchmark T at which
+# full attention is timed (q2_bench's at_largest_full).
+Q2_FULL_T = [
+    t for t in config["q2"]["bench"]["T_values"] if t <= config["q2"]["bench"]["full_max_T"]
+]
+if not Q2_FULL_T:
+    raise ValueError(
+        f"q2.bench.full_max_T = {config['q2']['bench']['full_max_T']} is below every q2.bench.T_values (smallest "
+        f"{min(config['q2']['bench']['T_values'])}): full attention would never run. Set q2.bench.full_max_T to "
+        f"at least {min(config['q2']['bench']['T_values'])}."
+    )
 
 
 rule q2_derive:
@@ -34,7 +49,7 @@ rule q2_derive:
     params:
         instances=config["q2"]["count_instances"],
         at={
-            "T": max(config["q2"]["bench"]["T_values"]),
+            "T": max(Q2_FULL_T),
             "d": config["q2"]["d_head"],
             "w": config["q2"]["window"],
             "m": config["q2"]["features"],
@@ -66,6 +81,26 @@ rule q2_verify:
         "../scripts/q2_attention.py"
 
 
+# Exact checks (counted operations against the formulas) stop the build; float agreements become flags.
+rule q2_check:
+    input:
+        derive="build/results/q2.json",
+        verify="build/results/q2_verify.json",
+        code=script_deps("scripts/q2_check.py"),
+    output:
+        results="build/results/q2_check.json",
+    log:
+        "build/logs/q2_check.log",
+    conda:
+        "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../scripts/q2_check.py"
+
+
 rule q2_bench:
     input:
         code=script_deps("scripts/q2_bench.py"),
@@ -83,7 +118,10 @@ rule q2_bench:
         mem_mb=8000,
         runtime=60,
     params:
-        q2=config["q2"],
+        bench=config["q2"]["bench"],
+        d_head=config["q2"]["d_head"],
+        window=config["q2"]["window"],
+        features=config["q2"]["features"],
         seed=config["seed"],
     script:
         "../scripts/q2_bench.py"
@@ -105,7 +143,10 @@ rule q2_retrieval:
         mem_mb=4000,
         runtime=30,
     params:
-        q2=config["q2"],
+        retrieval=config["q2"]["retrieval"],
+        d_head=config["q2"]["d_head"],
+        window=config["q2"]["window"],
+        features=config["q2"]["features"],
         seed=config["seed"],
     script:
         "../scripts/q2_retrieval.py"

@@ -69,12 +69,18 @@ def main(argv=None) -> int:
             + (f"{err:10.3g}" if err is not None else f"{'-':>10s}")
         )
     print(f"\nfitted log-log slopes on T >= {result['fit_min_T']} (time / peak memory):")
+
+    def fmt(key):
+        v = result["slopes"].get(key)
+        return f"{v:5.2f}" if v is not None else f"  n/a ({result['slope_notes'].get(key, 'not fitted')})"
+
     for name, label in result["labels"].items():
-        if name in result["slopes"]:
+        if name in result["fit_range"]:
             lo, hi = result["fit_range"][name]
-            print(
-                f"  {label:34s} {result['slopes'][name]:5.2f} / {result['slopes'][name + '_memory']:5.2f}  (T {lo}..{hi})"
-            )
+            print(f"  {label:34s} {fmt(name)} / {fmt(name + '_memory')}  (T {lo}..{hi})")
+    print("\nfaster than full attention at every measured T from:")
+    for name, T in result["faster_from_T"].items():
+        print(f"  {result['labels'][name]:34s} " + (f"T = {T}" if T is not None else f"never (up to T = {at['T']})"))
     print(f"\nwritten: {out}")
     return 0
 

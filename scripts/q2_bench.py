@@ -110,7 +110,71 @@ def time_side_by_side(fns: dict, repeats: int, device: torch.device) -> dict[str
 # endregion
 
 
+def check_sizes(T_values, full_max_T: int, fit_min_T: int) -> None:
+    """Refuse, with the config key to change, sizes that would leave no reference or no slope for full attention."""
+    if any(b <= a for a, b in zip(T_values, T_values[1:], strict=False)):
+        raise ValueError(f"q2.bench.T_values must be strictly increasing, got {list(T_values)}")
+    if full_max_T < min(T_values):
+        raise ValueError(
+            f"q2.bench.full_max_T = {full_max_T} is below every q2.bench.T_values (smallest {min(T_values)}): full "
+            "attention, the reference of every speedup and error, would never run. Set q2.bench.full_max_T to at "
+            f"least {min(T_values)}."
+        )
+    fitted = [t for t in T_values if fit_min_T <= t <= full_max_T]
+    if len(fitted) < 2:
+        raise ValueError(
+            f"q2.bench: only {len(fitted)} of q2.bench.T_values lie in [fit_min_T, full_max_T] = [{fit_min_T}, "
+            f"{full_max_T}], so full attention's slope cannot be fitted. Lower q2.bench.fit_min_T, raise "
+            "q2.bench.full_max_T, or add T_values in that range (at least two are needed)."
+        )
+
+
+def fit_slope(points) -> tuple[float | None, str | None]:
+    """Log-log slope of (T, value) points, skipping values that are not positive (log undefined).
+
+    Returns (slope, None), or (None, reason) when fewer than two usable points remain.
+    """
+    usable = [(t, y) for t, y in points if y > 0]
+    if len(usable) < 2:
+        skipped = len(points) - len(usable)
+        return None, f"{len(usable)} usable point(s) of {len(points)} ({skipped} not positive)"
+    return loglog_slope(*zip(*usable, strict=True)), None
+
+
+def fit_slopes(rows: list[dict], names, fit_min_T: int) -> tuple[dict, dict, dict]:
+    """Time and peak-memory slopes of each method on T >= fit_min_T: slopes (None if not fittable), the T range
+    fitted, and the reason for every slope left None."""
+    slopes, fit_range, notes = {}, {}, {}
+    for n in names:
+        fitted = [r for r in rows if n in r["time_s"] and r["T"] >= fit_min_T]
+        for key, field in ((n, "time_s"), (f"{n}_memory", "peak_bytes")):
+            slopes[key], why = fit_slope([(r["T"], r[field][n]) for r in fitted])
+            if why:
+                notes[key] = why
+        if fitted:
+            fit_range[n] = [fitted[0]["T"], fitted[-1]["T"]]
+    return slopes, fit_range, notes
+
+
+def faster_from(rows: list[dict]) -> dict:
+    """For each method, the smallest measured T from which on it beat full attention at every measured T where
+    full attention ran; None if it was not faster at the largest such T."""
+    with_full = [r for r in rows if "full" in r["time_s"]]
+    out = {}
+    for n in with_full[0]["time_s"]:
+        if n == "full":
+            continue
+        start = None
+        for r in reversed(with_full):
+            if r["time_s"][n] >= r["time_s"]["full"]:
+                break
+            start = r["T"]
+        out[n] = start
+    return out
+
+
 def benchmark(T_values, d, batch, heads, w, m, repeats, full_max_T, fit_min_T, device="cpu", seed=0) -> dict:
+    check_sizes(T_values, full_max_T, fit_min_T)
     dev = pick_device(device)
     print(f"q2 bench on {dev} with {torch.get_num_threads()} torch threads", flush=True)
     g = torch.Generator().manual_seed(seed)
@@ -140,14 +204,7 @@ def benchmark(T_values, d, batch, heads, w, m, repeats, full_max_T, fit_min_T, d
             del outputs
             rows.append(row)
             print(f"T={T}: " + ", ".join(f"{n} {t * 1e3:.2f} ms" for n, t in row["time_s"].items()), flush=True)
-    slopes, fit_range = {}, {}
-    for n in fns:
-        pts = [(r["T"], r["time_s"][n]) for r in rows if n in r["time_s"] and r["T"] >= fit_min_T]
-        if len(pts) >= 2:
-            slopes[n] = loglog_slope(*zip(*pts, strict=True))
-            mem = [(r["T"], r["peak_bytes"][n]) for r in rows if n in r["peak_bytes"] and r["T"] >= fit_min_T]
-            slopes[f"{n}_memory"] = loglog_slope(*zip(*mem, strict=True))
-            fit_range[n] = [pts[0][0], pts[-1][0]]
+    slopes, fit_range, slope_notes = fit_slopes(rows, fns, fit_min_T)
     largest_full = max(r["T"] for r in rows if "full" in r["time_s"])
     at = next(r for r in rows if r["T"] == largest_full)
     return {
@@ -165,6 +222,8 @@ def benchmark(T_values, d, batch, heads, w, m, repeats, full_max_T, fit_min_T, d
         "rows": rows,
         "slopes": slopes,
         "fit_range": fit_range,
+        "slope_notes": slope_notes,
+        "faster_from_T": faster_from(rows),
         "at_largest_full": {
             "T": largest_full,
             "speedup": {n: at["time_s"]["full"] / at["time_s"][n] for n in at["time_s"] if n != "full"},
@@ -181,7 +240,8 @@ def benchmark(T_values, d, batch, heads, w, m, repeats, full_max_T, fit_min_T, d
 
 
 def run(params: dict, seed: int) -> dict:
-    """The benchmark as config section q2 describes it (also used by scripts/bench_q2.py)."""
+    """The benchmark as config section q2 describes it (also used by scripts/bench_q2.py): params holds its keys
+    bench, d_head, window and features."""
     from common import machine_info, seed_everything
 
     p = params["bench"]
@@ -210,4 +270,8 @@ if "snakemake" in globals():
 
     sm = snakemake  # noqa: F821
     with log_to(sm.log[0]):
-        write_json(sm.output.results, run(sm.params.q2, sm.params.seed))
+        p = sm.params
+        write_json(
+            sm.output.results,
+            run({"bench": p.bench, "d_head": p.d_head, "window": p.window, "features": p.features}, p.seed),
+        )

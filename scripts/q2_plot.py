@@ -49,9 +49,9 @@ def plot_scaling(bench: dict, path) -> None:
             continue
         Ts, ts, mem = zip(*pts, strict=True)
         marker, ls, colour = STYLE[name]
-        slope = f" ({slopes[name]:.2f})" if name in slopes else ""
+        slope = f" ({slopes[name]:.2f})" if slopes.get(name) is not None else ""
         ax1.loglog(Ts, np.array(ts) * 1e3, marker=marker, ls=ls, color=colour, ms=4, label=f"{label}{slope}")
-        mslope = f" ({slopes[name + '_memory']:.2f})" if name + "_memory" in slopes else ""
+        mslope = f" ({slopes[name + '_memory']:.2f})" if slopes.get(name + "_memory") is not None else ""
         ax2.loglog(Ts, np.array(mem) / 2**20, marker=marker, ls=ls, color=colour, ms=4, label=f"{label}{mslope}")
     for ax in (ax1, ax2):
         ax.set_xlabel("sequence length T")

@@ -87,17 +87,17 @@ if "snakemake" in globals():
     sm = snakemake  # noqa: F821
     with log_to(sm.log[0]):
         seed_everything(sm.params.seed, sm.threads)
-        q2, p = sm.params.q2, sm.params.q2["retrieval"]
+        p = sm.params
         write_json(
             sm.output.results,
             run_retrieval(
-                p["T"],
-                q2["d_head"],
-                q2["window"],
-                q2["features"],
-                p["distances"],
-                p["logit_gap"],
-                p["trials"],
-                sm.params.seed,
+                p.retrieval["T"],
+                p.d_head,
+                p.window,
+                p.features,
+                p.retrieval["distances"],
+                p.retrieval["logit_gap"],
+                p.retrieval["trials"],
+                p.seed,
             ),
         )

@@ -1,11 +1,22 @@
-"""Problem 2 end to end: the default build runs the q2 rules and the PDF shows their numbers."""
+"""Problem 2 end to end: the default build runs the q2 rules and the PDF shows their numbers.
+
+No timing is asserted (speed goals are measured by scripts/bench_q2.py): the timing results are checked for
+structure only, and the PDF for the specific values and statements the results call for.
+"""
 
 import json
+import math
+import re
 import subprocess
 
 import pytest
 
 pytestmark = pytest.mark.e2e
+
+
+def _squash(s: str) -> str:
+    """PDF text without spaces (pdftotext splits numbers at thin spaces and lines at will)."""
+    return re.sub(r"\s+", "", s.replace("\u2009", ""))
 
 
 def test_q2_results_figures_and_pdf(built_project):
@@ -14,6 +25,7 @@ def test_q2_results_figures_and_pdf(built_project):
     verify = json.loads((res / "q2_verify.json").read_text())
     derive = json.loads((res / "q2.json").read_text())
     retrieval = json.loads((res / "q2_retrieval.json").read_text())
+    checked = json.loads((res / "q2_check.json").read_text())
     for fig in ("q2_patterns", "q2_scaling", "q2_cost"):
         assert (built_project / "figures" / f"{fig}.pdf").stat().st_size > 1000
     # the counted operations equal the formulas, in the build's own instances
@@ -21,12 +33,16 @@ def test_q2_results_figures_and_pdf(built_project):
         for key, m in inst["methods"].items():
             assert vi["methods"][key]["counted_ops"] == m["ops"]
             assert vi["methods"][key]["flop_counter"] == m["flop_counter"]
+    assert checked["counts_match"] and checked["instances_checked"] == len(derive["instances"])
+    assert checked["scalar_agrees"] and checked["window_agrees"] and checked["linear_agrees"]
     assert verify["patterns"]["window_is_band"]
-    # quadratic against linear growth (loose: a loaded machine adds noise, but not a factor of T)
-    assert bench["slopes"]["full"] > 1.5
-    for key in ("window", "linear", "performer"):
-        assert bench["slopes"][f"{key}_memory"] < 1.3
-        assert bench["at_largest_full"]["speedup"][key] > 1
+    # the formulas are evaluated where full attention was timed, so predicted and measured savings share a T
+    at = bench["at_largest_full"]
+    assert derive["at"]["T"] == at["T"] == max(t for t in (r["T"] for r in bench["rows"]) if t <= bench["full_max_T"])
+    # structure only: every method has its slopes, finite (nothing in the default build reads zero)
+    for key in ("full", "sdpa", "window", "linear", "performer"):
+        assert math.isfinite(bench["slopes"][key]) and math.isfinite(bench["slopes"][f"{key}_memory"])
+    assert set(bench["faster_from_T"]) == {"sdpa", "window", "linear", "performer"}
     assert retrieval["mean_beyond_window"]["window"] < 0.05 < 0.95 < retrieval["mean_beyond_window"]["full"]
 
     text = subprocess.run(
@@ -36,10 +52,31 @@ def test_q2_results_figures_and_pdf(built_project):
         check=True,
     ).stdout
     q2 = text[text.index("Problem 2") : text.index("Problem 3")]
-    assert "Not yet answered" not in q2
-    at = bench["at_largest_full"]
+    flat = _squash(q2)
+    # 2a: the predicted savings at the compared T, and a counted operation total of the check table
+    assert f"largestsizeatwhichfullattentionistimedin2b(T={at['T']}" in flat
+    for key in ("window", "linear", "performer"):
+        assert (
+            f"{derive['methods'][key]['fewer_ops_than_full_at']:.1f}({'Performer' if key == 'performer' else key})"
+            in flat
+        )
+    assert str(derive["instances"][0]["methods"]["window"]["ops"]) in flat
+    assert f"inall{checked['instances_checked']}casesbelow" in flat
+    assert "agreewiththetorchcodetowithin" in flat and "thereorderingchangesthecost,nottheresult" in flat
+    # 2b: set-up from the results, the measured speedups and slopes, the crossover lengths, the needle accuracy
+    assert ("Onesequenceper" if bench["batch"] == 1 else f"Abatchof{bench['batch']}sequences") in flat
     assert f"{at['speedup']['linear']:.1f}" in q2
     assert f"{bench['slopes']['full']:.2f}" in q2
-    assert f"{derive['instances'][0]['methods']['window']['ops']:,}".replace(",", "\u2009") in q2 or str(
-        derive["instances"][0]["methods"]["window"]["ops"]
-    ) in q2.replace(" ", "").replace("\u2009", "")
+    first_T = bench["rows"][0]["T"]
+    for key in ("window", "linear", "performer"):
+        x = bench["faster_from_T"][key]
+        label = _squash(bench["labels"][key])
+        if x is None:
+            want = f"the{label}methodisnotfasterthanfullattentionat"
+        elif x == first_T:
+            want = f"the{label}methodisfasterateverymeasured"
+        else:
+            want = f"the{label}methodisfasteratevery measured T≥{x}".replace(" ", "")
+        assert want in flat, want
+    assert "untilTisinthethousands" not in flat
+    assert f"{100 * retrieval['mean_beyond_window']['window']:.1f}%" in flat
