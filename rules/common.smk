@@ -59,3 +59,16 @@ def script_deps(script):
             todo += [a or b for a, b in pattern.findall(fh.read())]
     own = os.path.splitext(os.path.basename(script))[0]
     return sorted(f"scripts/{name}.py" for name in seen - {own})
+
+
+def q4_full_profile():
+    """The assignment's setting (config/full.yaml), which the PDF quotes beside a quicker profile's numbers."""
+    import yaml
+
+    with open(os.path.join(workflow.basedir, "config", "full.yaml"), encoding="utf-8") as fh:
+        full = yaml.safe_load(fh)["q4"]
+    return {
+        "model": full["model"]["name"],
+        "epochs": full["train"]["epochs"],
+        "lr": full["train"]["lr"],
+    }

@@ -22,12 +22,16 @@ Q4_EXCERPTS = [
     "scripts/q4_plot.py",
 ]
 Q4_SPLITS = {s: f"build/q4/{s}.csv" for s in ("train", "val", "test")}
-Q4_DOWNLOAD = os.path.join(config["q4"]["data"]["cache_dir"], "reviews.csv")
 
 
-# The reviews file the data step reads, by q4.data.source (gdown: the cached download of rule q4_fetch).
+# source gdown: rule q4_fetch copies the download cache (q4.data.cache_dir, managed by scripts/q4_fetch.py
+# and never an output, so the build never deletes it) to this file, which the data step reads.
+Q4_FETCHED = "build/q4/reviews.csv"
+
+
+# The reviews file the data step reads, by q4.data.source.
 Q4_REVIEWS = {
-    "gdown": Q4_DOWNLOAD,
+    "gdown": Q4_FETCHED,
     "local": config["q4"]["data"]["path"],
     "sample": "data/sample_reviews.csv",
 }[config["q4"]["data"]["source"]]
@@ -47,7 +51,7 @@ rule q4_fetch:
     input:
         code=script_deps("scripts/q4_fetch.py"),
     output:
-        csv=Q4_DOWNLOAD,
+        csv=Q4_FETCHED,
     log:
         "build/logs/q4_fetch.log",
     conda:
@@ -57,7 +61,10 @@ rule q4_fetch:
         mem_mb=1000,
         runtime=30,
     params:
-        data=config["q4"]["data"],
+        # only what decides the file's content (and where its cache is): a new split share refetches nothing
+        gdown_id=config["q4"]["data"]["gdown_id"],
+        gdown_sha256=config["q4"]["data"]["gdown_sha256"],
+        cache_dir=config["q4"]["data"]["cache_dir"],
     script:
         "../scripts/q4_fetch.py"
 
@@ -106,6 +113,7 @@ rule q4_tokens:
         model=config["q4"]["model"],
         tokenizer=config["q4"]["tokenizer"],
         seed=config["seed"],
+        full_profile=q4_full_profile(),
     script:
         "../scripts/q4_tokens.py"
 

@@ -147,6 +147,7 @@ def summarize(df: pd.DataFrame, report: dict, frames: dict, head: int = 5, head_
         "balance_min_over_max": min(class_counts.values()) / max(class_counts.values()),
         "shapes": {name: [len(f), len(f.columns)] for name, f in frames.items()},
         "head": examples,
+        "head_chars": head_chars,
     }
 
 

@@ -1,8 +1,11 @@
 """Problem 4, data source `gdown`: the notebook's reviews.csv from Google Drive, cached with its sha256.
 
-The cache is ``<cache_dir>/reviews.csv`` with ``reviews.csv.sha256`` beside it. A cached file whose checksum
-still matches (the configured one if set, else the one recorded at download) is used without any network
-access. A download goes to a temporary file first and replaces the cache only once its checksum is right.
+The cache is ``<cache_dir>/reviews.csv`` with ``reviews.csv.sha256`` beside it. It belongs to the user, not to
+the build: no rule has it as an output, so Snakemake never deletes it, and only this script writes it. A cached
+file whose checksum still matches (the configured one if set, else the one recorded at download) is used
+without any network access. A download goes to a temporary file first and replaces the cache only once its
+checksum is right. Rule q4_fetch copies the cached file to the build (``build/q4/reviews.csv``), which is what
+the data step reads; rerunning the rule (after ``--forcerun``, a code change, a new cache_dir) copies again.
 """
 
 from pathlib import Path
@@ -60,11 +63,23 @@ def fetch_reviews(file_id: str, dest: str | Path, expected_sha256: str | None = 
 # endregion
 
 
+def fetch_to_build(file_id: str, cache_dir: str | Path, out: str | Path, expected_sha256: str | None = None) -> dict:
+    """The cached (or, without a valid cache, downloaded) reviews.csv, copied atomically to `out`."""
+    import shutil
+
+    from common import atomic_path
+
+    info = fetch_reviews(file_id, Path(cache_dir) / "reviews.csv", expected_sha256)
+    with atomic_path(out) as tmp:
+        shutil.copyfile(info["path"], tmp)
+    return info
+
+
 if __name__ == "__main__" and "snakemake" in globals():
     from common import log_to
 
     sm = snakemake  # noqa: F821
     with log_to(sm.log[0]):
-        p = sm.params.data
-        info = fetch_reviews(p["gdown_id"], sm.output.csv, p["gdown_sha256"])
-        print(f"reviews.csv: sha256 {info['sha256']} ({'downloaded' if info['fetched'] else 'cache hit'})")
+        info = fetch_to_build(sm.params.gdown_id, sm.params.cache_dir, sm.output.csv, sm.params.gdown_sha256)
+        how = "downloaded" if info["fetched"] else "cache hit, no network access"
+        print(f"{info['path']}: sha256 {info['sha256']} ({how}); copied to {sm.output.csv}")

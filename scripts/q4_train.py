@@ -195,6 +195,22 @@ def _epoch_checkpoints(ckpt_dir: Path) -> list[Path]:
     return [p for _, p in sorted(found, reverse=True)]
 
 
+def _delete_checkpoints(paths) -> None:
+    for path in paths:
+        Path(path).unlink(missing_ok=True)
+        Path(f"{path}.sha256").unlink(missing_ok=True)
+
+
+def clear_stale_checkpoints(ckpt_dir: Path, resumed_epoch: int) -> None:
+    """Delete the checkpoints a run must not build on: every epoch-N.pt after the resumed epoch (other settings'
+    leftovers: the newest good one of these settings is the resumed one) and, on a fresh start, best.pt too.
+    The directory is the pipeline's own (under build/); after this, the pruning sees only this run's files."""
+    stale = [p for p in _epoch_checkpoints(ckpt_dir) if int(p.stem.split("-")[1]) > resumed_epoch]
+    if resumed_epoch == 0:
+        stale.append(Path(ckpt_dir) / "best.pt")
+    _delete_checkpoints(stale)
+
+
 def latest_good_checkpoint(ckpt_dir: Path, key: str):
     """The newest intact checkpoint of these settings; damaged ones are reported and dropped on the way."""
     for path in _epoch_checkpoints(ckpt_dir):
@@ -229,6 +245,7 @@ def fit(model, train_loader, val_loader, *, epochs, lr, device, amp_dtype, max_g
             torch.cuda.set_rng_state(state["rng_cuda"])
         history, best_acc, start = state["history"], state["best_val_acc"], state["epoch"]
         print(f"resumed from checkpoint {last} after epoch {start} of {epochs}")
+    clear_stale_checkpoints(ckpt_dir, start)
     for epoch in range(start, epochs):
         t0 = time.perf_counter()
         train_loader.batch_sampler.set_epoch(epoch)
@@ -269,9 +286,7 @@ def fit(model, train_loader, val_loader, *, epochs, lr, device, amp_dtype, max_g
             },
             last,
         )
-        for old in _epoch_checkpoints(ckpt_dir)[2:]:  # keep the two newest: one may be damaged
-            old.unlink(missing_ok=True)
-            Path(f"{old}.sha256").unlink(missing_ok=True)
+        _delete_checkpoints(_epoch_checkpoints(ckpt_dir)[2:])  # keep the two newest: one may be damaged
     return history, best
 
 
@@ -321,9 +336,7 @@ def train(splits: dict, model_cfg: dict, train_cfg: dict, seed: int, threads: in
     with atomic_path(model_out) as tmp:
         torch.save(best_state["model"], tmp)
     # Finished: the checkpoints only served a rerun after an interruption (a later rerun retrains).
-    for done in [*_epoch_checkpoints(ckpt_dir), best]:
-        done.unlink(missing_ok=True)
-        Path(f"{done}.sha256").unlink(missing_ok=True)
+    _delete_checkpoints([*_epoch_checkpoints(ckpt_dir), best])
     lengths = [len(x) for x in ids["train"]]
     n_train = len(ids["train"])
     return {

@@ -89,8 +89,9 @@ def test_tiny_dag_outputs(tiny_build):
         assert (tiny_build / f"build/benchmarks/{name}.tsv").exists()
 
 
-def render_q4_section(work: Path, out_dir: Path) -> tuple[str, Path]:
-    """q4.tex.j2 alone, inside the main document's preamble, rendered from the build's results and compiled."""
+def render_q4_section(work: Path, out_dir: Path, edit=None) -> tuple[str, Path | None]:
+    """q4.tex.j2 alone, inside the main document's preamble, rendered from the build's results and compiled
+    (`edit(results)`, if given, changes the results first, and the section is then only rendered)."""
     import sys
 
     sys.path.insert(0, str(work / "scripts"))
@@ -116,6 +117,11 @@ def render_q4_section(work: Path, out_dir: Path) -> tuple[str, Path]:
     plots = {f"q4_plot_{Path(f).stem[3:]}": f for f in Q4_TARGETS if f.startswith("figures/")}
     rules = {rule: {"script": "scripts/q4_plot.py", "outputs": [out]} for rule, out in plots.items()}
     results["provenance"] = mark_raw({"figure_sources": figure_sources(rules)})
+    if edit is not None:
+        edit(results)
+        return make_env(work / "report").get_template("q4_only.tex.j2").render(
+            config=config, solutions=True, results=results
+        ), None
     tex_text = (
         make_env(work / "report").get_template("q4_only.tex.j2").render(config=config, solutions=True, results=results)
     )
@@ -141,6 +147,33 @@ def test_rendered_section_escapes_hostile_text_and_compiles(tiny_build, tmp_path
     assert "Paid $5 & got 50% off #1 deal_now {x} ~ ^ \\textbf{bold} \\end{document}" in flat
     assert "Profile: tiny-test" in flat and "q4_tiny.csv" in flat
     assert re.search(r"22\s?713\s?216 encoder parameters", flat)
+    # The numbers of the prose come from config/full.yaml and the results, none typed into the template.
+    data = json.loads((tiny_build / "build/results/q4_data.json").read_text())
+    tokens = json.loads((tiny_build / "build/results/q4_tokens.json").read_text())
+    train = json.loads((tiny_build / "build/results/q4_train.json").read_text())
+    full = tokens["full_profile"]
+    assert full == {"model": "bert-base-cased", "epochs": 5, "lr": 2e-5}
+    assert re.search(rf"fine-tunes {full['model']} for {full['epochs']} epochs at learning rate 2\.0 ?× ?10−5", flat)
+    assert f"uses the {tokens['model']['layers']}-layer MiniLM BERT" in flat and tokens["model"]["layers"] == 6
+    assert train["epochs"] == 1 and re.search(
+        r"bundled with the project, 1 epoch and learning rate 1\.0 ?× ?10−4", flat
+    )
+    assert f"cut at {data['head_chars']} characters" in flat and data["head_chars"] == 90
+    assert max(len(r["content"]) for r in data["head"]) <= data["head_chars"]
+    assert f"Training: on cpu ({train['machine']['cpu']}, {train['machine']['torch_threads']} torch threads)" in flat
+
+
+def test_cuda_training_is_labelled_with_the_gpu(tiny_build, tmp_path):
+    """A run on CUDA names the GPU it trained on, not the host's CPU."""
+
+    def on_gpu(results):
+        tr = results["q4_train"]
+        tr["device"] = "cuda"
+        tr["machine"] = {**tr["machine"], "cpu": "Some Host CPU 9000", "gpu": "NVIDIA H100 80GB HBM3"}
+
+    tex, _ = render_q4_section(tiny_build, tmp_path / "gpu", edit=on_gpu)
+    assert "Training: on \\texttt{cuda} (NVIDIA H100 80GB HBM3) in" in tex
+    assert "Some Host CPU 9000" not in tex
 
 
 @pytest.mark.e2e
@@ -151,7 +184,9 @@ def test_default_build_answers_problem_4(built_project):
         ["pdftotext", str(built_project / "build/hw4.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
     flat = re.sub(r"\s+", " ", text)
-    assert "does not contain an answer to Problem 4" not in flat
+    assert f"Test accuracy {ev['test_acc']:.4f} on" in flat and f"macro F1 {ev['macro_f1']:.3f}" in flat
+    grouped = re.escape(f"{data['n_samples']:,}").replace(",", r"\s?")  # thousands are grouped by thin spaces
+    assert re.search(rf"leaves {grouped} samples", flat)
     assert f"Hardest class: {ev['hardest']['class']}" in flat
     assert data["sha256"][:16] in flat
     pages = json.loads((built_project / "build/hw4_pages.json").read_text())
@@ -182,4 +217,6 @@ def test_full_profile_plans_download_and_bert_base(tmp_path):
     proc = run_snakemake(
         work, "--configfile", "config/full.yaml", "--directory", str(work), "-n", "build/results/q4_eval.json"
     )
-    assert "q4_fetch" in proc.stdout and "data/downloads/reviews.csv" in proc.stdout
+    # The fetch writes the build's copy; the download cache (data/downloads/) is no rule's output.
+    assert "q4_fetch" in proc.stdout and "build/q4/reviews.csv" in proc.stdout
+    assert "data/downloads/reviews.csv" not in proc.stdout

@@ -1,10 +1,13 @@
-"""Problem 4, the gdown source with the network layer faked: cache hit, download, checksum mismatch, no network."""
+"""Problem 4, the gdown source with the network layer faked: cache hit, download, checksum mismatch, no network;
+and rule q4_fetch rerun by Snakemake with the cache present, which must not touch the network."""
 
 import hashlib
+import textwrap
 
 import gdown
 import pytest
-from q4_fetch import NOTEBOOK_REVIEWS_ID, FetchError, fetch_reviews
+from conftest import copy_project, run_snakemake
+from q4_fetch import NOTEBOOK_REVIEWS_ID, FetchError, fetch_reviews, fetch_to_build
 
 CSV = b"content,score\nGreat app,5\nCrashes,1\n"
 SHA = hashlib.sha256(CSV).hexdigest()
@@ -80,3 +83,68 @@ def test_gdown_returning_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(gdown, "download", lambda **kw: None)
     with pytest.raises(FetchError, match="returned no file"):
         fetch_reviews(NOTEBOOK_REVIEWS_ID, tmp_path / "reviews.csv")
+
+
+def test_copy_to_build_uses_the_cache_offline(tmp_path, monkeypatch):
+    """The rule's output is a copy; deleting it (as Snakemake does before a rerun) leaves the cache alone."""
+    cache = tmp_path / "downloads"
+    cache.mkdir()
+    (cache / "reviews.csv").write_bytes(CSV)
+    (cache / "reviews.csv.sha256").write_text(f"{SHA}  reviews.csv\n")
+    fake = FakeDrive(error=OSError("network is unreachable"))
+    monkeypatch.setattr(gdown, "download", fake)
+    out = tmp_path / "build" / "q4" / "reviews.csv"
+    for _ in range(2):
+        out.unlink(missing_ok=True)
+        assert fetch_to_build(NOTEBOOK_REVIEWS_ID, cache, out)["fetched"] is False
+        assert out.read_bytes() == CSV
+    assert fake.calls == [] and (cache / "reviews.csv").read_bytes() == CSV
+
+
+FAKE_GDOWN = """
+def download(*args, **kw):  # stands in for the real gdown in the Snakemake job: it records the call and fails
+    with open({calls!r}, "a") as fh:
+        fh.write("download\\n")
+    raise ConnectionError("no network in this test")
+"""
+
+
+def test_rule_rerun_with_cache_present_does_not_call_the_network(tmp_path, monkeypatch):
+    work = copy_project(tmp_path / "project")
+    cache = work / "data" / "downloads"
+    cache.mkdir(parents=True)
+    (cache / "reviews.csv").write_bytes(CSV)
+    (cache / "reviews.csv.sha256").write_text(f"{SHA}  reviews.csv\n")
+    (work / "config" / "gdown.yaml").write_text("q4:\n  data: {source: gdown}\n")
+    (work / "config" / "split.yaml").write_text("q4:\n  data: {val_fraction: 0.1}\n")
+    calls = tmp_path / "gdown_calls.txt"
+    (tmp_path / "fake" / "gdown").mkdir(parents=True)
+    (tmp_path / "fake" / "gdown" / "__init__.py").write_text(textwrap.dedent(FAKE_GDOWN.format(calls=str(calls))))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "fake"))
+    target = "build/q4/reviews.csv"
+    # --configfile and --forcerun take several values: --directory ends the list.
+    args = ("--configfile", "config/gdown.yaml", "--directory", str(work))
+    rerun = ("--configfile", "config/gdown.yaml", "--forcerun", "q4_fetch", "--directory", str(work))
+
+    run_snakemake(work, *args, target)
+    run_snakemake(work, *rerun, target)  # Snakemake deletes the job's output before it runs
+    assert not calls.exists(), "a rerun with the cache present called gdown.download"
+    assert (work / target).read_bytes() == CSV and (cache / "reviews.csv").read_bytes() == CSV
+    assert "cache hit, no network access" in (work / "build/logs/q4_fetch.log").read_text()
+    # A setting that does not change the file (the validation share) does not rerun the fetch.
+    plan = run_snakemake(
+        work,
+        "--configfile",
+        "config/gdown.yaml",
+        "config/split.yaml",
+        "--directory",
+        str(work),
+        "-n",
+        "build/results/q4_data.json",
+    )
+    assert "q4_data" in plan.stdout and "q4_fetch" not in plan.stdout
+    # The fake is what the job imports: without the cache it is called, and the build stops with the fix.
+    (cache / "reviews.csv").unlink()
+    failed = run_snakemake(work, *rerun, target, check=False)
+    assert failed.returncode != 0 and calls.read_text() == "download\n"
+    assert "q4.data.source: local" in (work / "build/logs/q4_fetch.log").read_text()

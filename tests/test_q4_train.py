@@ -147,3 +147,72 @@ def test_only_the_damaged_newest_epoch_is_redone(tmp_path):
     path, state = q4_train.latest_good_checkpoint(ckpt, "k")
     assert path == ckpt / "epoch-1.pt" and state["epoch"] == 1
     assert not (ckpt / "epoch-2.pt").exists()
+
+
+class TinyClassifier(torch.nn.Module):
+    """A few hundred weights in place of BERT: the checkpoint bookkeeping of `fit` does not care which model."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = torch.nn.EmbeddingBag(50, 8, mode="sum")
+        self.out = torch.nn.Linear(8, 3)
+
+    def forward(self, input_ids, attention_mask):
+        return self.out(self.emb(input_ids, per_sample_weights=attention_mask.float()))
+
+
+def fit_tiny(ckpt, epochs, key="this-run"):
+    gen = torch.Generator().manual_seed(0)
+    ids = [torch.randint(1, 50, (int(n),), generator=gen).tolist() for n in torch.randint(3, 9, (40,), generator=gen)]
+    labels = [i % 3 for i in range(40)]
+    device = torch.device("cpu")
+    torch.manual_seed(0)
+    train = q4_train.make_loader(ids, labels, 8, True, 0, device)
+    val = q4_train.make_loader(ids[:16], labels[:16], 8, False, 0, device)
+    kw = {"lr": 1e-2, "device": device, "amp_dtype": None, "max_grad_norm": 1.0, "ckpt_dir": ckpt, "key": key}
+    return q4_train.fit(TinyClassifier(), train, val, epochs=epochs, **kw)
+
+
+def stop_after_epoch(monkeypatch, n):
+    """Simulate a kill right after epoch `n` was checkpointed (the next epoch's first step raises)."""
+    real, calls = q4_train.train_epoch, [0]
+
+    def train_epoch(*args, **kw):
+        calls[0] += 1
+        if calls[0] > n:
+            raise KeyboardInterrupt
+        return real(*args, **kw)
+
+    monkeypatch.setattr(q4_train, "train_epoch", train_epoch)
+
+
+def test_leftovers_of_other_settings_never_make_the_run_delete_its_own_checkpoints(tmp_path, monkeypatch):
+    """An interrupted run with other settings left epoch-8/9.pt and best.pt; a new run must keep its own epochs."""
+    ckpt = tmp_path / "ckpt"
+    ckpt.mkdir()
+    for e in (8, 9):
+        q4_train._save({"fingerprint": "other-settings", "epoch": e}, ckpt / f"epoch-{e}.pt")
+    q4_train._save({"fingerprint": "other-settings", "epoch": 9}, ckpt / "best.pt")
+    stop_after_epoch(monkeypatch, 2)
+    with pytest.raises(KeyboardInterrupt):
+        fit_tiny(ckpt, epochs=3)
+    assert sorted(p.name for p in ckpt.glob("*.pt")) == ["best.pt", "epoch-1.pt", "epoch-2.pt"]
+    assert not (ckpt / "epoch-9.pt.sha256").exists()
+    path, state = q4_train.latest_good_checkpoint(ckpt, "this-run")
+    assert path == ckpt / "epoch-2.pt" and state["epoch"] == 2
+    assert q4_train._load_checkpoint(ckpt / "best.pt", "this-run") is not None
+
+
+def test_resumed_run_drops_newer_foreign_checkpoints_and_finishes(tmp_path, monkeypatch):
+    """This run's epoch-1.pt plus another run's epoch-5/6.pt: resume from 1, and the pruning keeps epoch 2 and 3."""
+    ckpt = tmp_path / "ckpt"
+    stop_after_epoch(monkeypatch, 1)
+    with pytest.raises(KeyboardInterrupt):
+        fit_tiny(ckpt, epochs=3)
+    for e in (5, 6):
+        q4_train._save({"fingerprint": "other-settings", "epoch": e}, ckpt / f"epoch-{e}.pt")
+    monkeypatch.undo()
+    history, best = fit_tiny(ckpt, epochs=3)
+    assert [h["epoch"] for h in history] == [1, 2, 3]
+    assert sorted(p.name for p in ckpt.glob("epoch-*.pt")) == ["epoch-2.pt", "epoch-3.pt"]
+    assert q4_train.latest_good_checkpoint(ckpt, "this-run")[1]["epoch"] == 3
