@@ -6,11 +6,12 @@ unreadable file, missing columns, and scores that are not integers in 1..5. It d
 reviews with empty or whitespace-only text and exact duplicates of an earlier (content, score) row.
 """
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from common import sha256_file
 
 CLASS_NAMES = ["negative", "neutral", "positive"]
 REQUIRED_COLUMNS = ("content", "score")
@@ -18,14 +19,6 @@ REQUIRED_COLUMNS = ("content", "score")
 
 class ReviewDataError(ValueError):
     """The reviews file cannot be used; the message says where and what to do."""
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _read_csv(path: Path, fix: str) -> pd.DataFrame:

@@ -10,7 +10,7 @@ the data step reads; rerunning the rule (after ``--forcerun``, a code change, a 
 
 from pathlib import Path
 
-from q4_data import sha256_file
+from common import sha256_file
 
 NOTEBOOK_REVIEWS_ID = "1zdmewp7ayS4js4VtrJEHzAheSW-5NBZv"  # reviews.csv, as in the course notebook
 

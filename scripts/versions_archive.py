@@ -5,7 +5,6 @@ figures/*.pdf, build/benchmarks/*.tsv), so that the diff step reads an archive a
 An archive is the user's: a label that holds any file is never written to, and the files are made read-only.
 """
 
-import hashlib
 import json
 import os
 import platform
@@ -15,7 +14,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common import write_json
+from common import sha256_file, write_json
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -23,14 +22,6 @@ MANIFEST_VERSION = 1
 
 class ArchiveError(RuntimeError):
     pass
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def build_files(root: str | Path, documents: list[str], results: list[str], figures: list[str]) -> list[str]:
