@@ -57,6 +57,8 @@ TIMING_WORDS = {
     "wall",
     "speed",
     "speedup",
+    "faster",
+    "slower",
     "slope",
     "slopes",
     "s",
