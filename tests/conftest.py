@@ -49,6 +49,14 @@ def run_snakemake(
     return proc
 
 
+def pdf_text(pdf, layout: bool = False, first: int | None = None, last: int | None = None) -> str:
+    """The text of a PDF (or of pages first..last) as pdftotext prints it; ``layout`` keeps columns."""
+    cmd = ["pdftotext"] + (["-layout"] if layout else [])
+    if first:
+        cmd += ["-f", str(first), "-l", str(last or first)]
+    return subprocess.run([*cmd, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory) -> Path:
     """The default config built once, end to end, in a temporary copy of the project."""

@@ -3,19 +3,15 @@
 import json
 import re
 import shutil
-import subprocess
 
 import pytest
-from conftest import copy_project, run_snakemake
+from conftest import copy_project, pdf_text, run_snakemake
 
 pytestmark = pytest.mark.e2e
 
 
 def pdftext(pdf, first=None, last=None) -> str:
-    cmd = ["pdftotext", "-layout"]
-    if first:
-        cmd += ["-f", str(first), "-l", str(last or first)]
-    return subprocess.run([*cmd, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return pdf_text(pdf, layout=True, first=first, last=last)
 
 
 def squash(s: str) -> str:

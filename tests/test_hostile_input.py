@@ -8,11 +8,10 @@ the build directory (see test_compile.py::test_tex_cannot_write_outside_its_dire
 import glob
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, pdf_text
 from hostile.corpus import CASES, HOSTNAME
 
 from compile_tex import compile_tex
@@ -42,7 +41,7 @@ def corpus_pdf(tmp_path_factory):
     out = build / "hostile.pdf"
     shutil.copyfile(pdf, out)
     shutil.rmtree(work)
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(out)
     return text, pages
 
 

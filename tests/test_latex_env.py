@@ -4,6 +4,7 @@ import subprocess
 
 import jinja2
 import pytest
+from conftest import pdf_text
 
 from latex_env import Raw, code_excerpt, escape_latex, finalize, make_env, mark_raw, sci
 from render import RenderError, render
@@ -93,5 +94,5 @@ def test_escaped_hostile_text_compiles(tmp_path):
     )
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert not (tmp_path / "pwned").exists()
-    text = subprocess.run(["pdftotext", "t.pdf", "-"], cwd=tmp_path, capture_output=True, text=True).stdout
+    text = pdf_text(tmp_path / "t.pdf")
     assert "\\input{/etc/hostname}" in text and "100% {unbalanced" in text

@@ -7,9 +7,9 @@ structure only, and the PDF for the specific values and statements the results c
 import json
 import math
 import re
-import subprocess
 
 import pytest
+from conftest import pdf_text
 
 pytestmark = pytest.mark.e2e
 
@@ -45,12 +45,7 @@ def test_q2_results_figures_and_pdf(built_project):
     assert set(bench["faster_from_T"]) == {"sdpa", "window", "linear", "performer"}
     assert retrieval["mean_beyond_window"]["window"] < 0.05 < 0.95 < retrieval["mean_beyond_window"]["full"]
 
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(built_project / "build" / "hw4.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pdf_text(built_project / "build" / "hw4.pdf", layout=True)
     q2 = text[text.index("Problem 2") : text.index("Problem 3")]
     flat = _squash(q2)
     # 2a: the predicted savings at the compared T, and a counted operation total of the check table

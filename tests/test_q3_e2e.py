@@ -2,10 +2,9 @@
 
 import json
 import re
-import shutil
-import subprocess
 
 import pytest
+from conftest import pdf_text
 
 from latex_env import sci
 
@@ -38,11 +37,7 @@ def test_q3_in_the_default_build(built_project):
     pages = json.loads((built_project / "build" / "hw4_pages.json").read_text())["parts"]
     assert pages["q3.a"] and pages["q3.b"] and pages["q3.a"][0] <= pages["q3.b"][0]
 
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext not installed")
-    text = subprocess.run(
-        ["pdftotext", str(built_project / "build" / "hw4.pdf"), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(built_project / "build" / "hw4.pdf")
     start = text.index("Problem 3")
     flat = re.sub(r"\s+", "", text[start : text.index("Problem 4", start)])
     # 3a: the symbolic check, the autograd comparison and its verdict, the counted operation totals

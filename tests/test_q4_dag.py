@@ -4,12 +4,11 @@ then its section rendered and compiled with the slice's hostile characters in it
 import csv
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import FIXED_EPOCH, ROOT, copy_project, run_snakemake
+from conftest import FIXED_EPOCH, ROOT, copy_project, pdf_text, run_snakemake
 
 from latex_env import escape_latex
 
@@ -142,7 +141,7 @@ def test_rendered_section_escapes_hostile_text_and_compiles(tiny_build, tmp_path
     head = json.loads((tiny_build / "build/results/q4_data.json").read_text())["head"]
     assert any(r["content"] == HOSTILE[0][0] for r in head), "the first hostile review is among the first training rows"
     assert escape_latex(HOSTILE[0][0]) in tex
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf, layout=True)
     flat = re.sub(r"\s+", " ", text)
     assert "Paid $5 & got 50% off #1 deal_now {x} ~ ^ \\textbf{bold} \\end{document}" in flat
     assert "Profile: tiny-test" in flat and "q4_tiny.csv" in flat
@@ -180,9 +179,7 @@ def test_cuda_training_is_labelled_with_the_gpu(tiny_build, tmp_path):
 def test_default_build_answers_problem_4(built_project):
     data = json.loads((built_project / "build/results/q4_data.json").read_text())
     ev = json.loads((built_project / "build/results/q4_eval.json").read_text())
-    text = subprocess.run(
-        ["pdftotext", str(built_project / "build/hw4.pdf"), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(built_project / "build/hw4.pdf")
     flat = re.sub(r"\s+", " ", text)
     assert f"Test accuracy {ev['test_acc']:.4f} on" in flat and f"macro F1 {ev['macro_f1']:.3f}" in flat
     grouped = re.escape(f"{data['n_samples']:,}").replace(",", r"\s?")  # thousands are grouped by thin spaces

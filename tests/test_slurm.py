@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BIN, FIXED_EPOCH, ROOT, SNAKEMAKE, copy_project
+from conftest import BIN, FIXED_EPOCH, ROOT, SNAKEMAKE, copy_project, pdf_text
 
 sys.path.insert(0, str(ROOT / "tests" / "slurm"))
 from local_cluster import LocalSlurm, alive, missing_requirements  # noqa: E402
@@ -172,7 +172,7 @@ def test_cluster_profile_fills_every_placeholder():
 
 
 def pdftext(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return pdf_text(pdf, layout=True)
 
 
 def slurm_job_logs(work: Path, tail: int = 40) -> str:

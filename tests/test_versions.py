@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from conftest import pdf_text
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -98,8 +99,7 @@ def archive(root: Path, archive_root: Path, label: str, sha: str = "0" * 40) -> 
 
 def pdftext(pdf: Path) -> str:
     """The PDF's text, whitespace runs as single spaces."""
-    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return " ".join(out.split())
+    return " ".join(pdf_text(pdf).split())
 
 
 @pytest.fixture(scope="module")
