@@ -21,7 +21,7 @@ ARCHIVE_ROOT = "data/archive"  # gitignored; an archive is the user's, never rep
 GIT = git_state(workflow.basedir)
 CONFIG_HASH = config_hash(config)
 ARCHIVE_LABEL = default_archive_label(GIT, VERSIONS["archive_label"])
-DIFF_BASE = resolve_base(workflow.basedir, ARCHIVE_ROOT, VERSIONS["base"])
+DIFF_BASE = resolve_base(workflow.basedir, ARCHIVE_ROOT, VERSIONS["base"], GIT["sha"])
 # What an archive keeps besides the results and figures, and what the diff compares.
 BUILD_DOCUMENTS = {
     "pdf": "build/hw4.pdf",

@@ -76,14 +76,15 @@ def find_clean_archive(archive_root: str | Path, sha: str) -> str | None:
     return None
 
 
-def resolve_base(root: str | Path, archive_root: str | Path, spec: str) -> dict:
+def resolve_base(root: str | Path, archive_root: str | Path, spec: str, head_sha: str | None = None) -> dict:
     """What versions.base names: {spec, kind: archive|worktree|error, label, id, sha, error}.
 
     An archive label wins over a git revision of the same name. A revision is served by a clean archive of
     that commit when there is one, else it has to be built in a temporary worktree. ``id`` identifies the
     base's content (the revision's sha, or the label's manifest hash): as a rule param it reruns the diff
     when the same spec comes to mean something else (HEAD~1 after a commit). Never raises: a normal build
-    resolves this too, and must not fail because there is no previous commit.
+    resolves this too, and must not fail because there is no previous commit. ``head_sha``: the caller's
+    git_state()["sha"] when it has one already (saves a second `git status` at workflow load).
     """
     archive_root = Path(archive_root)
     manifest = archive_root / spec / "manifest.json"
@@ -91,7 +92,7 @@ def resolve_base(root: str | Path, archive_root: str | Path, spec: str) -> dict:
         digest = hashlib.sha256(manifest.read_bytes()).hexdigest()
         return {"spec": spec, "kind": "archive", "label": spec, "id": digest, "sha": None}
     sha = git(root, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}")
-    if sha and git_state(root)["sha"]:
+    if sha and (head_sha or git_state(root)["sha"]):
         label = find_clean_archive(archive_root, sha)
         kind = "archive" if label else "worktree"
         return {"spec": spec, "kind": kind, "label": label or f"rev-{sha[:12]}", "id": sha, "sha": sha}
