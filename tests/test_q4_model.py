@@ -11,7 +11,7 @@ import torch
 from conftest import SCRIPTS
 from q4_evaluate import confusion_matrix, hardest_class, per_class_metrics
 from q4_model import BUNDLED, ModelLoadError, SentimentClassifier, load_pretrained, resolve_model
-from q4_train import LengthBucketBatches, collate
+from q4_train import EpochBatches, collate
 
 
 def test_bundled_minilm_loads_offline_with_pooler():
@@ -69,7 +69,7 @@ def test_unreachable_hub_names_the_offline_option(tmp_path, offline):
 def test_length_buckets_cover_every_review_once_and_are_seeded():
     rng = np.random.default_rng(0)
     lengths = rng.integers(3, 160, size=1000)
-    sampler = LengthBucketBatches(lengths, 16, shuffle=True, seed=1, pool=10)
+    sampler = EpochBatches(lengths, 16, shuffle=True, seed=1, pool=10)
     batches = list(sampler)
     assert sorted(i for b in batches for i in b) == list(range(1000)) and len(batches) == len(sampler) == 63
     # Padding waste: batches drawn from length-sorted pools pad far less than random batches.
@@ -105,3 +105,63 @@ def test_hardest_class_follows_the_data():
     cm = np.array([[1, 4, 5], [0, 9, 1], [0, 1, 9]])  # negative is the weak class here, not neutral
     assert hardest_class(cm)["class"] == "negative"
     assert hardest_class(cm)["most_confused_with"] == "positive"
+
+
+def test_hardest_class_by_f1_when_another_class_has_the_lowest_recall():
+    """The issue's case: negative misses 3 of 10 (lowest recall), neutral is low through its precision (4 of the 12
+    reviews predicted neutral are not): neutral has the lowest F1 and is named, low by precision, with its counts."""
+    cm = np.array([[7, 3, 0], [1, 8, 1], [0, 1, 9]])
+    m = {r["class"]: r for r in per_class_metrics(cm)}
+    assert m["negative"]["recall"] < m["neutral"]["recall"] and m["neutral"]["f1"] < m["negative"]["f1"]
+    h = hardest_class(cm)
+    assert (h["class"], h["low_by"], h["predicted"], h["false_alarms"]) == ("neutral", "precision", 12, 4)
+    assert h["false_alarms_from"] == {"negative": 3, "positive": 1}
+    assert (h["support"], h["errors"], h["errors_to"]) == (10, 2, {"negative": 1, "positive": 1})
+    assert h["lowest_recall_is_other"] and (h["lowest_recall_class"], h["lowest_recall_errors"]) == ("negative", 3)
+    assert h["is_neutral"] and h["small_test_set"] and h["recall_step_one_review"] == pytest.approx(0.1)
+    # the same matrix with the recall problem on neutral's own side
+    h2 = hardest_class(cm.T)
+    assert (h2["class"], h2["low_by"], h2["errors"], h2["support"]) == ("neutral", "recall", 4, 12)
+    assert (
+        not hardest_class(np.diag([5, 5, 5]))["lowest_recall_is_other"] and hardest_class(np.diag([5, 5, 5]))["perfect"]
+    )
+
+
+def test_uncorrected_adamw_is_transformers_adamw_with_correct_bias_false():
+    """Three steps against the formula written out per tensor: m, v raw moments, p -= lr m / (sqrt(v) + eps),
+    then p -= lr wd p (transformers.AdamW, correct_bias=False, eps 1e-6)."""
+    from q4_model import UncorrectedAdamW, make_optimizer
+
+    torch.manual_seed(0)
+    w = torch.nn.Parameter(torch.randn(5, 3, dtype=torch.float64))
+    ref = w.detach().clone()
+    m, v = torch.zeros_like(ref), torch.zeros_like(ref)
+    lr, wd, (b1, b2), eps = 1e-2, 0.1, (0.9, 0.999), 1e-6
+    opt = UncorrectedAdamW([w], lr=lr, weight_decay=wd)
+    for _ in range(3):
+        g = torch.randn_like(ref)
+        w.grad = g.clone()
+        opt.step()
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        ref = ref - lr * m / (v.sqrt() + eps)
+        ref = ref - lr * wd * ref
+    assert torch.allclose(w.detach(), ref, rtol=0, atol=1e-14)
+    # a bias-corrected first step would move each weight by about lr (here: lr * 0.1 / sqrt(0.001) ~ 3.2 lr)
+    model = torch.nn.Linear(3, 1)
+    assert isinstance(make_optimizer(model, 1e-3, torch.device("cpu")), UncorrectedAdamW)
+    corrected = make_optimizer(model, 1e-3, torch.device("cpu"), 0.0, bias_correction=True)
+    assert isinstance(corrected, torch.optim.AdamW) and corrected.param_groups[0]["weight_decay"] == 0.0
+    assert corrected.param_groups[0]["eps"] == 1e-6
+
+
+def test_max_length_padding_is_the_notebooks_random_batches_padded_to_max_len():
+    from q4_train import EpochBatches, make_loader
+
+    lengths = np.random.default_rng(0).integers(3, 40, size=50)
+    batches = list(EpochBatches(lengths, 8, shuffle=True, seed=2, bucketed=False))
+    assert sorted(i for b in batches for i in b) == list(range(50))
+    ids = [[101] + [7] * (n - 2) + [102] for n in lengths]
+    loader = make_loader(ids, [0] * 50, 8, False, 0, torch.device("cpu"), padding="max_length", max_len=64)
+    first = next(iter(loader))
+    assert first["input_ids"].shape == (8, 64) and first["attention_mask"][0].sum() == lengths[0]

