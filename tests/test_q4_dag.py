@@ -72,7 +72,8 @@ def test_tiny_dag_outputs(tiny_build):
     data = json.loads((tiny_build / "build/results/q4_data.json").read_text())
     assert data["rows_in_file"] == data["n_samples"] == 48 and data["removed"] == [] and data["empty_texts"] == 2
     assert sum(data["score_counts"].values()) == 48
-    assert [s[0] for s in data["shapes"].values()] == [43, 2, 3]  # train_test_split: 0.1, then 0.5 of the rest
+    shapes = data["shapes"]
+    assert [shapes[k][0] for k in ("train", "val", "test")] == [43, 2, 3]  # train_test_split: 0.1, then 0.5
     recipe = json.loads((tiny_build / "build/results/q4_recipe.json").read_text())
     assert {r["key"] for r in recipe["rows"] if not r["same"]} == {
         "model",
@@ -154,12 +155,13 @@ def test_rendered_section_escapes_hostile_text_and_compiles(tiny_build, tmp_path
     # No review text reaches TeX as a command: every backslash of the reviews is typeset literally.
     assert "\\textbf{bold}" not in tex and "\\input{/etc/passwd}" not in tex and "\\write18" not in tex
     head = json.loads((tiny_build / "build/results/q4_data.json").read_text())["head"]
-    assert any(r["content"] == HOSTILE[0][0] for r in head), "the first hostile review is among the first training rows"
-    assert escape_latex(HOSTILE[0][0]) in tex
+    # The split shuffles: which reviews head the training frame is the seed's choice; each is typeset escaped.
+    assert any(r["content"] in {h for h, _ in HOSTILE} for r in head), "a hostile review heads the training frame"
+    assert all(escape_latex(r["content"]) in tex for r in head)
     text = pdf_text(pdf, layout=True)
     flat = re.sub(r"\s+", " ", text)
-    assert "Paid $5 & got 50% off #1 deal_now {x} ~ ^ \\textbf{bold} \\end{document}" in flat
-    assert "q4_tiny.csv" in flat and "9 of the 16 items differ from the notebook's" in flat
+    assert "#blessed $0.99 well spent" in flat  # HOSTILE[7], among the first training rows with seed 0
+    assert "q4_tiny.csv" in flat and "9 of the 16 items differ from the notebook" in flat
     assert re.search(r"22\s?713\s?216 encoder parameters", flat)
     # The deviations table: the notebook's values from config/full.yaml, this run's from the results.
     data = json.loads((tiny_build / "build/results/q4_data.json").read_text())
