@@ -179,6 +179,8 @@ rule q4_recipe:
         tokens="build/results/q4_tokens.json",
         train="build/results/q4_train.json",
         recipe="config/full.yaml",
+        schema="config/schema.yaml",
+        sample="data/sample_reviews.csv",
         code=script_deps("scripts/q4_recipe.py"),
     output:
         results="build/results/q4_recipe.json",

@@ -67,13 +67,20 @@ def hardest_class(cm: np.ndarray, names=CLASS_NAMES) -> dict:
         "most_confused_with": names[j] if n_wrong else None,
         "most_confused_count": n_wrong,
         "perfect": bool(np.trace(cm) == cm.sum()),
-        "is_neutral": names[k] == "neutral",  # the notebook expects neutral to be the hardest
+        "no_test_reviews": support == 0,
+        # classes whose F1 equals the lowest: the index tie-break above names one of them, the text names all
+        "tied_with": [names[i] for i in range(n) if i != k and np.isclose(metrics[i]["f1"], metrics[k]["f1"])],
+        # the notebook expects neutral to be the hardest
+        "is_neutral": names[k] == "neutral"
+        or any(names[i] == "neutral" and np.isclose(metrics[i]["f1"], metrics[k]["f1"]) for i in range(n)),
         "lowest_recall_class": names[low_recall],
         "lowest_recall": metrics[low_recall]["recall"],
         "lowest_recall_errors": int(cm[low_recall].sum() - cm[low_recall, low_recall]),
         "lowest_recall_support": int(cm[low_recall].sum()),
         "lowest_recall_is_other": low_recall != k,
-        "recall_step_one_review": 1 / support if support else None,
+        # how far one test review moves the score that makes the F1 low (precision: of the reviews predicted as it)
+        "one_review_moves": "precision" if p < r else "recall",
+        "one_review_step": 1 / (predicted if p < r else support) if (predicted if p < r else support) else 0.0,
         "small_test_set": int(cm.sum()) < SMALL_TEST_SET,
         "small_test_set_below": SMALL_TEST_SET,
     }

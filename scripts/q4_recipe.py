@@ -80,7 +80,7 @@ def _bias_text(on: bool) -> str:
     return "on (torch.optim.AdamW)" if on else "off (correct_bias=False)"
 
 
-def compare(run: dict, recipe: dict, data: dict, tokens: dict, train: dict) -> dict:
+def compare(run: dict, recipe: dict, data: dict, tokens: dict, train: dict, sample_sha256: str | None = None) -> dict:
     """The rows of the deviations table: item, the notebook's value, this run's value, same or not."""
     from q4_data import split_sizes
 
@@ -114,7 +114,7 @@ def compare(run: dict, recipe: dict, data: dict, tokens: dict, train: dict) -> d
         ),
         (
             "split",
-            "Split, train_test_split (train / val. / test)",
+            "Split by train_test_split (sizes: train / val. / test)",
             _split_text(nd["split"], recipe_sizes),
             _split_text(rd["split"], run_sizes),
             rd["split"] == nd["split"],
@@ -187,7 +187,8 @@ def compare(run: dict, recipe: dict, data: dict, tokens: dict, train: dict) -> d
         "n_different": len(different),
         "all_same": not different,
         "different": different,
-        "sample_data": rd["source"] == "sample",
+        # the bundled demo file, however it was named in the config
+        "sample_data": rd["source"] == "sample" or (sample_sha256 is not None and data.get("sha256") == sample_sha256),
         "real_data_command": REAL_DATA_COMMAND,
         "real_data_local": REAL_DATA_LOCAL,
         "recipe_profile": recipe["profile"],
@@ -206,6 +207,15 @@ if __name__ == "__main__" and "snakemake" in globals():
         for name in ("data", "tokens", "train"):
             with open(sm.input[name], encoding="utf-8") as fh:
                 loaded[name] = json.load(fh)
-        result = compare(dict(sm.params.run), dict(sm.params.recipe), loaded["data"], loaded["tokens"], loaded["train"])
+        from common import sha256_file
+
+        result = compare(
+            dict(sm.params.run),
+            dict(sm.params.recipe),
+            loaded["data"],
+            loaded["tokens"],
+            loaded["train"],
+            sample_sha256=sha256_file(sm.input.sample),
+        )
         print(f"{result['n_different']} of {result['n_items']} items differ from the notebook: {result['different']}")
         write_json(sm.output.results, result)

@@ -1,10 +1,12 @@
 """Problem 4, training (items 4.8-4.10): the notebook's recipe, with the data path made fast.
 
-Recipe (as in the notebook): AdamW at lr 2e-5, a linear schedule without warm-up, cross-entropy, gradient
-norm clipped at 1.0, the model with the best validation accuracy kept. Speed: every review is tokenized once
-(not in each __getitem__ of each epoch), batches are drawn from pools sorted by length and padded only to
-their own longest review; on a GPU, bf16 autocast, fused AdamW and pinned memory. A checkpoint is written
-after every epoch; a rerun with the same settings resumes from it. On a CPU, a seed fixes every number.
+Recipe (as in the notebook, config/full.yaml): AdamW at lr 2e-5 with weight decay 0 and no bias correction
+(transformers.AdamW(correct_bias=False); q4.train.bias_correction: true uses torch.optim.AdamW), a linear schedule
+without warm-up, cross-entropy, gradient norm clipped at 1.0, the model with the best validation accuracy kept.
+Speed: every review is tokenized once (not in each __getitem__ of each epoch); with q4.train.padding: bucketed,
+batches are drawn from pools sorted by length and padded only to their own longest review (max_length: the
+notebook's random batches padded to max_len); on a GPU, optionally bf16 autocast, and pinned memory. A checkpoint
+is written after every epoch; a rerun with the same settings resumes from it. On a CPU, a seed fixes every number.
 """
 
 import os

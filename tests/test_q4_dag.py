@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import FIXED_EPOCH, ROOT, copy_project, pdf_text, run_snakemake
@@ -187,6 +188,27 @@ def test_cuda_training_is_labelled_with_the_gpu(tiny_build, tmp_path):
     tex, _ = render_q4_section(tiny_build, tmp_path / "gpu", edit=on_gpu)
     assert "Trained on \\texttt{cuda} (NVIDIA H100 80GB HBM3) in" in tex
     assert "Some Host CPU 9000" not in tex
+
+
+def test_hardest_class_sentences_follow_ties_and_missing_classes(tiny_build, tmp_path):
+    """4.12 rendered from other confusion matrices: a three-way tie, and a class with no test reviews."""
+    import sys
+
+    sys.path.insert(0, str(tiny_build / "scripts"))
+    from q4_evaluate import hardest_class
+
+    from latex_env import mark_raw
+
+    def with_matrix(cm):
+        def edit(results):
+            results["q4_eval"] = {**results["q4_eval"], "hardest": mark_raw(hardest_class(np.array(cm)))}
+
+        return edit
+
+    tie, _ = render_q4_section(tiny_build, tmp_path / "tie", edit=with_matrix([[8, 1, 1], [1, 8, 1], [1, 1, 8]]))
+    assert "tied with neutral and positive" in tie and "in this run it is not" not in tie
+    absent, _ = render_q4_section(tiny_build, tmp_path / "absent", edit=with_matrix([[1, 1, 0], [0, 0, 0], [0, 0, 1]]))
+    assert "The test set has none of its reviews" in absent and "one review more or less moves" not in absent
 
 
 @pytest.mark.e2e

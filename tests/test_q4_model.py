@@ -118,7 +118,8 @@ def test_hardest_class_by_f1_when_another_class_has_the_lowest_recall():
     assert h["false_alarms_from"] == {"negative": 3, "positive": 1}
     assert (h["support"], h["errors"], h["errors_to"]) == (10, 2, {"negative": 1, "positive": 1})
     assert h["lowest_recall_is_other"] and (h["lowest_recall_class"], h["lowest_recall_errors"]) == ("negative", 3)
-    assert h["is_neutral"] and h["small_test_set"] and h["recall_step_one_review"] == pytest.approx(0.1)
+    assert h["is_neutral"] and h["small_test_set"] and not h["tied_with"]
+    assert (h["one_review_moves"], h["one_review_step"]) == ("precision", pytest.approx(1 / 12))
     # the same matrix with the recall problem on neutral's own side
     h2 = hardest_class(cm.T)
     assert (h2["class"], h2["low_by"], h2["errors"], h2["support"]) == ("neutral", "recall", 4, 12)
@@ -165,3 +166,11 @@ def test_max_length_padding_is_the_notebooks_random_batches_padded_to_max_len():
     loader = make_loader(ids, [0] * 50, 8, False, 0, torch.device("cpu"), padding="max_length", max_len=64)
     first = next(iter(loader))
     assert first["input_ids"].shape == (8, 64) and first["attention_mask"][0].sum() == lengths[0]
+
+
+def test_hardest_class_ties_and_a_class_without_test_reviews():
+    tied = hardest_class(np.array([[8, 1, 1], [1, 8, 1], [1, 1, 8]]))
+    assert tied["class"] == "negative" and tied["tied_with"] == ["neutral", "positive"] and tied["is_neutral"]
+    absent = hardest_class(np.array([[1, 1, 0], [0, 0, 0], [0, 0, 1]]))
+    assert absent["class"] == "neutral" and absent["no_test_reviews"] and absent["support"] == 0
+    assert absent["low_by"] == "both" and absent["f1"] == 0.0

@@ -77,6 +77,13 @@ def test_the_default_profile_marks_each_departure():
     ]
     assert table["sample_data"] and table["real_data_command"] == "snakemake -c all --configfile config/full.yaml"
     assert table["n_different"] == 8 and table["n_items"] == len(table["rows"]) == 16
+    # the bundled file under source: local is still the fictional sample
+    local = deep_merge(run, {"data": {"source": "local", "path": "data/sample_reviews.csv"}})
+    data, tokens, train = results_for(local, 674, (606, 34, 34), "cpu", "fp32")
+    assert compare(local, recipe, {**data, "sha256": "ab" * 32}, tokens, train, sample_sha256="ab" * 32)["sample_data"]
+    assert not compare(local, recipe, {**data, "sha256": "cd" * 32}, tokens, train, sample_sha256="ab" * 32)[
+        "sample_data"
+    ]
 
 
 def test_a_scraped_file_with_cleaning_and_speed_options_is_marked():
