@@ -11,15 +11,16 @@ CORES  ?= all
 
 all: pdf
 
-$(BIN)/.installed: requirements.txt
+$(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
 	touch $@
 
 setup: $(BIN)/.installed tex
 
 tex:
-	@bash scripts/ensure_tex.sh
+	@bash setup/ensure_tex.sh
 
 pdf: setup
 	$(BIN)/snakemake -c $(CORES)
@@ -31,7 +32,7 @@ lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/snakefmt --check . && $(BIN)/snakemake --lint
 
 bench: setup
-	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python bench/build.py
 
 clean:
 	rm -rf build figures/*.pdf .snakemake

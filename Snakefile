@@ -1,5 +1,6 @@
 # Homework 4 (ECE-GY 9123, Spring 2021): experiments -> results -> LaTeX -> the Gradescope PDF.
-# Wiring only; the rules live in rules/, the settings in config/ (validated by rules/common.smk).
+# Wiring only; the rules live in rules/, the settings in config/ (validated by rules/common.smk), the logic in
+# the package hw4/, each rule's entry in scripts/.
 
 
 configfile: "config/config.yaml"
@@ -12,6 +13,12 @@ include: "rules/q3.smk"
 include: "rules/q4.smk"
 include: "rules/versions.smk"  # before report.smk: it defines PROVENANCE_RESULTS
 include: "rules/report.smk"
+
+
+# Defaults, set once: every rule runs in environment.yml (with --use-conda); threads default to 1 and
+# resources to Snakemake's (or a profile's default-resources): a rule states only what it needs beyond those.
+for _rule in workflow.rules:
+    _rule.conda_env = _rule.conda_env or os.path.join(workflow.basedir, "environment.yml")
 
 
 rule all:

@@ -1,16 +1,21 @@
-# Shared set-up: config validation, where scripts import from, the build's fixed date.
+# Shared set-up: where the package is found, config validation, the dependencies of a rule's code, the date.
+import functools
 import os
-import re
-import subprocess
 import sys
 
 from snakemake.exceptions import WorkflowError
 
-# The workflow imports the config checker from scripts/; scripts run by `script:` find their sibling modules
-# because Snakemake puts the script's own directory on their sys.path.
-sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
+# The package hw4/ of this checkout: importable here, and in every job's Python (a cluster job or a copy of the
+# project runs its own hw4, whatever the venv's editable install points at).
+sys.path.insert(0, workflow.basedir)
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(
+        [workflow.basedir] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    )
+)
 
-from config_check import ConfigError, validate_config  # noqa: E402
+from hw4.config import ConfigError, validate_config  # noqa: E402
+from hw4.deps import package_deps  # noqa: E402
 
 try:
     validate_config(
@@ -21,48 +26,59 @@ try:
 except ConfigError as err:
     raise WorkflowError(f"{err}\nFix the key(s) above and run snakemake again.")
 
-
-def source_date_epoch():
-    """The date printed in the PDF: config `source_date_epoch`, else the last commit's time, else 0."""
-    if config.get("source_date_epoch") is not None:
-        return config["source_date_epoch"]
-    try:
-        out = subprocess.run(
-            ["git", "-C", workflow.basedir, "log", "-1", "--format=%ct"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        return int(out) if out else 0
-    except (OSError, subprocess.CalledProcessError, ValueError):
-        return 0
-
-
-SOURCE_DATE_EPOCH = source_date_epoch()
 THREADS = config["threads"]
 
 
-def script_deps(script):
-    """The project modules a script imports, followed recursively (scripts/*.py): inputs of its rule, so that
-    editing a shared helper (latex_env.py, common.py, q4_model.py, ...) reruns every step that uses it.
+def code(script):
+    """The package modules that a script imports, followed through the package. They are inputs of the step
+    that runs the script, so that editing a module reruns exactly the steps that import it."""
+    return package_deps(script, workflow.basedir)
+
+
+@functools.cache
+def source_date_epoch():
+    """The date printed in the PDF: config `source_date_epoch`, else the last commit's time, else 0. Called by
+    the params of the rules that print or record it, so a workflow load (a dry run) runs no git command.
     """
-    scripts_dir = os.path.join(workflow.basedir, "scripts")
-    pattern = re.compile(r"^\s*(?:from\s+(\w+)\s+import|import\s+(\w+))", re.M)
-    seen, todo = set(), [os.path.splitext(os.path.basename(script))[0]]
-    while todo:
-        name = todo.pop()
-        path = os.path.join(scripts_dir, f"{name}.py")
-        if name in seen or not os.path.exists(path):
-            continue
-        seen.add(name)
-        with open(path, encoding="utf-8") as fh:
-            todo += [a or b for a, b in pattern.findall(fh.read())]
-    own = os.path.splitext(os.path.basename(script))[0]
-    return sorted(f"scripts/{name}.py" for name in seen - {own})
+    from hw4.versions.git import commit_time
+
+    if config.get("source_date_epoch") is not None:
+        return config["source_date_epoch"]
+    return commit_time(workflow.basedir)
 
 
-def q4_recipe():
-    """The notebook's recipe for Problem 4, declared once: the full profile (config/full.yaml over the default)."""
-    from q4_recipe import recipe_config
+# Versions: which base to diff against and which label to archive under (rules/versions.smk).
+from hw4.versions.git import default_archive_label, git_state, resolve_base  # noqa: E402
 
-    return recipe_config(os.path.join(workflow.basedir, "config"))
+VERSIONS = config["versions"]
+PROVENANCE_RESULTS = {"provenance": "build/results/provenance.json"}
+ARCHIVE_ROOT = "data/archive"  # gitignored; an archive is the user's, never replaced
+# What an archive keeps besides the results and figures, and what the diff compares.
+BUILD_DOCUMENTS = {
+    "pdf": "build/hw4.pdf",
+    "pages": "build/hw4_pages.json",
+    "problems_pdf": "build/hw4_problems.pdf",
+    "problems_pages": "build/hw4_problems_pages.json",
+    "tex": "build/tex/hw4.tex",
+    "problems_tex": "build/tex/hw4_problems.tex",
+}
+
+
+@functools.cache
+def git_now():
+    """{sha, dirty} of this checkout, asked once per run (the commit and dirty flag recorded in the build)."""
+    state = git_state(workflow.basedir)
+    return state
+
+
+def git_params(wildcards=None):
+    return {"sha": git_now()["sha"], "dirty": git_now()["dirty"]}
+
+
+def archive_label():
+    return default_archive_label(git_now(), VERSIONS["archive_label"])
+
+
+@functools.cache
+def diff_base():
+    return resolve_base(workflow.basedir, ARCHIVE_ROOT, VERSIONS["base"], git_now()["sha"])

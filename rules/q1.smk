@@ -6,7 +6,7 @@ Q1_RESULTS = {
     "q1_compare": "build/results/q1_compare.json",
 }
 Q1_FIGURES = ["figures/q1_compare.pdf"]
-Q1_EXCERPTS = ["scripts/q1_rnn.py"]
+Q1_EXCERPTS = ["hw4/q1/rnn.py"]
 
 
 # Light steps run where snakemake runs (on a cluster: the login node), not as queued jobs.
@@ -16,19 +16,13 @@ localrules:
 
 rule q1_derive:
     input:
-        code=script_deps("scripts/q1_derive.py"),
+        code=code("scripts/q1_derive.py"),
     output:
         results="build/results/q1.json",
     log:
         "build/logs/q1_derive.log",
     benchmark:
         "build/benchmarks/q1_derive.tsv"
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
     params:
         instances=config["q1"]["instances"],
     script:
@@ -37,41 +31,33 @@ rule q1_derive:
 
 rule q1_verify:
     input:
-        code=script_deps("scripts/q1_rnn.py"),
+        code=code("scripts/q1_verify.py"),
     output:
         results="build/results/q1_verify.json",
     log:
         "build/logs/q1_verify.log",
     benchmark:
         "build/benchmarks/q1_verify.tsv"
-    conda:
-        "../environment.yml"
     threads: THREADS
-    resources:
-        mem_mb=2000,
-        runtime=15,
     params:
         instances=config["q1"]["instances"],
         seed=config["seed"],
         scalar_count_max_ops=config["q1"]["scalar_count_max_ops"],
     script:
-        "../scripts/q1_rnn.py"
+        "../scripts/q1_verify.py"
 
 
 rule q1_compare:
     input:
-        code=script_deps("scripts/q1_compare.py"),
+        code=code("scripts/q1_compare.py"),
     output:
         results="build/results/q1_compare.json",
     log:
         "build/logs/q1_compare.log",
     benchmark:
         "build/benchmarks/q1_compare.tsv"
-    conda:
-        "../environment.yml"
     threads: THREADS
     resources:
-        mem_mb=2000,
         runtime=20,
     params:
         compare=config["q1"]["compare"],
@@ -83,16 +69,10 @@ rule q1_compare:
 rule q1_plot:
     input:
         results="build/results/q1_compare.json",
-        code=script_deps("scripts/q1_plot.py"),
+        code=code("scripts/q1_plot.py"),
     output:
         figure="figures/q1_compare.pdf",
     log:
         "build/logs/q1_plot.log",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     script:
         "../scripts/q1_plot.py"

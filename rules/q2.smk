@@ -9,7 +9,7 @@ Q2_RESULTS = {
     "q2_check": "build/results/q2_check.json",
 }
 Q2_FIGURES = ["figures/q2_patterns.pdf", "figures/q2_scaling.pdf", "figures/q2_cost.pdf"]
-Q2_EXCERPTS = ["scripts/q2_attention.py", "scripts/q2_retrieval.py"]
+Q2_EXCERPTS = ["hw4/q2/attention.py", "hw4/q2/retrieval.py"]
 
 
 # Light steps run where snakemake runs, never queued on a cluster.
@@ -24,7 +24,7 @@ Q2_FULL_T = [
     t for t in config["q2"]["bench"]["T_values"] if t <= config["q2"]["bench"]["full_max_T"]
 ]
 if not Q2_FULL_T:
-    raise ValueError(
+    raise WorkflowError(
         f"q2.bench.full_max_T = {config['q2']['bench']['full_max_T']} is below every q2.bench.T_values (smallest "
         f"{min(config['q2']['bench']['T_values'])}): full attention would never run. Set q2.bench.full_max_T to "
         f"at least {min(config['q2']['bench']['T_values'])}."
@@ -33,19 +33,13 @@ if not Q2_FULL_T:
 
 rule q2_derive:
     input:
-        code=script_deps("scripts/q2_derive.py"),
+        code=code("scripts/q2_derive.py"),
     output:
         results="build/results/q2.json",
     log:
         "build/logs/q2_derive.log",
     benchmark:
         "build/benchmarks/q2_derive.tsv"
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
     params:
         instances=config["q2"]["count_instances"],
         at={
@@ -60,25 +54,20 @@ rule q2_derive:
 
 rule q2_verify:
     input:
-        code=script_deps("scripts/q2_attention.py"),
+        code=code("scripts/q2_verify.py"),
     output:
         results="build/results/q2_verify.json",
     log:
         "build/logs/q2_verify.log",
     benchmark:
         "build/benchmarks/q2_verify.tsv"
-    conda:
-        "../environment.yml"
     threads: THREADS
-    resources:
-        mem_mb=2000,
-        runtime=15,
     params:
         instances=config["q2"]["count_instances"],
         patterns=config["q2"]["patterns"],
         seed=config["seed"],
     script:
-        "../scripts/q2_attention.py"
+        "../scripts/q2_verify.py"
 
 
 # Exact checks (counted operations against the formulas) stop the build; float agreements become flags.
@@ -86,32 +75,24 @@ rule q2_check:
     input:
         derive="build/results/q2.json",
         verify="build/results/q2_verify.json",
-        code=script_deps("scripts/q2_check.py"),
+        code=code("scripts/q2_check.py"),
     output:
         results="build/results/q2_check.json",
     log:
         "build/logs/q2_check.log",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
     script:
         "../scripts/q2_check.py"
 
 
 rule q2_bench:
     input:
-        code=script_deps("scripts/q2_bench.py"),
+        code=code("scripts/q2_bench.py"),
     output:
         results="build/results/q2_bench.json",
     log:
         "build/logs/q2_bench.log",
     benchmark:
         "build/benchmarks/q2_bench.tsv"
-    conda:
-        "../environment.yml"
     # All cores are reserved so that no other rule runs beside the timings (torch itself uses bench.torch_threads).
     threads: THREADS
     resources:
@@ -129,15 +110,13 @@ rule q2_bench:
 
 rule q2_retrieval:
     input:
-        code=script_deps("scripts/q2_retrieval.py"),
+        code=code("scripts/q2_retrieval.py"),
     output:
         results="build/results/q2_retrieval.json",
     log:
         "build/logs/q2_retrieval.log",
     benchmark:
         "build/benchmarks/q2_retrieval.tsv"
-    conda:
-        "../environment.yml"
     threads: THREADS
     resources:
         mem_mb=4000,
@@ -157,18 +136,12 @@ rule q2_plot:
         verify="build/results/q2_verify.json",
         bench="build/results/q2_bench.json",
         retrieval="build/results/q2_retrieval.json",
-        code=script_deps("scripts/q2_plot.py"),
+        code=code("scripts/q2_plot.py"),
     output:
         patterns="figures/q2_patterns.pdf",
         scaling="figures/q2_scaling.pdf",
         cost="figures/q2_cost.pdf",
     log:
         "build/logs/q2_plot.log",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     script:
         "../scripts/q2_plot.py"

@@ -1,5 +1,6 @@
 # Problem 4: the BERT sentiment notebook as pipeline steps. Data -> tokenizer items -> training (checkpointed,
-# resumable) -> evaluation; every figure has its own rule. Settings: config["q4"] (config/full.yaml: the assignment's run).
+# resumable) -> evaluation; every figure has its own job. Settings: config["q4"] (config/full.yaml: the
+# notebook's recipe, which q4_recipe compares this run against).
 
 Q4_RESULTS = {
     "q4_data": "build/results/q4_data.json",
@@ -8,25 +9,27 @@ Q4_RESULTS = {
     "q4_eval": "build/results/q4_eval.json",
     "q4_recipe": "build/results/q4_recipe.json",
 }
-Q4_FIGURES = [
-    "figures/q4_scores.pdf",
-    "figures/q4_classes.pdf",
-    "figures/q4_history.pdf",
-    "figures/q4_confusion.pdf",
-]
+# Each figure and the results file it plots.
+Q4_PLOTS = {
+    "scores": Q4_RESULTS["q4_data"],
+    "classes": Q4_RESULTS["q4_data"],
+    "history": Q4_RESULTS["q4_train"],
+    "confusion": Q4_RESULTS["q4_eval"],
+}
+Q4_FIGURES = [f"figures/q4_{name}.pdf" for name in Q4_PLOTS]
 Q4_EXCERPTS = [
-    "scripts/q4_data.py",
-    "scripts/q4_tokens.py",
-    "scripts/q4_model.py",
-    "scripts/q4_train.py",
-    "scripts/q4_evaluate.py",
-    "scripts/q4_plot.py",
+    "hw4/q4/data.py",
+    "hw4/q4/tokens.py",
+    "hw4/q4/model.py",
+    "hw4/q4/train.py",
+    "hw4/q4/evaluate.py",
+    "hw4/q4/plot.py",
 ]
 Q4_SPLITS = {s: f"build/q4/{s}.csv" for s in ("train", "val", "test")}
 
 
-# source gdown: rule q4_fetch copies the download cache (q4.data.cache_dir, managed by scripts/q4_fetch.py
-# and never an output, so the build never deletes it) to this file, which the data step reads.
+# source gdown: rule q4_fetch copies the download cache (q4.data.cache_dir, managed by hw4/q4/fetch.py and
+# never an output, so the build never deletes it) to this file, which the data step reads.
 Q4_FETCHED = "build/q4/reviews.csv"
 
 
@@ -43,24 +46,17 @@ Q4_REVIEWS = {
 localrules:
     q4_fetch,
     q4_recipe,
-    q4_plot_scores,
-    q4_plot_classes,
-    q4_plot_history,
-    q4_plot_confusion,
+    q4_plot,
 
 
 rule q4_fetch:
     input:
-        code=script_deps("scripts/q4_fetch.py"),
+        code=code("scripts/q4_fetch.py"),
     output:
         csv=Q4_FETCHED,
     log:
         "build/logs/q4_fetch.log",
-    conda:
-        "../environment.yml"
-    threads: 1
     resources:
-        mem_mb=1000,
         runtime=30,
     params:
         # only what decides the file's content (and where its cache is): a new split share refetches nothing
@@ -74,7 +70,7 @@ rule q4_fetch:
 rule q4_data:
     input:
         csv=Q4_REVIEWS,
-        code=script_deps("scripts/q4_data.py"),
+        code=code("scripts/q4_data.py"),
     output:
         **Q4_SPLITS,
         results="build/results/q4_data.json",
@@ -82,12 +78,6 @@ rule q4_data:
         "build/logs/q4_data.log",
     benchmark:
         "build/benchmarks/q4_data.tsv"
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
     params:
         data=config["q4"]["data"],
         seed=config["seed"],
@@ -98,19 +88,16 @@ rule q4_data:
 rule q4_tokens:
     input:
         **Q4_SPLITS,
-        code=script_deps("scripts/q4_tokens.py"),
+        code=code("scripts/q4_tokens.py"),
     output:
         results="build/results/q4_tokens.json",
     log:
         "build/logs/q4_tokens.log",
     benchmark:
         "build/benchmarks/q4_tokens.tsv"
-    conda:
-        "../environment.yml"
     threads: THREADS
     resources:
         mem_mb=4000,
-        runtime=15,
     params:
         model=config["q4"]["model"],
         tokenizer=config["q4"]["tokenizer"],
@@ -123,7 +110,7 @@ rule q4_train:
     input:
         train=Q4_SPLITS["train"],
         val=Q4_SPLITS["val"],
-        code=script_deps("scripts/q4_train.py"),
+        code=code("scripts/q4_train.py"),
     output:
         model="build/q4/best_model.pt",
         results="build/results/q4_train.json",
@@ -131,8 +118,6 @@ rule q4_train:
         "build/logs/q4_train.log",
     benchmark:
         "build/benchmarks/q4_train.tsv"
-    conda:
-        "../environment.yml"
     threads: THREADS
     resources:
         mem_mb=16000,
@@ -150,15 +135,13 @@ rule q4_evaluate:
     input:
         test=Q4_SPLITS["test"],
         model="build/q4/best_model.pt",
-        code=script_deps("scripts/q4_evaluate.py"),
+        code=code("scripts/q4_evaluate.py"),
     output:
         results="build/results/q4_eval.json",
     log:
         "build/logs/q4_evaluate.log",
     benchmark:
         "build/benchmarks/q4_evaluate.tsv"
-    conda:
-        "../environment.yml"
     threads: THREADS
     resources:
         mem_mb=8000,
@@ -172,7 +155,8 @@ rule q4_evaluate:
         "../scripts/q4_evaluate.py"
 
 
-# Problem 4 opens with this run against the notebook's recipe (the full profile), item by item.
+# Problem 4 opens with this run against the notebook's recipe (the full profile), item by item. The recipe is
+# an input file, read by the script: the full profile never enters this workflow's config.
 rule q4_recipe:
     input:
         data="build/results/q4_data.json",
@@ -181,99 +165,26 @@ rule q4_recipe:
         recipe="config/full.yaml",
         schema="config/schema.yaml",
         sample="data/sample_reviews.csv",
-        code=script_deps("scripts/q4_recipe.py"),
+        code=code("scripts/q4_recipe.py"),
     output:
         results="build/results/q4_recipe.json",
     log:
         "build/logs/q4_recipe.log",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         run=config["q4"],
-        recipe=q4_recipe(),
     script:
         "../scripts/q4_recipe.py"
 
 
-rule q4_plot_scores:
+rule q4_plot:
     input:
-        results="build/results/q4_data.json",
-        code=script_deps("scripts/q4_plot.py"),
+        results=lambda w: Q4_PLOTS[w.figure],
+        code=code("scripts/q4_plot.py"),
     output:
-        figure="figures/q4_scores.pdf",
+        figure="figures/q4_{figure}.pdf",
     log:
-        "build/logs/q4_plot_scores.log",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        figure="scores",
-    script:
-        "../scripts/q4_plot.py"
-
-
-rule q4_plot_classes:
-    input:
-        results="build/results/q4_data.json",
-        code=script_deps("scripts/q4_plot.py"),
-    output:
-        figure="figures/q4_classes.pdf",
-    log:
-        "build/logs/q4_plot_classes.log",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        figure="classes",
-    script:
-        "../scripts/q4_plot.py"
-
-
-rule q4_plot_history:
-    input:
-        results="build/results/q4_train.json",
-        code=script_deps("scripts/q4_plot.py"),
-    output:
-        figure="figures/q4_history.pdf",
-    log:
-        "build/logs/q4_plot_history.log",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        figure="history",
-    script:
-        "../scripts/q4_plot.py"
-
-
-rule q4_plot_confusion:
-    input:
-        results="build/results/q4_eval.json",
-        code=script_deps("scripts/q4_plot.py"),
-    output:
-        figure="figures/q4_confusion.pdf",
-    log:
-        "build/logs/q4_plot_confusion.log",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        figure="confusion",
+        "build/logs/q4_plot_{figure}.log",
+    wildcard_constraints:
+        figure="|".join(Q4_PLOTS),
     script:
         "../scripts/q4_plot.py"

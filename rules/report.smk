@@ -3,64 +3,45 @@
 TEMPLATES = sorted(str(p) for p in Path(workflow.basedir, "report").glob("*.j2"))
 
 # Each rules/qN.smk declares what its answer needs: QN_RESULTS (results files, by the name the templates use
-# as results.<name>), QN_FIGURES (copied next to the .tex for the sandboxed compile) and QN_EXCERPTS (scripts
-# whose marked regions the answer shows as code).
+# as results.<name>), QN_FIGURES (copied next to the .tex for the sandboxed compile) and QN_EXCERPTS (package
+# modules whose marked regions the answer shows as code).
 SOLUTION_RESULTS = {**Q1_RESULTS, **Q2_RESULTS, **Q3_RESULTS, **Q4_RESULTS, **PROVENANCE_RESULTS}
 SOLUTION_FIGURES = Q1_FIGURES + Q2_FIGURES + Q3_FIGURES + Q4_FIGURES
-EXCERPTED_SCRIPTS = Q1_EXCERPTS + Q2_EXCERPTS + Q3_EXCERPTS + Q4_EXCERPTS
+EXCERPTED_MODULES = Q1_EXCERPTS + Q2_EXCERPTS + Q3_EXCERPTS + Q4_EXCERPTS
+# The documents: hw4 (the solutions with every answer) and hw4_problems (the handout: statements only).
+DOCUMENTS = {
+    "hw4": {"solutions": True, "results": SOLUTION_RESULTS, "figures": SOLUTION_FIGURES},
+    "hw4_problems": {"solutions": False, "results": {}, "figures": []},
+}
+# What the templates may read of the config: the build's settings, not versions.* (which base to diff
+# against, which label to archive under), so that choosing those reruns nothing.
+REPORT_CONFIG = {key: value for key, value in config.items() if key != "versions"}
 
 
 # Rendering and compiling take seconds: on a cluster they run where snakemake runs instead of queueing.
 localrules:
-    render_solutions,
-    render_problems,
+    render,
     compile,
 
 
-rule render_solutions:
+rule render:
     input:
-        **SOLUTION_RESULTS,
+        unpack(lambda w: DOCUMENTS[w.doc]["results"]),
         templates=TEMPLATES,
-        scripts=EXCERPTED_SCRIPTS,
-        code=script_deps("scripts/render.py"),
+        modules=lambda w: EXCERPTED_MODULES if DOCUMENTS[w.doc]["solutions"] else [],
+        code=code("scripts/render.py"),
     output:
-        tex="build/tex/hw4.tex",
+        tex="build/tex/{doc}.tex",
     log:
-        "build/logs/render_hw4.log",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
+        "build/logs/render_{doc}.log",
+    wildcard_constraints:
+        doc="|".join(DOCUMENTS),
     params:
+        template_dir="report",
         template="hw4.tex.j2",
-        solutions=True,
-        results=list(SOLUTION_RESULTS),
-        config=config,
-    script:
-        "../scripts/render.py"
-
-
-rule render_problems:
-    input:
-        templates=TEMPLATES,
-        code=script_deps("scripts/render.py"),
-    output:
-        tex="build/tex/hw4_problems.tex",
-    log:
-        "build/logs/render_hw4_problems.log",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        template="hw4.tex.j2",
-        solutions=False,
-        results=[],
-        config=config,
+        solutions=lambda w: DOCUMENTS[w.doc]["solutions"],
+        results=lambda w: list(DOCUMENTS[w.doc]["results"]),
+        config=REPORT_CONFIG,
     script:
         "../scripts/render.py"
 
@@ -68,22 +49,16 @@ rule render_problems:
 rule compile:
     input:
         tex="build/tex/{doc}.tex",
-        figures=lambda w: SOLUTION_FIGURES if w.doc == "hw4" else [],
-        code=script_deps("scripts/compile_tex.py"),
+        figures=lambda w: DOCUMENTS[w.doc]["figures"],
+        code=code("scripts/compile.py"),
     output:
         pdf="build/{doc}.pdf",
         pages="build/{doc}_pages.json",
     log:
         "build/logs/compile_{doc}.log",
     wildcard_constraints:
-        doc="hw4|hw4_problems",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
+        doc="|".join(DOCUMENTS),
     params:
-        source_date_epoch=SOURCE_DATE_EPOCH,
+        source_date_epoch=lambda w: source_date_epoch(),
     script:
-        "../scripts/compile_tex.py"
+        "../scripts/compile.py"

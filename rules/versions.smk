@@ -1,99 +1,70 @@
 # Versions of the report: the provenance appendix (build/results/provenance.json), `snakemake archive`
 # (save this build under data/archive/<label>/) and `snakemake diff` (this build against a base version).
-# Settings: the config's versions section. Included before rules/report.smk, whose SOLUTION_RESULTS takes in
-# PROVENANCE_RESULTS; archive and diff read report.smk's names through input functions.
+# Settings: the config's versions section, which chooses what to diff or archive and shapes no other rule.
+# Included before rules/report.smk, whose SOLUTION_RESULTS takes in PROVENANCE_RESULTS; archive and diff read
+# report.smk's names through input functions. Git is asked only by the params of the rules that record it,
+# so a workflow load or a dry run of other targets runs no git command.
 
-from versions_git import (
-    config_hash,
-    config_profiles,
-    default_archive_label,
-    git_state,
-    resolve_base,
-    rule_table,
-)
-
-# versions.* chooses what to diff or archive, not what the build makes: it is taken out of `config` here, so
-# that `--config 'versions={base: X}'` changes no rule's params (render_solutions passes the whole config to
-# the templates) and reruns nothing of the build.
-VERSIONS = config.pop("versions")
-PROVENANCE_RESULTS = {"provenance": "build/results/provenance.json"}
-ARCHIVE_ROOT = "data/archive"  # gitignored; an archive is the user's, never replaced
-GIT = git_state(workflow.basedir)
-CONFIG_HASH = config_hash(config)
-ARCHIVE_LABEL = default_archive_label(GIT, VERSIONS["archive_label"])
-DIFF_BASE = resolve_base(workflow.basedir, ARCHIVE_ROOT, VERSIONS["base"], GIT["sha"])
-# What an archive keeps besides the results and figures, and what the diff compares.
-BUILD_DOCUMENTS = {
-    "pdf": "build/hw4.pdf",
-    "pages": "build/hw4_pages.json",
-    "problems_pdf": "build/hw4_problems.pdf",
-    "problems_pages": "build/hw4_problems_pages.json",
-    "tex": "build/tex/hw4.tex",
-    "problems_tex": "build/tex/hw4_problems.tex",
-}
+from hw4.versions.git import config_hash, config_profiles, rule_table
 
 
 # Light steps run where snakemake runs, never queued on a cluster.
 localrules:
     provenance,
     archive,
+    archive_label,
 
 
 rule provenance:
     input:
         # Every problem's results: this runs after the compute rules, whose benchmark files (written as each
-        # job ends) it reads. It is cheap, and only render_solutions and compile follow it.
+        # job ends) it reads. It is cheap, and only render and compile of the solutions follow it.
         **Q1_RESULTS,
         **Q2_RESULTS,
         **Q3_RESULTS,
         **Q4_RESULTS,
-        code=script_deps("scripts/versions_provenance.py"),
+        code=code("scripts/provenance.py"),
     output:
         results=PROVENANCE_RESULTS["provenance"],
     log:
         "build/logs/provenance.log",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         # The commit and dirty flag are params: a new commit (or the first uncommitted change) reruns this
-        # rule, render_solutions and compile, never the experiments.
-        git={"sha": GIT["sha"], "dirty": GIT["dirty"]},
-        config_hash=CONFIG_HASH,
+        # rule, render and compile, never the experiments.
+        git=git_params,
+        config_hash=config_hash(config),
         profiles=config_profiles(workflow),
-        source_date_epoch=SOURCE_DATE_EPOCH,
+        source_date_epoch=lambda w: source_date_epoch(),
         rules=lambda w: rule_table(workflow),
+        figures=lambda w: SOLUTION_FIGURES,
     script:
-        "../scripts/versions_provenance.py"
+        "../scripts/provenance.py"
 
 
+# `snakemake archive`: this build under data/archive/<label>/ (versions.archive_label, else from the commit).
 rule archive:
+    input:
+        lambda w: f"{ARCHIVE_ROOT}/{archive_label()}/manifest.json",
+
+
+rule archive_label:
     input:
         **BUILD_DOCUMENTS,
         results=lambda w: list(SOLUTION_RESULTS.values()),
         figures=lambda w: SOLUTION_FIGURES,
-        code=script_deps("scripts/versions_archive.py"),
+        code=code("scripts/archive.py"),
     output:
         # protected: Snakemake refuses to replace it, and the script refuses a label that holds any file.
-        manifest=protected(f"{ARCHIVE_ROOT}/{ARCHIVE_LABEL}/manifest.json"),
+        manifest=protected(f"{ARCHIVE_ROOT}/{{label}}/manifest.json"),
     log:
-        "build/logs/archive.log",
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
+        "build/logs/archive_{label}.log",
     params:
-        label=ARCHIVE_LABEL,
-        git={"sha": GIT["sha"], "dirty": GIT["dirty"]},
-        config_hash=CONFIG_HASH,
-        source_date_epoch=SOURCE_DATE_EPOCH,
+        label=lambda w: w.label,
+        git=git_params,
+        config_hash=config_hash(config),
+        source_date_epoch=lambda w: source_date_epoch(),
     script:
-        "../scripts/versions_archive.py"
+        "../scripts/archive.py"
 
 
 rule diff:
@@ -101,7 +72,7 @@ rule diff:
         **BUILD_DOCUMENTS,
         results=lambda w: list(SOLUTION_RESULTS.values()),
         figures=lambda w: SOLUTION_FIGURES,
-        code=script_deps("scripts/versions_diff.py"),
+        code=code("scripts/diff.py"),
     output:
         pdf="build/diff/hw4-diff.pdf",
         tex="build/diff/hw4-diff.tex",
@@ -112,8 +83,6 @@ rule diff:
         "build/logs/diff.log",
     benchmark:
         "build/benchmarks/diff.tsv"
-    conda:
-        "../environment.yml"
     threads: THREADS
     resources:
         mem_mb=4000,
@@ -121,9 +90,9 @@ rule diff:
     params:
         # spec and id only: the id (commit sha, or the label's manifest hash) changes when HEAD~1 comes to
         # mean another commit; how the base is served (archive or worktree build) is settled when it runs.
-        base={"spec": DIFF_BASE["spec"], "id": DIFF_BASE["id"]},
+        base=lambda w: {"spec": diff_base()["spec"], "id": diff_base()["id"]},
         archive_root=ARCHIVE_ROOT,
         dpi=VERSIONS["dpi"],
-        current={"sha": GIT["sha"], "dirty": GIT["dirty"], "label": ARCHIVE_LABEL},
+        current=lambda w: {**git_params(), "label": archive_label()},
     script:
-        "../scripts/versions_diff.py"
+        "../scripts/diff.py"

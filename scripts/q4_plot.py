@@ -1,92 +1,16 @@
-"""Problem 4 figures (items 4.2, 4.3, 4.11, 4.12), each drawn from a results file by its own rule."""
+"""Rule q4_plot: one Problem 4 figure, by name (scores, classes, history, confusion)."""
 
-import numpy as np
-
-from plotting import plt, save_pdf
-
-
-# region: plot_scores
-def plot_scores(data: dict, path) -> None:
-    """Item 4.2: how many reviews have each score."""
-    counts = [data["score_counts"][str(s)] for s in range(1, 6)]
-    fig, ax = plt.subplots(figsize=(4.2, 2.6))
-    ax.bar(range(1, 6), counts, color="tab:blue")
-    ax.set_xlabel("review score")
-    ax.set_ylabel("reviews")
-    ax.set_title(f"{data['n_samples']} reviews, most common score {data['most_common_score']}")
-    fig.tight_layout()
-    save_pdf(fig, path)
+from hw4.io import log_to, read_json
+from hw4.q4.plot import PLOTS
 
 
-# endregion
+def main(sm) -> None:
+    PLOTS[sm.wildcards.figure](read_json(sm.input.results), sm.output.figure)
 
 
-# region: plot_classes
-def plot_classes(data: dict, path) -> None:
-    """Item 4.3: reviews per sentiment class after the mapping."""
-    names = data["class_names"]
-    counts = [data["class_counts"][c] for c in names]
-    fig, ax = plt.subplots(figsize=(4.2, 2.6))
-    ax.bar(names, counts, color=["tab:red", "tab:gray", "tab:green"])
-    ax.axhline(np.mean(counts), color="k", ls=":", lw=1, label="equal share")
-    ax.set_ylabel("reviews")
-    ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    save_pdf(fig, path)
+if "snakemake" not in globals():  # run by hand: python scripts/q4_plot.py figure=history
+    from hw4.smk import mock_snakemake
 
-
-# endregion
-
-
-# region: plot_history
-def plot_history(train: dict, path) -> None:
-    """Item 4.11: train and validation accuracy against the epoch."""
-    h = train["history"]
-    epochs = [r["epoch"] for r in h]
-    fig, ax = plt.subplots(figsize=(4.6, 2.8))
-    ax.plot(epochs, [r["train_acc"] for r in h], "o-", label="train accuracy")
-    ax.plot(epochs, [r["val_acc"] for r in h], "s-", label="validation accuracy")
-    ax.axvline(train["best_epoch"], color="grey", ls=":", lw=1, label=f"best (epoch {train['best_epoch']})")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("accuracy")
-    ax.set_xticks(epochs)
-    ax.set_ylim(0, 1)
-    ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    save_pdf(fig, path)
-
-
-# endregion
-
-
-# region: plot_confusion
-def plot_confusion(ev: dict, path) -> None:
-    """Item 4.12: the 3x3 confusion matrix on the test set (rows: true class, columns: predicted)."""
-    cm = np.array(ev["confusion"])
-    names = ev["class_names"]
-    fig, ax = plt.subplots(figsize=(3.6, 3.0))
-    ax.imshow(cm, cmap="Blues", vmin=0)
-    ax.grid(False)
-    for i in range(cm.shape[0]):
-        for j in range(cm.shape[1]):
-            ax.text(
-                j, i, str(cm[i, j]), ha="center", va="center", color="white" if cm[i, j] > cm.max() / 2 else "black"
-            )
-    ax.set_xticks(range(len(names)), names)
-    ax.set_yticks(range(len(names)), names)
-    ax.set_xlabel("predicted sentiment")
-    ax.set_ylabel("true sentiment")
-    fig.tight_layout()
-    save_pdf(fig, path)
-
-
-# endregion
-
-PLOTS = {"scores": plot_scores, "classes": plot_classes, "history": plot_history, "confusion": plot_confusion}
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from common import log_to, read_json
-
-    sm = snakemake  # noqa: F821
-    with log_to(sm.log[0]):
-        PLOTS[sm.params.figure](read_json(sm.input.results), sm.output.figure)
+    snakemake = mock_snakemake("q4_plot")
+with log_to(snakemake.log[0]):
+    main(snakemake)

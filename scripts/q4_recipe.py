@@ -1,221 +1,25 @@
-"""Problem 4: this run against the notebook's recipe, item by item.
+"""Rule q4_recipe: this run against the notebook's recipe (the full profile), item by item."""
 
-The recipe is declared once: the full profile (config/full.yaml over config/config.yaml, schema defaults filled),
-which sets every item as the notebook does. Each row of the table compares the settings that ran (and what the
-run recorded: rows, device, precision) with it, and is marked same or different here, never in a template.
-"""
-
-import copy
-from pathlib import Path
-
-import yaml
-
-from config_check import validate_config
-
-# The one command that answers Problem 4 on the assignment's data (shown when the bundled sample was used).
-REAL_DATA_COMMAND = "snakemake -c all --configfile config/full.yaml"
-REAL_DATA_LOCAL = "q4.data.source: local, with q4.data.path: your copy of reviews.csv"
+from hw4.io import log_to, read_json, sha256_file, write_json
+from hw4.q4.recipe import compare, recipe_config
 
 
-def deep_merge(base: dict, over: dict) -> dict:
-    """`over` on top of `base`, dictionaries merged key by key (how a --configfile overlays the default)."""
-    out = copy.deepcopy(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
+def main(sm) -> None:
+    result = compare(
+        dict(sm.params.run),
+        recipe_config(sm.input.recipe, sm.input.schema),
+        read_json(sm.input.data),
+        read_json(sm.input.tokens),
+        read_json(sm.input.train),
+        sample_sha256=sha256_file(sm.input.sample),
+    )
+    print(f"{result['n_different']} of {result['n_items']} items differ from the notebook: {result['different']}")
+    write_json(sm.output.results, result)
 
 
-def recipe_config(config_dir: str | Path) -> dict:
-    """The full profile's Problem 4 settings, the declared notebook recipe: config/full.yaml on the schema's
-    defaults only, so that an edit of the default profile can never change what the notebook did."""
-    config_dir = Path(config_dir)
-    full = yaml.safe_load((config_dir / "full.yaml").read_text(encoding="utf-8"))
-    merged = validate_config({"q4": full["q4"]}, config_dir / "schema.yaml", source=str(config_dir / "full.yaml"))
-    return merged["q4"]
+if "snakemake" not in globals():  # run by hand: python scripts/q4_recipe.py
+    from hw4.smk import mock_snakemake
 
-
-def _data_source(data_cfg: dict, file: str | None = None) -> str:
-    source = data_cfg["source"]
-    if source == "gdown":
-        return "reviews.csv from Google Drive (gdown)"
-    if source == "sample":
-        return "the bundled sample_reviews.csv (fictional reviews, offline demo data)"
-    return f"a local file, {file or Path(data_cfg['path']).name}"
-
-
-def _same_source(run: dict, recipe: dict) -> bool:
-    if run["source"] != recipe["source"]:
-        return False
-    if run["source"] == "gdown":
-        return run["gdown_id"] == recipe["gdown_id"]
-    if run["source"] == "local":
-        return Path(run["path"]) == Path(recipe["path"])
-    return True
-
-
-def _split_text(split: dict, sizes) -> str:
-    text = f"test_size {split['holdout']:g}, then {split['test_share']:g} of the rest"
-    if sizes is not None:
-        text += f" ({sizes[0]:,} / {sizes[1]:,} / {sizes[2]:,})"
-    return text
-
-
-def _padding_text(padding: str, max_len: int) -> str:
-    if padding == "max_length":
-        return f"random batches, each review padded to {max_len}"
-    return "batches of similar length, padded to their longest review (speed)"
-
-
-def _cleaning_text(clean: dict, removed=None) -> str:
-    if removed:
-        return "; ".join(f"{r['rows']:,} rows removed: {r['why']}" for r in removed)
-    on = [name for name, value in clean.items() if value]
-    return "none" if not on else "on: " + ", ".join(on)
-
-
-def _bias_text(on: bool) -> str:
-    return "on (torch.optim.AdamW)" if on else "off (correct_bias=False)"
-
-
-def compare(run: dict, recipe: dict, data: dict, tokens: dict, train: dict, sample_sha256: str | None = None) -> dict:
-    """The rows of the deviations table: item, the notebook's value, this run's value, same or not."""
-    from q4_data import split_sizes
-
-    rd, rt, nd, nt = run["data"], run["train"], recipe["data"], recipe["train"]
-    expected = nd.get("expected_rows")
-    run_sizes = (data["split_sizes"]["train"], data["split_sizes"]["val"], data["split_sizes"]["test"])
-    recipe_sizes = split_sizes(expected, nd["split"]["holdout"], nd["split"]["test_share"]) if expected else None
-    run_device = train["device"].split(":")[0]
-    rows = [
-        (
-            "model",
-            "Model",
-            recipe["model"]["name"],
-            tokens["model"]["name"],
-            tokens["model"]["name"] == recipe["model"]["name"],
-        ),
-        ("data", "Data source", _data_source(nd), _data_source(rd, data["file"]), _same_source(rd, nd)),
-        (
-            "rows",
-            "Rows (samples)",
-            f"{expected:,}" if expected else "the file's",
-            f"{data['rows_in_file']:,} in the file, {data['n_samples']:,} samples",
-            expected is not None and data["rows_in_file"] == expected,
-        ),
-        (
-            "cleaning",
-            "Rows removed",
-            _cleaning_text(nd["clean"]),
-            _cleaning_text(rd["clean"], data["removed"]),
-            not data["removed"] and rd["clean"] == nd["clean"],
-        ),
-        (
-            "split",
-            "Split by train_test_split (sizes: train / val. / test)",
-            _split_text(nd["split"], recipe_sizes),
-            _split_text(rd["split"], run_sizes),
-            rd["split"] == nd["split"],
-        ),
-        (
-            "max_len",
-            "Max. length (tokens)",
-            str(nt["max_len"]),
-            str(train["max_len"]),
-            train["max_len"] == nt["max_len"],
-        ),
-        (
-            "padding",
-            "Padding and batches",
-            _padding_text(nt["padding"], nt["max_len"]),
-            _padding_text(train["padding"], train["max_len"]),
-            train["padding"] == nt["padding"],
-        ),
-        (
-            "batch",
-            "Batch size",
-            str(nt["batch_size"]),
-            str(train["batch_size"]),
-            train["batch_size"] == nt["batch_size"],
-        ),
-        ("epochs", "Epochs", str(nt["epochs"]), str(train["epochs"]), train["epochs"] == nt["epochs"]),
-        (
-            "lr",
-            "Learning rate (linear decay, no warm-up)",
-            f"{nt['lr']:.1e}",
-            f"{train['lr']:.1e}",
-            train["lr"] == nt["lr"],
-        ),
-        (
-            "weight_decay",
-            "AdamW weight decay",
-            f"{nt['weight_decay']:g}",
-            f"{train['weight_decay']:g}",
-            train["weight_decay"] == nt["weight_decay"],
-        ),
-        (
-            "bias_correction",
-            "AdamW bias correction",
-            _bias_text(nt["bias_correction"]),
-            _bias_text(train["bias_correction"]),
-            train["bias_correction"] == nt["bias_correction"],
-        ),
-        (
-            "dropout",
-            "Dropout on the pooled output",
-            f"{recipe['model']['dropout']:g}",
-            f"{run['model']['dropout']:g}",
-            run["model"]["dropout"] == recipe["model"]["dropout"],
-        ),
-        (
-            "clip",
-            "Gradient norm clipped at",
-            f"{nt['max_grad_norm']:g}",
-            f"{rt['max_grad_norm']:g}",
-            rt["max_grad_norm"] == nt["max_grad_norm"],
-        ),
-        ("precision", "Precision", nt["precision"], train["precision"], train["precision"] == nt["precision"]),
-        ("device", "Device", nt["device"], run_device, run_device == nt["device"]),
-    ]
-    table = [{"key": k, "item": item, "notebook": a, "run": b, "same": bool(same)} for k, item, a, b, same in rows]
-    different = [r["item"] for r in table if not r["same"]]
-    return {
-        "rows": table,
-        "n_items": len(table),
-        "n_different": len(different),
-        "all_same": not different,
-        "different": different,
-        # the bundled demo file, however it was named in the config
-        "sample_data": rd["source"] == "sample" or (sample_sha256 is not None and data.get("sha256") == sample_sha256),
-        "real_data_command": REAL_DATA_COMMAND,
-        "real_data_local": REAL_DATA_LOCAL,
-        "recipe_profile": recipe["profile"],
-        "run_profile": run["profile"],
-    }
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    import json
-
-    from common import log_to, write_json
-
-    sm = snakemake  # noqa: F821
-    with log_to(sm.log[0]):
-        loaded = {}
-        for name in ("data", "tokens", "train"):
-            with open(sm.input[name], encoding="utf-8") as fh:
-                loaded[name] = json.load(fh)
-        from common import sha256_file
-
-        result = compare(
-            dict(sm.params.run),
-            dict(sm.params.recipe),
-            loaded["data"],
-            loaded["tokens"],
-            loaded["train"],
-            sample_sha256=sha256_file(sm.input.sample),
-        )
-        print(f"{result['n_different']} of {result['n_items']} items differ from the notebook: {result['different']}")
-        write_json(sm.output.results, result)
+    snakemake = mock_snakemake("q4_recipe")
+with log_to(snakemake.log[0]):
+    main(snakemake)

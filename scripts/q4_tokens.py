@@ -1,109 +1,22 @@
-"""Problem 4, tokenizer and encoder items (4.4, 4.5, 4.7), the model's size, and review lengths in tokens."""
+"""Rule q4_tokens: the tokenizer items (4.4-4.6) and the model's hidden size and parameters (4.7-4.8)."""
 
-import os
-
-# The cores may be shared with other jobs: worker threads that sleep at barriers instead of spinning made
-# training steps several times faster under load on 2 cores. Must be set before torch starts its thread pool.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-import numpy as np
-import torch
-from q4_model import BUNDLED, SentimentClassifier, load_pretrained, parameter_count
+from hw4.io import log_to, write_json
+from hw4.q4.data import read_split_texts
+from hw4.q4.tokens import tokenizer_items
+from hw4.runtime import seed_everything
 
 
-# region: tokens
-def tokens_and_ids(tokenizer, text: str) -> dict:
-    """Item 4.4: the word pieces of the sample sentence and their vocabulary ids."""
-    tokens = tokenizer.tokenize(text)
-    return {"tokens": tokens, "ids": tokenizer.convert_tokens_to_ids(tokens)}
+def main(sm) -> None:
+    seed_everything(sm.params.seed, sm.threads)
+    texts = read_split_texts([sm.input.train, sm.input.val, sm.input.test])
+    p = sm.params.tokenizer
+    result = tokenizer_items(dict(sm.params.model), p["sample_text"], p["encode_len"], texts, sm.params.seed)
+    write_json(sm.output.results, result)
 
 
-# endregion
+if "snakemake" not in globals():  # run by hand: python scripts/q4_tokens.py
+    from hw4.smk import mock_snakemake
 
-
-# region: encode
-def encode_and_invert(tokenizer, text: str, max_len: int) -> dict:
-    """Item 4.5: [CLS]/[SEP] added, padded to max_len, attention mask; the ids mapped back to tokens."""
-    enc = tokenizer(text, add_special_tokens=True, max_length=max_len, padding="max_length", truncation=True)
-    return {
-        "input_ids": enc["input_ids"],
-        "attention_mask": enc["attention_mask"],
-        "inverted": tokenizer.convert_ids_to_tokens(enc["input_ids"]),
-    }
-
-
-# endregion
-
-
-# region: hidden
-@torch.no_grad()
-def hidden_sizes(bert, tokenizer, text: str, max_len: int) -> dict:
-    """Item 4.7: sizes of the last hidden state and of the pooled output (named fields, not tuple unpacking)."""
-    bert.eval()
-    enc = tokenizer(text, max_length=max_len, padding="max_length", truncation=True, return_tensors="pt")
-    out = bert(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"])
-    return {
-        "last_hidden_state": list(out.last_hidden_state.shape),
-        "pooler_output": list(out.pooler_output.shape),
-        "hidden_size": bert.config.hidden_size,
-    }
-
-
-# endregion
-
-
-def token_lengths(tokenizer, texts) -> dict:
-    n = np.array([len(x) for x in tokenizer(list(texts), truncation=False)["input_ids"]])
-    return {
-        "mean": float(n.mean()),
-        "median": float(np.median(n)),
-        "p95": float(np.percentile(n, 95)),
-        "max": int(n.max()),
-        "over": {str(k): int((n > k).sum()) for k in (32, 64, 128, 160)},
-        "n": len(n),
-    }
-
-
-def tokenizer_items(model_cfg: dict, sample: str, encode_len: int, texts, seed: int) -> dict:
-    tokenizer, bert = load_pretrained(model_cfg["name"], model_cfg.get("offline", False))
-    torch.manual_seed(seed)
-    classifier = SentimentClassifier(bert, 3, model_cfg["dropout"])
-    cfg = bert.config
-    return {
-        "model": {
-            "name": model_cfg["name"],
-            "bundled": model_cfg["name"] == BUNDLED,
-            "encoder_params": parameter_count(bert),
-            "classifier_params": parameter_count(classifier),
-            "layers": cfg.num_hidden_layers,
-            "hidden_size": cfg.hidden_size,
-            "heads": cfg.num_attention_heads,
-            "vocab_size": cfg.vocab_size,
-            "lowercase": bool(getattr(tokenizer, "do_lower_case", False)),
-        },
-        "sample": sample,
-        "encode_len": encode_len,
-        "tokens": tokens_and_ids(tokenizer, sample),
-        "encoding": encode_and_invert(tokenizer, sample, encode_len),
-        "hidden": hidden_sizes(bert, tokenizer, sample, encode_len),
-        "review_tokens": token_lengths(tokenizer, texts),
-    }
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    import pandas as pd
-
-    from common import log_to, seed_everything, write_json
-
-    sm = snakemake  # noqa: F821
-    with log_to(sm.log[0]):
-        seed_everything(sm.params.seed, sm.threads)
-        texts = pd.concat(
-            [
-                pd.read_csv(f, dtype={"content": str}, keep_default_na=False)["content"]
-                for f in (sm.input[s] for s in ("train", "val", "test"))
-            ]
-        ).tolist()
-        p = sm.params.tokenizer
-        result = tokenizer_items(dict(sm.params.model), p["sample_text"], p["encode_len"], texts, sm.params.seed)
-        write_json(sm.output.results, result)
+    snakemake = mock_snakemake("q4_tokens")
+with log_to(snakemake.log[0]):
+    main(snakemake)

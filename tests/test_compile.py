@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from compile_tex import INSTALL_HINT, TexError, compile_tex, first_tex_error, page_map
+from hw4.tex import INSTALL_HINT, TexError, compile_tex, first_tex_error, page_map
 
 GOOD = r"""\documentclass{article}
 \newcommand{\gsstart}[1]{\label{gs:#1:start}}\newcommand{\gsend}[1]{\label{gs:#1:end}}

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from conftest import ROOT, copy_project, run_snakemake
 
-from config_check import ConfigError, validate_config
+from hw4.config import ConfigError, validate_config
 
 SCHEMA = ROOT / "config" / "schema.yaml"
 

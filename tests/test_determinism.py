@@ -7,7 +7,8 @@ import json
 import pytest
 from conftest import copy_project, run_snakemake
 from test_q4_dag import write_tiny_slice
-from versions_diff import flatten, is_timing
+
+from hw4.versions.diff import flatten, is_timing
 
 pytestmark = pytest.mark.e2e
 

@@ -9,9 +9,9 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT, SCRIPTS, copy_project, run_snakemake
+from conftest import ROOT, copy_project, run_snakemake
 
-from common import BuildWriteError, atomic_path, write_json
+from hw4.io import BuildWriteError, atomic_path, write_json
 
 
 def test_failed_write_leaves_no_file(tmp_path):
@@ -26,7 +26,7 @@ def test_killed_writer_leaves_no_output(tmp_path):
     """SIGKILL in the middle of a write: the real name never appears."""
     target = tmp_path / "big.json"
     code = (
-        f"import sys, time; sys.path.insert(0, {str(SCRIPTS)!r}); from common import atomic_path\n"
+        f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); from hw4.io import atomic_path\n"
         f"with atomic_path({str(target)!r}) as tmp:\n"
         "    fh = open(tmp, 'w'); fh.write('x' * 1000); fh.flush(); print('writing', flush=True); time.sleep(60)\n"
     )

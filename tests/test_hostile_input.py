@@ -14,8 +14,8 @@ import pytest
 from conftest import ROOT, pdf_text
 from hostile.corpus import CASES, HOSTNAME
 
-from compile_tex import compile_tex
-from latex_env import make_env
+from hw4.latex import make_env
+from hw4.tex import compile_tex
 
 TEMPLATE = r"""%% include "preamble.tex.j2"
 \begin{document}

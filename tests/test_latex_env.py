@@ -6,8 +6,8 @@ import jinja2
 import pytest
 from conftest import pdf_text
 
-from latex_env import Raw, code_excerpt, escape_latex, finalize, make_env, mark_raw, sci
-from render import RenderError, render
+from hw4.latex import Raw, code_excerpt, escape_latex, finalize, make_env, mark_raw, sci
+from hw4.render import RenderError, render
 
 
 def test_specials_are_escaped():

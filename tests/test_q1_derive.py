@@ -3,8 +3,9 @@
 import pytest
 import sympy as sp
 import torch
-from opcount import OpCounter
-from q1_derive import (
+
+from hw4.opcount import OpCounter
+from hw4.q1.derive import (
     c,
     conv_parameter_count,
     conv_receptive_field,
@@ -16,7 +17,7 @@ from q1_derive import (
     parameter_count,
     total_counts,
 )
-from q1_rnn import GridRNN2d, flop_counter_flops, rnn2d_scalar
+from hw4.q1.rnn import GridRNN2d, flop_counter_flops, rnn2d_scalar
 
 CASES = [(1, 1, 1), (2, 3, 4), (3, 2, 5), (5, 4, 3)]
 
@@ -72,7 +73,7 @@ def test_conv_formulas():
 
 
 def test_verification_stops_the_build_on_a_mismatch():
-    from q1_rnn import VerificationError, check_against_formulas, verify_instance
+    from hw4.q1.rnn import VerificationError, check_against_formulas, verify_instance
 
     row = verify_instance(3, 2, 4, 0, 10**6)
     check_against_formulas([row])  # the real counts pass
@@ -84,7 +85,7 @@ def test_verification_stops_the_build_on_a_mismatch():
 
 @pytest.mark.parametrize("side,kernel,layers", [(128, 3, 127), (9, 5, 4), (2, 3, 1), (10, 7, 3)])
 def test_conv_layers_to_cover_matches_receptive_field(side, kernel, layers):
-    from q1_derive import conv_layers_to_cover
+    from hw4.q1.derive import conv_layers_to_cover
 
     L = int(conv_layers_to_cover(side, kernel))
     assert L == layers

@@ -2,8 +2,9 @@
 
 import pytest
 import torch
-from q1_compare import ConvNet, receptive_field
-from q1_rnn import GridRNN2d, sequential_steps
+
+from hw4.q1.compare import ConvNet, receptive_field
+from hw4.q1.rnn import GridRNN2d, sequential_steps
 
 
 @pytest.mark.parametrize("n,c,h", [(1, 2, 3), (4, 3, 8), (7, 1, 5)])

@@ -4,7 +4,8 @@ import math
 
 import pytest
 import torch
-from q2_attention import (
+
+from hw4.q2.attention import (
     METHODS,
     band_mask,
     block_layout,
@@ -22,9 +23,9 @@ from q2_attention import (
     verify_instance,
     window_layout,
 )
-from q2_derive import METHODS as FORMULAS
-from q2_derive import derive, evaluate, method_totals, window_pairs
-from q2_retrieval import needle_task, retrieval_accuracy, run_retrieval
+from hw4.q2.derive import METHODS as FORMULAS
+from hw4.q2.derive import derive, evaluate, method_totals, window_pairs
+from hw4.q2.retrieval import needle_task, retrieval_accuracy, run_retrieval
 
 
 def qkv(T, d, shape=(), seed=0):

@@ -1,6 +1,6 @@
 """Problem 2: the benchmark's size checks, slope fits and crossover summary, and the checks of q2_check.
 
-No timing is asserted here (speed goals are measured by scripts/bench_q2.py and reported): only structure, the
+No timing is asserted here (speed goals are measured by bench/q2.py and reported): only structure, the
 handling of bad configs and readings, and the logic that turns the measurements into the report's statements.
 """
 
@@ -8,12 +8,12 @@ import json
 import math
 
 import pytest
-from q2_attention import verify_instance
-from q2_bench import benchmark, check_sizes, faster_from, fit_slope, fit_slopes
-from q2_check import agreement, check, exact_mismatches
-from q2_derive import derive
 
-from common import write_json
+from hw4.io import write_json
+from hw4.q2.attention import verify_instance
+from hw4.q2.bench import benchmark, check_sizes, faster_from, fit_slope, fit_slopes
+from hw4.q2.check import agreement, check, exact_mismatches
+from hw4.q2.derive import derive
 
 
 def test_check_sizes_names_the_key_to_fix():

@@ -1,6 +1,6 @@
 """Problem 2 end to end: the default build runs the q2 rules and the PDF shows their numbers.
 
-No timing is asserted (speed goals are measured by scripts/bench_q2.py): the timing results are checked for
+No timing is asserted (speed goals are measured by bench/q2.py): the timing results are checked for
 structure only, and the PDF for the specific values and statements the results call for.
 """
 

@@ -1,7 +1,8 @@
 """Problem 3: the sympy derivation and the operation counts."""
 
 import sympy as sp
-from q3_derive import (
+
+from hw4.q3.derive import (
     OpCounter,
     check_small_vocabulary,
     closed_form,
@@ -61,7 +62,8 @@ def test_formulas_match_counted_operations():
 def test_scalar_gradients_are_right():
     """The counted plain-Python copies compute the actual gradient (checked against torch's closed form)."""
     import torch
-    from q3_skipgram import full_gradient
+
+    from hw4.q3.skipgram import full_gradient
 
     gen = torch.Generator().manual_seed(0)
     U = torch.randn(6, 3, generator=gen, dtype=torch.float64)
@@ -92,7 +94,8 @@ def test_derive_results():
 def test_derive_stops_when_an_exact_check_fails(monkeypatch):
     """The PDF states that formulas and counts agree: a result where they do not must not be written."""
     import pytest
-    import q3_derive
+
+    from hw4.q3 import derive as q3_derive
 
     r = derive({"d": 2, "h": 1}, [{"d": 4, "h": 2, "k": 3}], seed=0)
     assert disagreements(r) == []

@@ -6,7 +6,7 @@ import re
 import pytest
 from conftest import pdf_text
 
-from latex_env import sci
+from hw4.latex import sci
 
 
 def shown(latex: str) -> str:

@@ -2,7 +2,8 @@
 
 import pytest
 import torch
-from q3_skipgram import (
+
+from hw4.q3.skipgram import (
     BIAS_RESOLVED_OVER_NOISE,
     autograd_gradient,
     bias_and_variance_slopes,

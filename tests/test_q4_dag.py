@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import FIXED_EPOCH, ROOT, copy_project, pdf_text, run_snakemake
 
-from latex_env import escape_latex
+from hw4.latex import escape_latex
 
 Q4_TARGETS = [
     "build/results/q4_data.json",
@@ -109,8 +109,8 @@ def render_q4_section(work: Path, out_dir: Path, edit=None) -> tuple[str, Path |
     import sys
 
     sys.path.insert(0, str(work / "scripts"))
-    from compile_tex import compile_tex
-    from latex_env import load_results, make_env
+    from hw4.latex import load_results, make_env
+    from hw4.tex import compile_tex
 
     main = (work / "report" / "hw4.tex.j2").read_text()
     preamble = main[: main.index("\\begin{document}")]
@@ -126,9 +126,8 @@ def render_q4_section(work: Path, out_dir: Path, edit=None) -> tuple[str, Path |
     }
     results["q4_eval"] = load_results(work / "build/results/q4_eval.json")
     # The captions link to the provenance appendix; this section is compiled alone, so give it those links only.
-    from versions_provenance import figure_sources
-
-    from latex_env import mark_raw
+    from hw4.latex import mark_raw
+    from hw4.versions.provenance import figure_sources
 
     plots = {f"q4_plot_{Path(f).stem[3:]}": f for f in Q4_TARGETS if f.startswith("figures/")}
     rules = {rule: {"script": "scripts/q4_plot.py", "outputs": [out]} for rule, out in plots.items()}
@@ -195,9 +194,8 @@ def test_hardest_class_sentences_follow_ties_and_missing_classes(tiny_build, tmp
     import sys
 
     sys.path.insert(0, str(tiny_build / "scripts"))
-    from q4_evaluate import hardest_class
-
-    from latex_env import mark_raw
+    from hw4.latex import mark_raw
+    from hw4.q4.evaluate import hardest_class
 
     def with_matrix(cm):
         def edit(results):
@@ -232,7 +230,7 @@ def test_full_profile_plans_download_and_bert_base(tmp_path):
     """config/full.yaml only overrides: merged with the default it validates, and plans the gdown fetch."""
     import yaml
 
-    from config_check import validate_config
+    from hw4.config import validate_config
 
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     full = yaml.safe_load((ROOT / "config" / "full.yaml").read_text())

@@ -2,7 +2,8 @@
 
 import pandas as pd
 import pytest
-from q4_data import (
+
+from hw4.q4.data import (
     ReviewDataError,
     clean_reviews,
     load_reviews,

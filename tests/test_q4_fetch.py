@@ -7,7 +7,8 @@ import textwrap
 import gdown
 import pytest
 from conftest import copy_project, run_snakemake
-from q4_fetch import NOTEBOOK_REVIEWS_ID, FetchError, fetch_reviews, fetch_to_build
+
+from hw4.q4.fetch import NOTEBOOK_REVIEWS_ID, FetchError, fetch_reviews, fetch_to_build
 
 CSV = b"content,score\nGreat app,5\nCrashes,1\n"
 SHA = hashlib.sha256(CSV).hexdigest()

@@ -8,10 +8,11 @@ import textwrap
 import numpy as np
 import pytest
 import torch
-from conftest import SCRIPTS
-from q4_evaluate import confusion_matrix, hardest_class, per_class_metrics
-from q4_model import BUNDLED, ModelLoadError, SentimentClassifier, load_pretrained, resolve_model
-from q4_train import EpochBatches, collate
+from conftest import ROOT
+
+from hw4.q4.evaluate import confusion_matrix, hardest_class, per_class_metrics
+from hw4.q4.model import BUNDLED, ModelLoadError, SentimentClassifier, load_pretrained, resolve_model
+from hw4.q4.train import EpochBatches, collate
 
 
 def test_bundled_minilm_loads_offline_with_pooler():
@@ -37,7 +38,7 @@ HUB_PROBE = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {scripts!r})
-    from q4_model import ModelLoadError, load_pretrained
+    from hw4.q4.model import ModelLoadError, load_pretrained
     try:
         load_pretrained("bert-base-cased", offline={offline})
     except ModelLoadError as err:
@@ -57,7 +58,7 @@ def test_unreachable_hub_names_the_offline_option(tmp_path, offline):
         HF_HOME=str(tmp_path / "hf"), HTTPS_PROXY=blocked, HTTP_PROXY=blocked, https_proxy=blocked, http_proxy=blocked
     )
     env.pop("NO_PROXY", None), env.pop("no_proxy", None)
-    code = HUB_PROBE.format(scripts=str(SCRIPTS), offline=offline)
+    code = HUB_PROBE.format(scripts=str(ROOT), offline=offline)
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert "MODEL_LOAD_ERROR: cannot load 'bert-base-cased' from the Hugging Face hub" in proc.stdout, proc.stderr[
         -2000:
@@ -131,7 +132,7 @@ def test_hardest_class_by_f1_when_another_class_has_the_lowest_recall():
 def test_uncorrected_adamw_is_transformers_adamw_with_correct_bias_false():
     """Three steps against the formula written out per tensor: m, v raw moments, p -= lr m / (sqrt(v) + eps),
     then p -= lr wd p (transformers.AdamW, correct_bias=False, eps 1e-6)."""
-    from q4_model import UncorrectedAdamW, make_optimizer
+    from hw4.q4.model import UncorrectedAdamW, make_optimizer
 
     torch.manual_seed(0)
     w = torch.nn.Parameter(torch.randn(5, 3, dtype=torch.float64))
@@ -157,7 +158,7 @@ def test_uncorrected_adamw_is_transformers_adamw_with_correct_bias_false():
 
 
 def test_max_length_padding_is_the_notebooks_random_batches_padded_to_max_len():
-    from q4_train import EpochBatches, make_loader
+    from hw4.q4.train import EpochBatches, make_loader
 
     lengths = np.random.default_rng(0).integers(3, 40, size=50)
     batches = list(EpochBatches(lengths, 8, shuffle=True, seed=2, bucketed=False))

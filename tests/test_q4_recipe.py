@@ -4,9 +4,9 @@ import copy
 
 import yaml
 from conftest import ROOT
-from q4_recipe import compare, deep_merge, recipe_config
 
-from config_check import validate_config
+from hw4.config import validate_config
+from hw4.q4.recipe import compare, deep_merge, recipe_config
 
 
 def default_q4() -> dict:
@@ -39,7 +39,7 @@ def marks(table) -> dict:
 
 
 def test_the_recipe_is_the_notebooks_item_by_item():
-    r = recipe_config(ROOT / "config")
+    r = recipe_config(ROOT / "config" / "full.yaml", ROOT / "config" / "schema.yaml")
     assert r["model"] == {"name": "bert-base-cased", "offline": False, "dropout": 0.3}
     assert r["data"]["source"] == "gdown" and r["data"]["gdown_id"] == "1zdmewp7ayS4js4VtrJEHzAheSW-5NBZv"
     assert r["data"]["expected_rows"] == 15746 and r["data"]["split"] == {"holdout": 0.1, "test_share": 0.5}
@@ -51,7 +51,7 @@ def test_the_recipe_is_the_notebooks_item_by_item():
 
 
 def test_a_full_profile_run_is_the_recipe_everywhere():
-    recipe = recipe_config(ROOT / "config")
+    recipe = recipe_config(ROOT / "config" / "full.yaml", ROOT / "config" / "schema.yaml")
     run = deep_merge(default_q4(), yaml.safe_load((ROOT / "config" / "full.yaml").read_text())["q4"])
     table = compare(run, recipe, *results_for(run, 15746, (14171, 787, 788), "cuda:0", "fp32"))
     assert table["all_same"] and table["n_different"] == 0, table["different"]
@@ -61,7 +61,7 @@ def test_a_full_profile_run_is_the_recipe_everywhere():
 
 
 def test_the_default_profile_marks_each_departure():
-    recipe = recipe_config(ROOT / "config")
+    recipe = recipe_config(ROOT / "config" / "full.yaml", ROOT / "config" / "schema.yaml")
     run = default_q4()
     table = compare(run, recipe, *results_for(run, 674, (606, 34, 34), "cpu", "fp32"))
     m = marks(table)
@@ -88,7 +88,7 @@ def test_the_default_profile_marks_each_departure():
 
 def test_a_scraped_file_with_cleaning_and_speed_options_is_marked():
     """A user's local scrape of 360 rows, identical rows removed, bf16 and bucketed padding on a GPU."""
-    recipe = recipe_config(ROOT / "config")
+    recipe = recipe_config(ROOT / "config" / "full.yaml", ROOT / "config" / "schema.yaml")
     run = deep_merge(default_q4(), yaml.safe_load((ROOT / "config" / "full.yaml").read_text())["q4"])
     run = deep_merge(
         run,
@@ -119,4 +119,6 @@ def test_editing_the_default_profile_never_changes_the_recipe(tmp_path):
     changed = copy.deepcopy(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()))
     changed["q4"]["model"]["dropout"] = 0.1
     (cfg / "config.yaml").write_text(yaml.safe_dump(changed))
-    assert recipe_config(cfg) == recipe_config(ROOT / "config")
+    assert recipe_config(cfg / "full.yaml", cfg / "schema.yaml") == recipe_config(
+        ROOT / "config" / "full.yaml", ROOT / "config" / "schema.yaml"
+    )

@@ -9,19 +9,19 @@ import textwrap
 
 import pandas as pd
 import pytest
-import q4_train
 import torch
-from conftest import ROOT, SCRIPTS
-from q4_data import prepare
-from q4_model import make_optimizer
+from conftest import ROOT
+
+from hw4.q4 import train as q4_train
+from hw4.q4.data import prepare
+from hw4.q4.model import make_optimizer
 
 DRIVER = textwrap.dedent(
     """
     import json, os, signal, sys
     sys.path.insert(0, {scripts!r})
     import torch
-    import q4_train
-
+    from hw4.q4 import train as q4_train
     kill_at = {kill_at}
     if kill_at:  # a hard kill inside training step number kill_at (SIGKILL: no clean-up runs)
         real_clip, calls = torch.nn.utils.clip_grad_norm_, [0]
@@ -66,7 +66,7 @@ def splits(tmp_path_factory):
 
 def run_training(splits, ckpt, out, kill_at=0):
     code = DRIVER.format(
-        scripts=str(SCRIPTS), kill_at=kill_at, splits=splits, model=MODEL, train=TRAIN, ckpt=str(ckpt), out=str(out)
+        scripts=str(ROOT), kill_at=kill_at, splits=splits, model=MODEL, train=TRAIN, ckpt=str(ckpt), out=str(out)
     )
     env = dict(os.environ, OMP_NUM_THREADS="1")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)

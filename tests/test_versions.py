@@ -16,12 +16,12 @@ from conftest import pdf_text
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from versions_archive import ArchiveError, build_files, load_archive, save_archive  # noqa: E402
-from versions_diff import diff_builds, is_timing, read_build, results_diff  # noqa: E402
-from versions_git import config_hash, default_archive_label, git_state, resolve_base  # noqa: E402
-from versions_provenance import figure_sources, provenance, q4_identity, read_benchmark  # noqa: E402
 
-from compile_tex import compile_tex  # noqa: E402
+from hw4.tex import compile_tex  # noqa: E402
+from hw4.versions.archive import ArchiveError, build_files, load_archive, save_archive  # noqa: E402
+from hw4.versions.diff import diff_builds, is_timing, read_build, results_diff  # noqa: E402
+from hw4.versions.git import config_hash, default_archive_label, git_state, resolve_base  # noqa: E402
+from hw4.versions.provenance import figure_sources, provenance, q4_identity, read_benchmark  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_tex = pytest.mark.skipif(
@@ -319,7 +319,7 @@ def test_appendix_holds_the_builds_sha_and_versions(repo, tmp_path, monkeypatch)
     shows that checkout's commit and the installed versions."""
     from importlib import metadata
 
-    from render import render
+    from hw4.render import render
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "build/benchmarks").mkdir(parents=True)
@@ -351,7 +351,7 @@ def test_appendix_holds_the_builds_sha_and_versions(repo, tmp_path, monkeypatch)
     (tmp_path / "templates").mkdir()
     shutil.copy(ROOT / "report/provenance.tex.j2", tmp_path / "templates")
     (tmp_path / "templates/doc.tex.j2").write_text(doc)
-    from latex_env import load_results
+    from hw4.latex import load_results
 
     tex = render(tmp_path / "templates", "doc.tex.j2", {"results": {"provenance": load_results(prov_path)}})
     (tmp_path / "doc.tex").write_text(tex)
@@ -400,7 +400,7 @@ def test_pipeline_appendix_archive_and_diff(built_project):
 def test_base_revision_is_built_in_a_worktree_then_archived(tmp_path):
     """A revision without an archive: built by snakemake in a temporary worktree, archived as rev-<sha12>,
     the worktree removed; the next resolution finds the archive."""
-    from versions_diff import get_base
+    from hw4.versions.diff import get_base
 
     repo = tmp_path / "proj"
     (repo / "src").mkdir(parents=True)

@@ -35,7 +35,7 @@ def missing_requirements() -> str | None:
     missing = [cmd for cmd in (*DAEMONS, *CLIENTS, "munge") if which(cmd) is None]
     if missing:
         return (
-            f"SLURM/MUNGE commands missing: {', '.join(missing)}; as root, run `bash scripts/ensure_slurm.sh` "
+            f"SLURM/MUNGE commands missing: {', '.join(missing)}; as root, run `bash setup/ensure_slurm.sh` "
             "(apt-get install slurm-wlm munge)"
         )
     return None

@@ -1,7 +1,7 @@
 """Benchmark of the build itself: cold default build, no-op rerun, template-only edit (render + compile).
 
 Runs in a temporary copy of the project so the user's build/ is untouched.  Usage:
-    python scripts/bench_build.py [--repeats N] [--cores N]
+    python bench/build.py [--repeats N] [--cores N]
 """
 
 import argparse
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ITEMS = ["Snakefile", "rules", "scripts", "report", "config", "data", "figures", "environment.yml"]
+ITEMS = ["Snakefile", "rules", "hw4", "scripts", "report", "config", "data", "figures", "environment.yml"]
 
 
 def snakemake(work: Path, cores: int, *args: str) -> float:

@@ -10,11 +10,8 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
-
-from common import atomic_path, write_json
 
 INSTALL_HINT = (
     "latexmk/pdflatex not found. Install TeX Live, e.g. on Debian/Ubuntu:\n"
@@ -146,23 +143,3 @@ def _run_latexmk(cmd, work: Path, env: dict, tex: Path, log_path):
     aux = work / f"{tex.stem}.aux"
     pages = page_map(aux.read_text(errors="replace") if aux.exists() else "", page_count_from_log(log_text))
     return work, pdf, pages
-
-
-def main(sm) -> None:
-    tex = Path(sm.input.tex)
-    try:
-        work, pdf, pages = compile_tex(tex, [Path(f) for f in sm.input.figures], sm.params.source_date_epoch, sm.log[0])
-    except TexError as err:
-        print(err, file=sys.stderr)
-        sys.exit(1)
-    try:
-        pages["document"] = Path(sm.output.pdf).name
-        write_json(sm.output.pages, pages)
-        with atomic_path(sm.output.pdf) as tmp:
-            shutil.copyfile(pdf, tmp)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-if "snakemake" in globals():
-    main(snakemake)  # noqa: F821

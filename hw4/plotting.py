@@ -5,7 +5,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from common import atomic_path  # noqa: E402
+from hw4.io import atomic_path  # noqa: E402
 
 plt.rcParams.update(
     {

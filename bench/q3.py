@@ -1,7 +1,7 @@
 """Benchmark for Problem 3: one skip-gram gradient, full softmax against sampled, side by side.
 
-    .venv/bin/python scripts/bench_q3.py                     # d = 10^6, h = 300, k = 20, 1 and 2 threads
-    .venv/bin/python scripts/bench_q3.py --d 100000 --threads 1
+    .venv/bin/python bench/q3.py                     # d = 10^6, h = 300, k = 20, 1 and 2 threads
+    .venv/bin/python bench/q3.py --d 100000 --threads 1
 
 For each thread count it builds one (v, U, j) in float32 and times, interleaved round by round so that
 both see the same machine load: the full closed-form gradient (grad_v and the dense d x h grad_U), the
@@ -16,12 +16,12 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's hw4/
 
 import torch  # noqa: E402
-from q3_skipgram import draw, full_gradient, proposal, sampled_gradient, zipf_unigram  # noqa: E402
 
-from common import machine_info  # noqa: E402
+from hw4.q3.skipgram import draw, full_gradient, proposal, sampled_gradient, zipf_unigram  # noqa: E402
+from hw4.runtime import machine_info  # noqa: E402
 
 
 def negative_sampling_gradient(v, U, j, cdf_q, k, gen):

@@ -8,8 +8,9 @@ are zero vectors (zero padding), and they are multiplied like any other state, a
 import math
 
 import torch
-from opcount import OpCounter
 from torch import nn
+
+from hw4.opcount import OpCounter
 
 
 class GridRNN2d(nn.Module):
@@ -137,7 +138,7 @@ class VerificationError(AssertionError):
 
 def check_against_formulas(rows: list[dict]) -> None:
     """Every measured count equals its sympy formula, and the two orders agree to rounding; else raise."""
-    from q1_derive import c, flop_counter_count, h, n, parameter_count, total_counts
+    from hw4.q1.derive import c, flop_counter_count, h, n, parameter_count, total_counts
 
     tot, fc, P = total_counts(), flop_counter_count(), parameter_count()
     problems = []
@@ -165,16 +166,3 @@ def check_against_formulas(rows: list[dict]) -> None:
             )
     if problems:
         raise VerificationError("Problem 1 verification failed:\n  " + "\n  ".join(problems))
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from common import seed_everything, write_json
-
-    sm = snakemake  # noqa: F821
-    seed_everything(sm.params.seed, sm.threads)
-    rows = [
-        verify_instance(i["n"], i["c"], i["h"], sm.params.seed, sm.params.scalar_count_max_ops)
-        for i in sm.params.instances
-    ]
-    check_against_formulas(rows)  # the PDF says they agree: a disagreement stops the build instead
-    write_json(sm.output.results, {"instances": rows})

@@ -163,7 +163,7 @@ def code_excerpt(script: str | Path, region: str) -> Raw:
     text = "\n".join(s[indent:] for s in body)
     if _LISTING_END.search(text) or not text.isascii():
         raise ValueError(f"{script}: region '{region}' must be ASCII and must not contain \\end{{lstlisting}}")
-    caption = escape_latex(f"{Path(script).name}, region '{region}' (lines {i + 2}-{j})")
+    caption = escape_latex(f"{script}, region '{region}' (lines {i + 2}-{j})")
     return Raw(f"\\begin{{lstlisting}}[caption={{{caption}}}]\n{text}\n\\end{{lstlisting}}")
 
 

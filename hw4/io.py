@@ -1,10 +1,12 @@
-"""Helpers shared by the pipeline scripts: atomic output, machine description, seeding."""
+"""Atomic output, JSON results files, per-step logs and file hashes: how every step writes what it makes."""
 
 import errno
+import hashlib
 import json
 import os
-import platform
+import sys
 import tempfile
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -66,48 +68,28 @@ def read_json(path: str | Path):
         return json.load(fh)
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+def sha256_bytes(data: bytes) -> str:
+    """Hex sha256 of bytes in memory (the one hash the project uses; sha256_file streams a file)."""
+    return hashlib.sha256(data).hexdigest()
 
 
-def machine_info(threads: int | None = None) -> dict:
-    """What a timing was measured on, so the PDF can label it."""
-    import torch
-
-    return {
-        "cpu": cpu_model(),
-        "logical_cpus": os.cpu_count(),
-        "torch_threads": threads if threads is not None else torch.get_num_threads(),
-        "torch": torch.__version__.split("+")[0],
-        "python": platform.python_version(),
-        "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
-    }
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
-def seed_everything(seed: int, threads: int | None = None) -> None:
-    import random
-
-    import numpy as np
-    import torch
-
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    if threads:
-        torch.set_num_threads(threads)
-
-
-def loglog_slope(x, y) -> float:
-    """Least-squares slope of log y against log x (the exponent of a power law)."""
-    import numpy as np
-
-    return float(np.polyfit(np.log(np.asarray(x, float)), np.log(np.asarray(y, float)), 1)[0])
+def sha256_files(paths) -> str:
+    """Hex sha256 of several files read one after the other, as if concatenated."""
+    h = hashlib.sha256()
+    for path in paths:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
 
 
 class _Tee:
@@ -127,9 +109,6 @@ class _Tee:
 @contextmanager
 def log_to(path: str | Path | None):
     """Copy everything the step prints (and any traceback) into its Snakemake log, and still show it."""
-    import sys
-    import traceback
-
     if not path:
         yield
         return
@@ -144,14 +123,3 @@ def log_to(path: str | Path | None):
             raise
         finally:
             sys.stdout, sys.stderr = old
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()

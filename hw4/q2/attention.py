@@ -21,7 +21,8 @@ import functools
 
 import torch
 import torch.nn.functional as F
-from opcount import OpCounter
+
+from hw4.opcount import OpCounter
 
 # --------------------------------------------------------------------------------------------------------------
 # Which (query, key) pairs each method uses.  The blocked methods build their index layouts here and the
@@ -345,20 +346,3 @@ def patterns(T: int, w: int) -> dict:
             "blocks": int(blocks.sum()),
         },
     }
-
-
-if "snakemake" in globals():
-    from common import log_to, seed_everything, write_json
-
-    sm = snakemake  # noqa: F821
-    with log_to(sm.log[0]):
-        seed_everything(sm.params.seed, sm.threads)
-        write_json(
-            sm.output.results,
-            {
-                "instances": [
-                    verify_instance(i["T"], i["d"], i["w"], i["m"], sm.params.seed) for i in sm.params.instances
-                ],
-                "patterns": patterns(sm.params.patterns["T"], sm.params.patterns["window"]),
-            },
-        )

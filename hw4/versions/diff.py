@@ -26,12 +26,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-from versions_archive import ArchiveError, build_files, load_archive, save_archive
-from versions_git import git, resolve_base
 
-from common import atomic_path, write_json
-from compile_tex import TexError, compile_tex
-from latex_env import escape_latex
+from hw4.io import atomic_path, write_json
+from hw4.latex import escape_latex
+from hw4.tex import TexError, compile_tex
+from hw4.versions.archive import build_files, load_archive, save_archive
+from hw4.versions.git import git, resolve_base
 
 TEX = "build/tex/hw4.tex"
 PDF = "build/hw4.pdf"
@@ -527,7 +527,7 @@ def markdown(report: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _describe_base(base: dict) -> str:
+def describe_base(base: dict) -> str:
     m = base.get("manifest", {})
     sha = (m.get("git") or {}).get("sha")
     where = f"archive data/archive/{base['label']}"
@@ -610,45 +610,3 @@ def diff_builds(
     with atomic_path(out_dir / "results-diff.md") as t:
         t.write_text(markdown(report), encoding="utf-8")
     return report
-
-
-def main(sm) -> None:
-    repo = Path(".").resolve()
-    archive_root = repo / sm.params.archive_root
-    base_root, base = get_base(
-        repo, archive_root, sm.params.base["spec"], sm.threads, Path(sm.log[0]).with_suffix(".base.log")
-    )
-    old = read_build(base_root)
-    new = read_build(repo, [str(p) for p in sm.input.results], [str(p) for p in sm.input.figures])
-    prov = new["results"].get(PROVENANCE, {})
-    cur = sm.params.current
-    current_text = (
-        "working tree" + (f" at commit {cur['sha'][:12]}" if cur["sha"] else "") + (" (dirty)" if cur["dirty"] else "")
-    )
-    report = diff_builds(
-        old,
-        new,
-        Path(sm.output.md).parent,
-        sm.params.dpi,
-        _describe_base(base),
-        current_text,
-        prov.get("source_date_epoch", 0),
-        log_path=Path(sm.log[0]).with_suffix(".tex.log"),
-    )
-    r = report["results"]
-    print(
-        f"diff against {report['base']['description']}: document mode {report['document']['mode']}, "
-        f"{len(r['changed'])} numbers changed, {len(r['added'])} keys added, {len(r['removed'])} removed, "
-        f"{len(report['figures']['changed'])} figures changed"
-    )
-
-
-if "snakemake" in globals():
-    from common import log_to
-
-    with log_to(snakemake.log[0]):  # noqa: F821
-        try:
-            main(snakemake)  # noqa: F821
-        except (DiffError, ArchiveError) as err:
-            print(f"diff failed: {err}", file=sys.stderr)
-            sys.exit(1)

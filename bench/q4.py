@@ -9,8 +9,8 @@ this one run, alternating rounds so that a change in machine load hits both:
   longest review, and on CUDA bf16 autocast, fused AdamW and pinned memory.
 
 Usage (from the project root):
-    .venv/bin/python scripts/bench_q4.py                        # MiniLM bundled model, the sample reviews, CPU
-    .venv/bin/python scripts/bench_q4.py --model random-bert-base --device cuda   # GPU, bert-base-sized
+    .venv/bin/python bench/q4.py                        # MiniLM bundled model, the sample reviews, CPU
+    .venv/bin/python bench/q4.py --model random-bert-base --device cuda   # GPU, bert-base-sized
 """
 
 import os
@@ -28,10 +28,11 @@ from pathlib import Path
 import torch
 from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's hw4/
 
-from q4_data import load_reviews, to_sentiment  # noqa: E402
-from q4_model import (  # noqa: E402
+from hw4.io import write_json  # noqa: E402
+from hw4.q4.data import load_reviews, to_sentiment  # noqa: E402
+from hw4.q4.model import (  # noqa: E402
     BUNDLED,
     SentimentClassifier,
     autocast_dtype,
@@ -40,9 +41,8 @@ from q4_model import (  # noqa: E402
     parameter_count,
     pick_device,
 )
-from q4_train import encode_reviews, make_loader, train_epoch  # noqa: E402
-
-from common import machine_info, write_json  # noqa: E402
+from hw4.q4.train import encode_reviews, make_loader, train_epoch  # noqa: E402
+from hw4.runtime import machine_info  # noqa: E402
 
 
 class NotebookDataset(torch.utils.data.Dataset):

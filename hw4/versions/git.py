@@ -137,3 +137,12 @@ def rule_table(workflow) -> dict:
             "outputs": [str(o) for o in r.output],
         }
     return dict(sorted(table.items()))
+
+
+def commit_time(root: str | Path) -> int:
+    """Unix time of the last commit at ``root`` (the build's date when none is configured), else 0."""
+    out = git(root, "log", "-1", "--format=%ct")
+    try:
+        return int(out) if out else 0
+    except ValueError:
+        return 0

@@ -180,7 +180,7 @@ def bias_and_variance_slopes(rows: list[dict], name: str) -> dict:
     values) and of its bias over the k where the bias stands above BIAS_RESOLVED_OVER_NOISE times the noise
     of the mean.  ``floor_k`` is the smallest k from which on the bias stays within that multiple of the noise
     (None if it never gets there); ``bias_slope`` is None when fewer than two k resolve the bias."""
-    from common import loglog_slope
+    from hw4.fit import loglog_slope
 
     ks = [r["k"] for r in rows]
     ratios = [r[f"{name}_bias"] / r[f"{name}_noise_floor"] for r in rows]
@@ -308,7 +308,7 @@ def time_pair(d, h, k, repeats, zipf_exponent, proposal_power, seed, dtype=torch
 
 
 def timing(d_values, h, k, repeats, zipf_exponent, proposal_power, seed) -> dict:
-    from common import loglog_slope
+    from hw4.fit import loglog_slope
 
     rows = [time_pair(dd, h, k, repeats, zipf_exponent, proposal_power, seed) for dd in d_values]
     ds = [r["d"] for r in rows]
@@ -321,44 +321,3 @@ def timing(d_values, h, k, repeats, zipf_exponent, proposal_power, seed) -> dict
         "slope_sampled": loglog_slope(ds, [r["time_sampled_s"] for r in rows]),
         "rows": rows,
     }
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from common import log_to, machine_info, seed_everything, write_json
-
-    sm = snakemake  # noqa: F821
-    with log_to(sm.log[0]):
-        step = sm.params.step
-        threads = sm.params.timing["torch_threads"] if step == "timing" else sm.threads
-        seed_everything(sm.params.seed, threads)
-        if step == "verify":
-            v = sm.params.verify
-            result = verify_summary(verify_autograd(v["instances"], v["pairs"], sm.params.seed))
-        elif step == "estimators":
-            e = sm.params.estimators
-            result = estimator_stats(
-                e["d"],
-                e["h"],
-                e["zipf_exponent"],
-                e["proposal_power"],
-                e["score_noise"],
-                e["k_values"],
-                e["replicates"],
-                e["chunk"],
-                sm.params.seed,
-            )
-        elif step == "timing":
-            t = sm.params.timing
-            result = timing(
-                t["d_values"],
-                t["h"],
-                t["k"],
-                t["repeats"],
-                sm.params.zipf_exponent,
-                sm.params.proposal_power,
-                sm.params.seed,
-            )
-            result["machine"] = machine_info(threads)
-        else:
-            raise ValueError(f"unknown step {step!r}: use verify, estimators or timing")
-        write_json(sm.output.results, result)

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from common import cpu_model
-from latex_env import escape_latex
+from hw4.latex import escape_latex
+from hw4.runtime import cpu_model
 
 PACKAGES = ["torch", "transformers", "sympy", "snakemake", "numpy", "matplotlib", "jinja2"]
 SHA256_RE = re.compile(r"[0-9a-fA-F]{64}")
@@ -81,26 +81,36 @@ def anchor(name: str) -> str:
     return "prov.fig." + re.sub(r"[^A-Za-z0-9]+", ".", name).strip(".")
 
 
-def figure_sources(rules: dict) -> dict:
-    """figure stem -> {path, rule, script, anchor, link_tex} for every rule output under figures/.
+def _output_pattern(output: str) -> re.Pattern:
+    """A rule output with {wildcards} as a regex that matches the files it makes."""
+    parts = re.split(r"\{[^}]*\}", output)
+    return re.compile("[^/]+".join(re.escape(p) for p in parts) + r"\Z")
 
-    ``link_tex`` is raw LaTeX (key ends in _tex) for a caption: a link to the figure's row in the appendix.
+
+def figure_sources(rules: dict, figures: list[str] | None = None) -> dict:
+    """figure stem -> {path, rule, script, anchor, link_tex} for every figure a rule makes under figures/.
+
+    An output with wildcards (one rule for several figures) is matched against ``figures``, the figures the
+    build makes.  ``link_tex`` is raw LaTeX (key ends in _tex) for a caption: a link to the figure's row in the
+    appendix.
     """
     out = {}
     for name, info in sorted(rules.items()):
         for o in info.get("outputs", []):
-            p = Path(o)
-            if p.parts[:1] != ("figures",) or "{" in o:
+            if Path(o).parts[:1] != ("figures",):
                 continue
-            script = info.get("script") or "(no script)"
-            text = rf"made by rule \texttt{{{escape_latex(name)}}}, \texttt{{{escape_latex(script)}}}"
-            out[p.stem] = {
-                "path": o,
-                "rule": name,
-                "script": info.get("script"),
-                "anchor": anchor(p.stem),
-                "link_tex": rf"\hyperlink{{{anchor(p.stem)}}}{{{text}}}",
-            }
+            made = [f for f in figures or [] if _output_pattern(o).match(f)] if "{" in o else [o]
+            for f in made:
+                p = Path(f)
+                script = info.get("script") or "(no script)"
+                text = rf"made by rule \texttt{{{escape_latex(name)}}}, \texttt{{{escape_latex(script)}}}"
+                out[p.stem] = {
+                    "path": f,
+                    "rule": name,
+                    "script": info.get("script"),
+                    "anchor": anchor(p.stem),
+                    "link_tex": rf"\hyperlink{{{anchor(p.stem)}}}{{{text}}}",
+                }
     return out
 
 
@@ -170,8 +180,10 @@ def provenance(
     source_date_epoch: int,
     rules: dict,
     results: dict[str, str],
+    figures: list[str] | None = None,
 ) -> dict:
-    """The appendix's content. ``results``: name -> path of the results files this build wrote."""
+    """The appendix's content. ``results``: name -> path of the results files this build wrote; ``figures``:
+    the figures it made."""
     loaded = {}
     for name, path in results.items():
         with open(path, encoding="utf-8") as fh:
@@ -189,22 +201,5 @@ def provenance(
         "q4": q4_identity(loaded),
         "rules": timings,
         "total_wall_s": sum(r.get("wall_s") or 0.0 for r in timings),
-        "figure_sources": figure_sources(rules),
+        "figure_sources": figure_sources(rules, figures),
     }
-
-
-if "snakemake" in globals():
-    from common import log_to, write_json
-
-    sm = snakemake  # noqa: F821
-    with log_to(sm.log[0]):
-        prov = provenance(
-            git=dict(sm.params.git),
-            config_hash=sm.params.config_hash,
-            profiles=dict(sm.params.profiles),
-            source_date_epoch=sm.params.source_date_epoch,
-            rules=dict(sm.params.rules),
-            results={name: sm.input[name] for name in sm.input.keys() if name != "code"},
-        )
-        print(f"commit {prov['git']['short']} dirty={prov['git']['dirty']}; {len(prov['rules'])} timed rules")
-        write_json(sm.output.results, prov)

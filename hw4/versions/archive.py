@@ -14,7 +14,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common import sha256_file, write_json
+from hw4.io import sha256_file, write_json
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -124,30 +124,3 @@ def load_archive(path: str | Path) -> dict:
     if bad:
         raise ArchiveError(f"archive {path} is damaged: " + "; ".join(bad[:10]))
     return manifest
-
-
-if "snakemake" in globals():
-    import sys
-
-    from common import log_to
-
-    sm = snakemake  # noqa: F821
-    with log_to(sm.log[0]):
-        documents = [sm.input[k] for k in sm.input.keys() if k not in ("results", "figures", "code")]
-        manifest_path = Path(sm.output.manifest)
-        try:
-            files = build_files(".", documents, list(sm.input.results), list(sm.input.figures))
-            save_archive(
-                ".",
-                manifest_path.parent.parent,
-                sm.params.label,
-                files,
-                git=dict(sm.params.git),
-                config_hash=sm.params.config_hash,
-                source_date_epoch=sm.params.source_date_epoch,
-            )
-        except ArchiveError as err:
-            print(err, file=sys.stderr)
-            sys.exit(1)
-        m = load_archive(manifest_path.parent)
-        print(f"archived {len(m['files'])} files, {m['total_bytes']} bytes, under {manifest_path.parent}")

@@ -1,8 +1,8 @@
 """Benchmark of Problem 2 outside the pipeline: time of each attention method against T, side by side.
 
-    python scripts/bench_q2.py                              # the default config's q2 sizes
-    python scripts/bench_q2.py --profile config/bench.yaml  # larger sizes (overrides the q2 section)
-    python scripts/bench_q2.py --device cuda                # on a GPU (default: the config's device)
+    python bench/q2.py                              # the default config's q2 sizes
+    python bench/q2.py --profile config/bench.yaml  # larger sizes (overrides the q2 section)
+    python bench/q2.py --device cuda                # on a GPU (default: the config's device)
 
 Prints, for the largest T at which full attention ran (8192 by default), the speedup of each method over
 full attention measured in the same run, and the fitted log-log slopes of time and memory against T; writes
@@ -16,11 +16,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
 
-from q2_bench import run  # noqa: E402
-
-from common import write_json  # noqa: E402
+from hw4.io import write_json  # noqa: E402
+from hw4.q2.bench import run  # noqa: E402
 
 
 def merged_q2(profile: str | None) -> dict:

@@ -1,0 +1,1 @@
+"""Problem 2: linear-time attention (counts, methods, benchmark, retrieval)."""

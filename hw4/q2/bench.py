@@ -1,0 +1,265 @@
+"""Problem 2: runtime, peak memory and output error of each attention method against the sequence length T.
+
+All methods run side by side at each T on the same inputs, with their repeats interleaved (full, window,
+linear, ... then again), so a change of machine load hits them alike.  Times are the best of the repeats of
+a forward pass under torch.no_grad() (medians are kept in the results too).  Peak memory is measured, not estimated: on CPU from the allocation events of torch's
+profiler (the largest total of bytes held by torch's CPU allocator during one call, minus what was held before
+the call; tracemalloc would not see these allocations), on CUDA from torch.cuda.max_memory_allocated.  The
+relative error of each method is measured against the full-attention output of the same inputs.
+"""
+
+import json
+import os
+import statistics
+import tempfile
+import time
+
+import torch
+
+from hw4.fit import loglog_slope
+from hw4.q2.attention import (
+    full_attention,
+    linear_attention,
+    orthogonal_gaussian,
+    performer_attention,
+    relative_error,
+    sliding_window_attention,
+)
+
+QUADRATIC = ("full", "sdpa")
+LINEAR = ("window", "linear", "performer")
+LABELS = {
+    "full": "full softmax (explicit)",
+    "sdpa": "full softmax (torch SDPA, fused)",
+    "window": "sliding window",
+    "linear": "linear (elu+1)",
+    "performer": "Performer (FAVOR+)",
+}
+
+
+def pick_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("q2 bench: device 'cuda' asked for, but torch sees no GPU; use 'cpu' or 'auto'")
+    return torch.device(name)
+
+
+def method_fns(w: int, proj: torch.Tensor) -> dict:
+    return {
+        "full": full_attention,
+        "sdpa": torch.nn.functional.scaled_dot_product_attention,
+        "window": lambda q, k, v: sliding_window_attention(q, k, v, w),
+        "linear": linear_attention,
+        "performer": lambda q, k, v: performer_attention(q, k, v, proj),
+    }
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def cpu_peak_bytes(fn) -> int:
+    """Largest number of bytes torch's CPU allocator held during fn(), above what it held when fn() started."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        fn()
+    fd, path = tempfile.mkstemp(suffix=".json")
+    os.close(fd)
+    try:
+        prof.export_chrome_trace(path)
+        with open(path, encoding="utf-8") as fh:
+            events = [e for e in json.load(fh)["traceEvents"] if e.get("name") == "[memory]"]
+    finally:
+        os.unlink(path)
+    events = [e["args"] for e in events if e["args"].get("Device Type", 0) == 0]
+    if not events:
+        return 0
+    events.sort(key=lambda a: a["Ev Idx"])
+    before = events[0]["Total Allocated"] - events[0]["Bytes"]
+    return int(max(a["Total Allocated"] for a in events) - before)
+
+
+def peak_bytes(fn, device: torch.device) -> int:
+    if device.type == "cuda":
+        _sync(device)
+        torch.cuda.reset_peak_memory_stats(device)
+        base = torch.cuda.memory_allocated(device)
+        fn()
+        _sync(device)
+        return int(torch.cuda.max_memory_allocated(device) - base)
+    return cpu_peak_bytes(fn)
+
+
+# region: timing
+def time_side_by_side(fns: dict, repeats: int, device: torch.device) -> dict[str, list[float]]:
+    """Seconds of each call of each function; the repeats are interleaved across the functions."""
+    times = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            _sync(device)
+            t0 = time.perf_counter()
+            fn()
+            _sync(device)
+            times[name].append(time.perf_counter() - t0)
+    return times
+
+
+# endregion
+
+
+def check_sizes(T_values, full_max_T: int, fit_min_T: int) -> None:
+    """Refuse, with the config key to change, sizes that would leave no reference or no slope for full attention."""
+    if any(b <= a for a, b in zip(T_values, T_values[1:], strict=False)):
+        raise ValueError(f"q2.bench.T_values must be strictly increasing, got {list(T_values)}")
+    if full_max_T < min(T_values):
+        raise ValueError(
+            f"q2.bench.full_max_T = {full_max_T} is below every q2.bench.T_values (smallest {min(T_values)}): full "
+            "attention, the reference of every speedup and error, would never run. Set q2.bench.full_max_T to at "
+            f"least {min(T_values)}."
+        )
+    fitted = [t for t in T_values if fit_min_T <= t <= full_max_T]
+    if len(fitted) < 2:
+        raise ValueError(
+            f"q2.bench: only {len(fitted)} of q2.bench.T_values lie in [fit_min_T, full_max_T] = [{fit_min_T}, "
+            f"{full_max_T}], so full attention's slope cannot be fitted. Lower q2.bench.fit_min_T, raise "
+            "q2.bench.full_max_T, or add T_values in that range (at least two are needed)."
+        )
+
+
+def fit_slope(points) -> tuple[float | None, str | None]:
+    """Log-log slope of (T, value) points, skipping values that are not positive (log undefined).
+
+    Returns (slope, None), or (None, reason) when fewer than two usable points remain.
+    """
+    usable = [(t, y) for t, y in points if y > 0]
+    if len(usable) < 2:
+        skipped = len(points) - len(usable)
+        return None, f"{len(usable)} usable point(s) of {len(points)} ({skipped} not positive)"
+    return loglog_slope(*zip(*usable, strict=True)), None
+
+
+def fit_slopes(rows: list[dict], names, fit_min_T: int) -> tuple[dict, dict, dict]:
+    """Time and peak-memory slopes of each method on T >= fit_min_T: slopes (None if not fittable), the T range
+    fitted, and the reason for every slope left None."""
+    slopes, fit_range, notes = {}, {}, {}
+    for n in names:
+        fitted = [r for r in rows if n in r["time_s"] and r["T"] >= fit_min_T]
+        for key, field in ((n, "time_s"), (f"{n}_memory", "peak_bytes")):
+            slopes[key], why = fit_slope([(r["T"], r[field][n]) for r in fitted])
+            if why:
+                notes[key] = why
+        if fitted:
+            fit_range[n] = [fitted[0]["T"], fitted[-1]["T"]]
+    return slopes, fit_range, notes
+
+
+def faster_from(rows: list[dict]) -> dict:
+    """For each method, the smallest measured T from which on it beat full attention at every measured T where
+    full attention ran; None if it was not faster at the largest such T."""
+    with_full = [r for r in rows if "full" in r["time_s"]]
+    out = {}
+    for n in with_full[0]["time_s"]:
+        if n == "full":
+            continue
+        start = None
+        for r in reversed(with_full):
+            if r["time_s"][n] >= r["time_s"]["full"]:
+                break
+            start = r["T"]
+        out[n] = start
+    return out
+
+
+def benchmark(T_values, d, batch, heads, w, m, repeats, full_max_T, fit_min_T, device="cpu", seed=0) -> dict:
+    check_sizes(T_values, full_max_T, fit_min_T)
+    dev = pick_device(device)
+    print(f"q2 bench on {dev} with {torch.get_num_threads()} torch threads", flush=True)
+    g = torch.Generator().manual_seed(seed)
+    proj = orthogonal_gaussian(m, d, g).to(dev)
+    fns = method_fns(w, proj)
+    rows = []
+    with torch.no_grad():
+        for T in T_values:
+            q, k, v = (torch.randn(batch, heads, T, d, generator=g).to(dev) for _ in range(3))
+            names = [n for n in fns if n in LINEAR or T <= full_max_T]
+            calls = {n: (lambda fn=fns[n], q=q, k=k, v=v: fn(q, k, v)) for n in names}
+            outputs = {n: call() for n, call in calls.items()}  # also the warm-up call
+            _sync(dev)
+            row = {"T": T, "time_s": {}, "peak_bytes": {}, "rel_error": {}}
+            times = time_side_by_side(calls, repeats, dev)
+            # Best of the repeats (as timeit does): load from other processes only ever adds time.
+            row["time_s"] = {n: min(ts) for n, ts in times.items()}
+            row["time_median_s"] = {n: statistics.median(ts) for n, ts in times.items()}
+            for n, call in calls.items():
+                row["peak_bytes"][n] = peak_bytes(call, dev)
+            if "full" in outputs:
+                for n in outputs:
+                    if n != "full":
+                        row["rel_error"][n] = relative_error(outputs[n], outputs["full"])
+            # The explicit method holds the score and the probability matrices at once: 2 T^2 floats per head.
+            row["full_scores_bytes"] = 2 * batch * heads * T * T * q.element_size()
+            del outputs
+            rows.append(row)
+            print(f"T={T}: " + ", ".join(f"{n} {t * 1e3:.2f} ms" for n, t in row["time_s"].items()), flush=True)
+    slopes, fit_range, slope_notes = fit_slopes(rows, fns, fit_min_T)
+    largest_full = max(r["T"] for r in rows if "full" in r["time_s"])
+    at = next(r for r in rows if r["T"] == largest_full)
+    return {
+        "device": dev.type,
+        "device_name": torch.cuda.get_device_name(dev) if dev.type == "cuda" else None,
+        "d": d,
+        "batch": batch,
+        "heads": heads,
+        "w": w,
+        "m": m,
+        "repeats": repeats,
+        "full_max_T": full_max_T,
+        "fit_min_T": fit_min_T,
+        "labels": LABELS,
+        "rows": rows,
+        "slopes": slopes,
+        "fit_range": fit_range,
+        "slope_notes": slope_notes,
+        "faster_from_T": faster_from(rows),
+        "at_largest_full": {
+            "T": largest_full,
+            "speedup": {n: at["time_s"]["full"] / at["time_s"][n] for n in at["time_s"] if n != "full"},
+            "memory_ratio": {
+                n: at["peak_bytes"]["full"] / max(at["peak_bytes"][n], 1) for n in at["peak_bytes"] if n != "full"
+            },
+            "rel_error": at["rel_error"],
+            "time_s": at["time_s"],
+            "peak_bytes": at["peak_bytes"],
+            "full_scores_bytes": at["full_scores_bytes"],
+        },
+        "largest_T": max(r["T"] for r in rows),
+    }
+
+
+def run(params: dict, seed: int) -> dict:
+    """The benchmark as config section q2 describes it (also used by bench/q2.py): params holds its keys
+    bench, d_head, window and features."""
+    from hw4.runtime import machine_info, seed_everything
+
+    p = params["bench"]
+    # One torch thread by default: on a shared machine, OpenMP threads spin-waiting for a busy core inflate
+    # small operations many times over, which would measure the machine's load and not the method.
+    seed_everything(seed, p["torch_threads"])
+    result = benchmark(
+        p["T_values"],
+        params["d_head"],
+        p["batch"],
+        p["heads"],
+        params["window"],
+        params["features"],
+        p["repeats"],
+        p["full_max_T"],
+        p["fit_min_T"],
+        p["device"],
+        seed,
+    )
+    result["machine"] = machine_info(p["torch_threads"])
+    return result

@@ -1,0 +1,1 @@
+"""Problem 3: the skip-gram gradient (derivation, autograd check, sampled estimators, timing)."""

@@ -1,0 +1,53 @@
+"""Problem 3 figures: the estimators' bias and variance against k, and time per gradient against d."""
+
+from hw4.plotting import plt, save_pdf
+
+ESTIMATORS = (
+    ("uniform", "uniform (exact $Z$)", "o"),
+    ("importance", "importance, self-normalised", "s"),
+    ("negative", "negative sampling", "^"),
+)
+
+
+def plot_estimators(result: dict, path) -> None:
+    rows = result["rows"]
+    ks = [r["k"] for r in rows]
+    fig, (ax1, ax2) = plt.subplots(1, 2)
+    for key, label, marker in ESTIMATORS:
+        (line,) = ax1.loglog(ks, [r[f"{key}_bias"] for r in rows], marker=marker, label=label)
+        ax2.loglog(ks, [r[f"{key}_var"] for r in rows], marker=marker, label=label)
+    ax1.loglog(ks, [r["uniform_noise_floor"] for r in rows], ":", color="C0", label="uniform: noise of the mean")
+    ax1.loglog(ks, [r["importance_noise_floor"] for r in rows], ":", color="C1", label="importance: noise of the mean")
+    ax1.set_xlabel("samples k")
+    ax1.set_ylabel(r"$\|E[\hat g] - g\| \,/\, \|g\|$")
+    ax1.set_title(f"bias (mean of {result['replicates']} draws)")
+    ax1.legend(fontsize=7)
+    ax2.set_xlabel("samples k")
+    ax2.set_ylabel(r"$E\|\hat g - E[\hat g]\|^2 \,/\, \|g\|^2$")
+    ax2.set_title("variance")
+    fig.tight_layout()
+    save_pdf(fig, path)
+
+
+def plot_timing(result: dict, path) -> None:
+    rows = result["rows"]
+    ds = [r["d"] for r in rows]
+    fig, ax = plt.subplots(figsize=(6.4, 2.8))
+    ax.loglog(
+        ds,
+        [r["time_full_s"] * 1e3 for r in rows],
+        "o-",
+        label=f"full softmax gradient (slope {result['slope_full']:.2f})",
+    )
+    ax.loglog(
+        ds,
+        [r["time_sampled_s"] * 1e3 for r in rows],
+        "s-",
+        label=f"sampled, k = {result['k']} (slope {result['slope_sampled']:.2f})",
+    )
+    ax.set_xlabel("vocabulary size d")
+    ax.set_ylabel("time per gradient, ms")
+    ax.set_title(f"h = {result['h']}, {result['dtype']}, {result['machine']['torch_threads']} torch thread(s)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    save_pdf(fig, path)

@@ -1,0 +1,1 @@
+"""Problem 4: the BERT sentiment notebook (data, tokenizer, model, training, evaluation, recipe)."""

@@ -1,0 +1,47 @@
+"""Render a Jinja LaTeX template of report/ with the results files, into one flattened .tex file."""
+
+import traceback
+from pathlib import Path
+
+import jinja2
+
+from hw4.latex import load_results, make_env
+
+
+class RenderError(RuntimeError):
+    pass
+
+
+def _template_frame(exc: BaseException) -> str:
+    """'report/x.tex.j2:LINE' of the innermost template frame in the traceback (Jinja keeps those)."""
+    where = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(".j2"):
+            where = f"{frame.filename}:{frame.lineno}"
+    return where
+
+
+def render(template_dir: str | Path, template: str, context: dict) -> str:
+    env = make_env(template_dir)
+    try:
+        return env.get_template(template).render(**context)
+    except jinja2.UndefinedError as exc:
+        where = _template_frame(exc) or f"{template_dir}/{template}"
+        raise RenderError(
+            f"{where}: template uses an undefined value: {exc.message}.\n"
+            "Check the variable name in the template, or that the results file that should hold it was "
+            "written by its rule (build/results/*.json)."
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename or template}:{exc.lineno}: template syntax error: {exc.message}") from None
+    except (KeyError, ValueError, TypeError) as exc:
+        where = _template_frame(exc) or f"{template_dir}/{template}"
+        raise RenderError(f"{where}: {exc}") from None
+
+
+def build_context(config: dict, solutions: bool, results: dict[str, str]) -> dict:
+    return {
+        "config": config,
+        "solutions": solutions,
+        "results": {name: load_results(path) for name, path in results.items()},
+    }

@@ -1,0 +1,64 @@
+"""Run a rule's script by hand, outside Snakemake, with the object Snakemake would give it.
+
+    python scripts/q1_derive.py                 # the default config
+    python scripts/q4_plot.py figure=history    # wildcards as name=value
+    HW4_CONFIGFILE=config/full.yaml python scripts/q4_recipe.py
+
+Each rule script ends with ``if "snakemake" not in globals(): snakemake = mock_snakemake("<rule>")``: the
+workflow is loaded (config validated as in a build), the rule's job is formed with its inputs, outputs, params,
+log and threads, and the script's entry runs on it.  Its inputs must exist (build them with snakemake first).
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def mock_snakemake(rulename: str, configfiles: list[str] | None = None, **wildcards):
+    """A ``snakemake.script.Snakemake`` object for one job of ``rulename`` (as PyPSA-Eur's helper of that name)."""
+    from snakemake.api import SnakemakeApi
+    from snakemake.dag import DAG
+    from snakemake.jobs import Job
+    from snakemake.script import Snakemake
+    from snakemake.settings.types import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings
+
+    for arg in sys.argv[1:]:  # name=value on the command line: wildcards
+        if "=" in arg:
+            key, value = arg.split("=", 1)
+            wildcards.setdefault(key, value)
+    if configfiles is None:
+        configfiles = [ROOT / "config" / "config.yaml"]
+        if os.environ.get("HW4_CONFIGFILE"):
+            configfiles.append(Path(os.environ["HW4_CONFIGFILE"]).resolve())
+    old_cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        with SnakemakeApi(OutputSettings(quiet={"all"})) as api:
+            wf_api = api.workflow(
+                resource_settings=ResourceSettings(cores=1),
+                config_settings=ConfigSettings(configfiles=[Path(p) for p in configfiles]),
+                snakefile=ROOT / "Snakefile",
+                workdir=ROOT,
+            )
+            wf_api.dag(DAGSettings())
+            workflow = wf_api._workflow
+            rule = workflow.get_rule(rulename)
+            dag = DAG(workflow, rules=[rule])
+            job = Job(rule, dag, wildcards_dict=wildcards)
+            return Snakemake(
+                job.input,
+                job.output,
+                job.params,
+                job.wildcards,
+                job.threads,
+                job.resources,
+                job.log,
+                workflow.config,
+                rule.name,
+                None,
+                scriptdir=str(ROOT / "scripts"),
+            )
+    finally:
+        os.chdir(old_cwd)

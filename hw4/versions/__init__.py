@@ -1,0 +1,1 @@
+"""Versions of the report: git state, provenance, archives and diffs."""

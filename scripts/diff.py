@@ -1,0 +1,51 @@
+"""Rule diff: this build against a base version (a git revision or an archive label): results, figures, document."""
+
+import sys
+from pathlib import Path
+
+from hw4.io import log_to
+from hw4.versions.archive import ArchiveError
+from hw4.versions.diff import PROVENANCE, DiffError, describe_base, diff_builds, get_base, read_build
+
+
+def main(sm) -> None:
+    repo = Path(".").resolve()
+    archive_root = repo / sm.params.archive_root
+    base_root, base = get_base(
+        repo, archive_root, sm.params.base["spec"], sm.threads, Path(sm.log[0]).with_suffix(".base.log")
+    )
+    old = read_build(base_root)
+    new = read_build(repo, [str(p) for p in sm.input.results], [str(p) for p in sm.input.figures])
+    prov = new["results"].get(PROVENANCE, {})
+    cur = sm.params.current
+    current_text = (
+        "working tree" + (f" at commit {cur['sha'][:12]}" if cur["sha"] else "") + (" (dirty)" if cur["dirty"] else "")
+    )
+    report = diff_builds(
+        old,
+        new,
+        Path(sm.output.md).parent,
+        sm.params.dpi,
+        describe_base(base),
+        current_text,
+        prov.get("source_date_epoch", 0),
+        log_path=Path(sm.log[0]).with_suffix(".tex.log"),
+    )
+    r = report["results"]
+    print(
+        f"diff against {report['base']['description']}: document mode {report['document']['mode']}, "
+        f"{len(r['changed'])} numbers changed, {len(r['added'])} keys added, {len(r['removed'])} removed, "
+        f"{len(report['figures']['changed'])} figures changed"
+    )
+
+
+if "snakemake" not in globals():  # run by hand: python scripts/diff.py
+    from hw4.smk import mock_snakemake
+
+    snakemake = mock_snakemake("diff")
+with log_to(snakemake.log[0]):
+    try:
+        main(snakemake)
+    except (DiffError, ArchiveError) as err:
+        print(f"diff failed: {err}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,26 @@
+"""Rule provenance: commit, config hash, profiles, machine and per-rule timings, for the appendix and archives."""
+
+from hw4.io import log_to, write_json
+from hw4.versions.provenance import provenance
+
+
+def main(sm) -> None:
+    prov = provenance(
+        git=dict(sm.params.git),
+        config_hash=sm.params.config_hash,
+        profiles=dict(sm.params.profiles),
+        source_date_epoch=sm.params.source_date_epoch,
+        rules=dict(sm.params.rules),
+        figures=list(sm.params.figures),
+        results={name: sm.input[name] for name in sm.input.keys() if name != "code"},
+    )
+    print(f"commit {prov['git']['short']} dirty={prov['git']['dirty']}; {len(prov['rules'])} timed rules")
+    write_json(sm.output.results, prov)
+
+
+if "snakemake" not in globals():  # run by hand: python scripts/provenance.py
+    from hw4.smk import mock_snakemake
+
+    snakemake = mock_snakemake("provenance")
+with log_to(snakemake.log[0]):
+    main(snakemake)

@@ -1,0 +1,23 @@
+"""Rule q3_timing: time per gradient, full against importance-sampled, across vocabulary sizes d."""
+
+from hw4.io import log_to, write_json
+from hw4.q3.skipgram import timing
+from hw4.runtime import machine_info, seed_everything
+
+
+def main(sm) -> None:
+    t = sm.params.timing
+    seed_everything(sm.params.seed, t["torch_threads"])
+    result = timing(
+        t["d_values"], t["h"], t["k"], t["repeats"], sm.params.zipf_exponent, sm.params.proposal_power, sm.params.seed
+    )
+    result["machine"] = machine_info(t["torch_threads"])
+    write_json(sm.output.results, result)
+
+
+if "snakemake" not in globals():  # run by hand: python scripts/q3_timing.py
+    from hw4.smk import mock_snakemake
+
+    snakemake = mock_snakemake("q3_timing")
+with log_to(snakemake.log[0]):
+    main(snakemake)
