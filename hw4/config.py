@@ -1,6 +1,8 @@
 """Validate the workflow config against config/schema.yaml, filling defaults, with errors a user can act on."""
 
 import copy
+import math
+import re
 from pathlib import Path
 
 import jsonschema
@@ -54,9 +56,59 @@ def _allowed(error) -> str:
     return "allowed: " + "; ".join(bits) if bits else ""
 
 
+_INT = re.compile(r"[+-]?\d+\Z")
+_BOOL = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
+
+
+def _scalar_from_text(text: str, types: list[str]):
+    """``text`` as the first schema type it spells exactly (a command-line value arrives as a string), else
+    ``text`` itself, which the validator then reports."""
+    s = text.strip()
+    for kind in types:
+        if kind == "integer" and _INT.match(s):
+            return int(s)
+        if kind == "number":
+            try:
+                value = float(s)
+            except ValueError:
+                continue
+            if math.isfinite(value):
+                return int(s) if _INT.match(s) else value
+        if kind == "boolean" and s.lower() in _BOOL:
+            return _BOOL[s.lower()]
+        if kind == "null" and s.lower() in ("null", "none", "~"):
+            return None
+        if kind == "string":
+            return text
+    return text
+
+
+def coerce_to_schema(instance, schema: dict):
+    """Convert string values to the types the schema asks for, where the string spells one exactly.
+
+    Snakemake hands nested ``--config`` values over as strings (``--config 'q4={train: {epochs: 2}}'`` gives
+    epochs = '2'); this makes them what a config file would have given.  Dicts and lists are converted in
+    place, following ``properties`` and ``items``; anything else is left for the validator.
+    """
+    types = schema.get("type", [])
+    types = [types] if isinstance(types, str) else list(types)
+    if isinstance(instance, str) and types and "string" not in types:
+        return _scalar_from_text(instance, types)
+    if isinstance(instance, dict):
+        for name, sub in schema.get("properties", {}).items():
+            if name in instance and isinstance(sub, dict):
+                instance[name] = coerce_to_schema(instance[name], sub)
+    elif isinstance(instance, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(instance):
+            instance[i] = coerce_to_schema(item, schema["items"])
+    return instance
+
+
 def validate_config(config: dict, schema_path: str | Path, source: str = "config") -> dict:
-    """Validate ``config`` in place (defaults filled); raise ConfigError naming the key and what is allowed."""
+    """Validate ``config`` in place (command-line strings coerced to their schema types, defaults filled);
+    raise ConfigError naming the key and what is allowed."""
     schema = yaml.safe_load(Path(schema_path).read_text())
+    coerce_to_schema(config, schema)
     cls = _with_defaults(jsonschema.validators.validator_for(schema))
     errors = sorted(cls(schema).iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:

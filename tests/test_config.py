@@ -55,3 +55,32 @@ def test_even_conv_kernel_is_refused():
     with pytest.raises(ConfigError) as err:
         validate_config(cfg, SCHEMA)
     assert "q1.compare.conv_kernel" in str(err.value) and "odd" in str(err.value)
+
+
+def test_command_line_strings_become_their_schema_types():
+    """Snakemake passes nested --config values as strings; they arrive as the schema's types."""
+    cfg = default_config()
+    cfg["q4"]["train"].update(epochs="2", lr="2e-5", max_len=" 64 ")
+    cfg["q1"]["instances"][0]["h"] = "24"
+    cfg["q4"]["data"]["clean"] = {"identical_rows": "true"}
+    cfg["q4"]["data"]["expected_rows"] = "null"
+    cfg["q4"]["raw_text"] = "123"  # a string field keeps its text
+    out = validate_config(cfg, SCHEMA)
+    assert out["q4"]["train"]["epochs"] == 2 and isinstance(out["q4"]["train"]["epochs"], int)
+    assert out["q4"]["train"]["lr"] == pytest.approx(2e-5) and out["q4"]["train"]["max_len"] == 64
+    assert out["q1"]["instances"][0]["h"] == 24
+    assert out["q4"]["data"]["clean"]["identical_rows"] is True and out["q4"]["data"]["expected_rows"] is None
+    assert out["q4"]["raw_text"] == "123"
+
+
+def test_a_string_that_spells_no_number_is_still_refused():
+    cfg = default_config()
+    cfg["q4"]["train"]["epochs"] = "2.5"
+    with pytest.raises(ConfigError, match=r"q4\.train\.epochs: '2\.5' is not of type 'integer'"):
+        validate_config(cfg, SCHEMA)
+
+
+def test_snakemake_takes_a_nested_number_from_the_command_line(tmp_path: Path):
+    work = copy_project(tmp_path / "p")
+    proc = run_snakemake(work, "-n", "build/results/q4_train.json", config=("q4={train: {epochs: 2}}",))
+    assert "q4_train" in proc.stdout

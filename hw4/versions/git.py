@@ -4,12 +4,13 @@ Used by rules/versions.smk when the workflow loads (the values become rule param
 provenance step) and by the archive and diff steps.
 """
 
-import hashlib
 import json
 import os
 import re
 import subprocess
 from pathlib import Path
+
+from hw4.io import sha256_bytes, sha256_file
 
 LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 NON_BUILD_KEYS = ("versions",)  # config keys that choose what to diff or archive, not what the build makes
@@ -40,14 +41,14 @@ def git_state(root: str | Path) -> dict:
     if status:
         # Names the uncommitted state, so two different dirty builds get different default archive labels.
         text = status + "\n" + (git(root, "diff", "HEAD") or "")
-        changes = hashlib.sha256(text.encode()).hexdigest()[:8]
+        changes = sha256_bytes(text.encode())[:8]
     return {"sha": git(root, "rev-parse", "HEAD"), "dirty": bool(status), "changes_hash": changes}
 
 
 def config_hash(config: dict) -> str:
     """sha256 of the config that shapes the build (versions.* left out: choosing a diff base reruns nothing)."""
     shaping = {k: v for k, v in dict(config).items() if k not in NON_BUILD_KEYS}
-    return hashlib.sha256(json.dumps(shaping, sort_keys=True, default=str).encode()).hexdigest()
+    return sha256_bytes(json.dumps(shaping, sort_keys=True, default=str).encode())
 
 
 def default_archive_label(state: dict, label: str | None = None) -> str:
@@ -89,7 +90,7 @@ def resolve_base(root: str | Path, archive_root: str | Path, spec: str, head_sha
     archive_root = Path(archive_root)
     manifest = archive_root / spec / "manifest.json"
     if LABEL_RE.fullmatch(spec) and manifest.is_file():
-        digest = hashlib.sha256(manifest.read_bytes()).hexdigest()
+        digest = sha256_file(manifest)
         return {"spec": spec, "kind": "archive", "label": spec, "id": digest, "sha": None}
     sha = git(root, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}")
     if sha and (head_sha or git_state(root)["sha"]):
