@@ -198,8 +198,10 @@ def provenance(
         "date": datetime.fromtimestamp(int(source_date_epoch), UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "versions": {**package_versions(), "tex": tex_version()},
         "devices": devs,
+        "several_devices": len(devs) > 1,
         "q4": q4_identity(loaded),
         "rules": timings,
         "total_wall_s": sum(r.get("wall_s") or 0.0 for r in timings),
         "figure_sources": figure_sources(rules, figures),
+        "figure_rows": [f for _, f in sorted(figure_sources(rules, figures).items())],
     }
