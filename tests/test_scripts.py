@@ -1,0 +1,60 @@
+"""scripts/ holds rule entries only: one per rule, thin (the logic is in hw4/), each runnable by hand."""
+
+import ast
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, copy_project, run_snakemake
+
+SCRIPTS = sorted((ROOT / "scripts").glob("*.py"))
+RULE_SCRIPTS = """
+import json, sys
+from pathlib import Path
+from snakemake.api import SnakemakeApi
+from snakemake.settings.types import ConfigSettings, OutputSettings, ResourceSettings
+work = Path(sys.argv[1])
+with SnakemakeApi(OutputSettings(quiet={"all"})) as api:
+    wf = api.workflow(resource_settings=ResourceSettings(), config_settings=ConfigSettings(),
+                      snakefile=work / "Snakefile", workdir=work)._workflow
+    print(json.dumps({r.name: str(r.script) if r.script else None for r in wf.rules}))
+"""
+
+
+@pytest.fixture(scope="module")
+def rule_scripts(tmp_path_factory) -> dict:
+    work = copy_project(tmp_path_factory.mktemp("rules") / "p")
+    proc = subprocess.run([sys.executable, "-c", RULE_SCRIPTS, str(work)], capture_output=True, text=True, cwd=work)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return {name: s.split("scripts/")[-1] if s else None for name, s in json.loads(proc.stdout).items()}
+
+
+def test_one_script_per_rule_and_no_other_file(rule_scripts):
+    used = [s for s in rule_scripts.values() if s]
+    assert sorted(set(used)) == sorted(p.name for p in SCRIPTS), "a file in scripts/ that no rule runs"
+    shared = {s for s in used if used.count(s) > 1}
+    assert not shared, f"a script serves several rules (one rule per script; use a wildcard rule): {shared}"
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_script_is_a_thin_entry(script):
+    """At most a main(sm) function and the by-hand fallback: the logic is in the package, where it is tested."""
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    functions = [n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    classes = [n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    assert functions == ["main"] and not classes, f"{script.name}: {functions} {classes}"
+    assert "mock_snakemake(" in script.read_text(), f"{script.name} cannot be run by hand"
+    assert len(script.read_text().splitlines()) <= 60, f"{script.name} is long: move its logic into hw4/"
+
+
+def test_a_rule_script_runs_by_hand_from_the_config(tmp_path):
+    """python scripts/q1_derive.py (no snakemake) forms the rule's job from the workflow and writes its output."""
+    work = copy_project(tmp_path / "p")
+    proc = subprocess.run([sys.executable, "scripts/q1_derive.py"], cwd=work, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    by_hand = json.loads((work / "build/results/q1.json").read_text())
+    assert [i["n"] for i in by_hand["instances"]] == [4, 8, 16]
+    (work / "build/results/q1.json").unlink()
+    run_snakemake(work, "build/results/q1.json")
+    assert json.loads((work / "build/results/q1.json").read_text()) == by_hand
