@@ -39,10 +39,9 @@ from hw4.q4.model import (  # noqa: E402
     load_pretrained,
     make_optimizer,
     parameter_count,
-    pick_device,
 )
 from hw4.q4.train import encode_reviews, make_loader, train_epoch  # noqa: E402
-from hw4.runtime import machine_info  # noqa: E402
+from hw4.runtime import machine_info, pick_device  # noqa: E402
 
 
 class NotebookDataset(torch.utils.data.Dataset):
@@ -112,7 +111,7 @@ def run(args) -> dict:
     torch.manual_seed(0)
     if args.threads:
         torch.set_num_threads(args.threads)
-    device = pick_device(args.device)
+    device = pick_device(args.device, key="--device")
     df, _ = load_reviews(args.data)
     texts = df["content"].tolist()
     labels = [to_sentiment(s) for s in df["score"]]

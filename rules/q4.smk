@@ -1,6 +1,7 @@
 # Problem 4: the BERT sentiment notebook as pipeline steps. Data -> tokenizer items -> training (checkpointed,
-# resumable) -> evaluation; every figure has its own job. Settings: config["q4"] (config/full.yaml: the
-# notebook's recipe, which q4_recipe compares this run against).
+# resumable) -> evaluation -> check (the results against each other, the claims the PDF prints); every figure has
+# its own job. Settings: config["q4"] (config/full.yaml: the notebook's recipe, which q4_recipe compares this run
+# against).
 
 Q4_RESULTS = {
     "q4_data": "build/results/q4_data.json",
@@ -8,6 +9,7 @@ Q4_RESULTS = {
     "q4_train": "build/results/q4_train.json",
     "q4_eval": "build/results/q4_eval.json",
     "q4_recipe": "build/results/q4_recipe.json",
+    "q4_check": "build/results/q4_check.json",
 }
 # Each figure and the results file it plots.
 Q4_PLOTS = {
@@ -46,6 +48,7 @@ Q4_REVIEWS = {
 localrules:
     q4_fetch,
     q4_recipe,
+    q4_check,
     q4_plot,
 
 
@@ -174,6 +177,24 @@ rule q4_recipe:
         run=config["q4"],
     script:
         "../scripts/q4_recipe.py"
+
+
+# After evaluation, never before training: the results of every step against each other (exact, stops the build),
+# and the claims that report/q4.tex.j2 prints. Editing hw4/q4/check.py reruns this step only.
+rule q4_check:
+    input:
+        data="build/results/q4_data.json",
+        tokens="build/results/q4_tokens.json",
+        train="build/results/q4_train.json",
+        eval="build/results/q4_eval.json",
+        recipe="build/results/q4_recipe.json",
+        code=code("scripts/q4_check.py"),
+    output:
+        results="build/results/q4_check.json",
+    log:
+        "build/logs/q4_check.log",
+    script:
+        "../scripts/q4_check.py"
 
 
 rule q4_plot:

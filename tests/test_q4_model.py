@@ -175,3 +175,11 @@ def test_hardest_class_ties_and_a_class_without_test_reviews():
     absent = hardest_class(np.array([[1, 1, 0], [0, 0, 0], [0, 0, 1]]))
     assert absent["class"] == "neutral" and absent["no_test_reviews"] and absent["support"] == 0
     assert absent["low_by"] == "both" and absent["f1"] == 0.0
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="asks for a GPU that is not there")
+def test_asking_for_a_missing_gpu_names_the_setting_and_the_cost_of_a_cpu(tmp_path):
+    from hw4.q4.train import train
+
+    with pytest.raises(RuntimeError, match=r"q4\.train\.device is 'cuda'.*auto or cpu.*many hours"):
+        train({}, {}, {"device": "cuda"}, 0, None, tmp_path, tmp_path / "model.pt")

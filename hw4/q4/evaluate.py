@@ -11,8 +11,9 @@ import numpy as np
 import torch
 
 from hw4.q4.data import CLASS_NAMES
-from hw4.q4.model import SentimentClassifier, autocast_dtype, load_pretrained, pick_device
+from hw4.q4.model import SentimentClassifier, autocast_dtype, load_pretrained
 from hw4.q4.train import encode_reviews, eval_model, make_loader
+from hw4.runtime import pick_device
 
 
 # region: metrics
@@ -115,7 +116,7 @@ def evaluate(test_csv, model_path, model_cfg: dict, train_cfg: dict, raw_text: s
     from hw4.runtime import seed_everything
 
     seed_everything(seed, threads)
-    device = pick_device(train_cfg["device"])
+    device = pick_device(train_cfg["device"], key="q4.train.device")
     amp_dtype = autocast_dtype(device, train_cfg["precision"])
     tokenizer, bert = load_pretrained(model_cfg["name"], model_cfg.get("offline", False))
     model = SentimentClassifier(bert, 3, model_cfg["dropout"])

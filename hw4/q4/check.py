@@ -1,0 +1,235 @@
+"""Problem 4: the checks that the answer states, made on the results of q4_data, q4_tokens, q4_train, q4_eval and
+q4_recipe, and the claims that the template prints.
+
+Exact checks stop the build: counts that must add up (scores and classes to the samples, the split to the samples
+and to scikit-learn's sizes, the confusion matrix to the test set), the steps agreeing on the sizes they share,
+the best epoch being the one with the highest validation accuracy, metrics recomputed from the confusion matrix.
+Each message names the module to fix. Floating-point agreements are recorded with their tolerance.
+
+The claims are every number the prose derives and every choice of a sentence (singular or plural, which counts to
+list, whether a remark applies), so that the template only looks values up. The thresholds behind the verdicts
+stay where they are computed and recorded: BALANCE_THRESHOLD in hw4/q4/data.py (q4_data's balanced), and
+SMALL_TEST_SET in hw4/q4/evaluate.py (q4_eval's hardest.small_test_set).
+"""
+
+from hw4.q4.data import split_sizes, to_sentiment
+
+# The softmax probabilities of the raw text are float32 on the model's device: their sum is 1 to ~1e-7.
+PROBABILITY_SUM_TOLERANCE = 1e-5
+# np.mean against a plain sum over three F1 values: rounding only.
+MACRO_F1_TOLERANCE = 1e-12
+
+
+class Q4CheckError(RuntimeError):
+    """The Problem 4 results disagree with each other; the message lists what and which module to fix."""
+
+
+def data_mismatches(data: dict) -> list[str]:
+    """Counts of q4_data that must add up (fix hw4/q4/data.py)."""
+    bad = []
+    n = data["n_samples"]
+    scores, classes = data["score_counts"], data["class_counts"]
+    if sum(scores.values()) != n:
+        bad.append(f"score counts {scores} sum to {sum(scores.values())}, not to the {n} samples")
+    if sum(classes.values()) != n:
+        bad.append(f"class counts {classes} sum to {sum(classes.values())}, not to the {n} samples")
+    mapped = dict.fromkeys(data["class_names"], 0)
+    for score, count in scores.items():
+        mapped[data["class_names"][to_sentiment(int(score))]] += count
+    if mapped != classes:
+        bad.append(f"class counts {classes} are not the score counts mapped to sentiment ({mapped})")
+    most = max(scores, key=lambda s: (scores[s], -int(s)))
+    if int(most) != data["most_common_score"]:
+        bad.append(f"most common score is {data['most_common_score']}, but the counts {scores} make it {most}")
+    removed = sum(r["rows"] for r in data["removed"])
+    if data["rows_in_file"] - removed != n:
+        bad.append(f"{data['rows_in_file']} rows in the file, {removed} removed, but {n} samples (not the rest)")
+    sizes = data["split_sizes"]
+    if sum(sizes.values()) != n:
+        bad.append(f"split sizes {sizes} sum to {sum(sizes.values())}, not to the {n} samples")
+    for name, size in sizes.items():
+        if data["shapes"][name][0] != size:
+            bad.append(f"the {name} frame has {data['shapes'][name][0]} rows, but its split size is {size}")
+    expected = dict(zip(("train", "val", "test"), split_sizes(n, **data["split"]), strict=True))
+    if sizes != expected:
+        bad.append(f"split sizes {sizes} are not train_test_split's {expected} for {n} samples and {data['split']}")
+    return bad
+
+
+def tokens_mismatches(tokens: dict, data: dict) -> list[str]:
+    """q4_tokens against itself and q4_data (fix hw4/q4/tokens.py)."""
+    bad = []
+    t, e, h = tokens["tokens"], tokens["encoding"], tokens["hidden"]
+    if len(t["tokens"]) != len(t["ids"]):
+        bad.append(f"{len(t['tokens'])} tokens of the sample sentence but {len(t['ids'])} ids")
+    lengths = {k: len(e[k]) for k in ("input_ids", "attention_mask", "inverted")}
+    if set(lengths.values()) != {tokens["encode_len"]}:
+        bad.append(f"the padded encoding's lengths {lengths} are not the encode length {tokens['encode_len']}")
+    width = tokens["model"]["hidden_size"]
+    if h["last_hidden_state"][-1] != width or h["pooler_output"][-1] != width or h["hidden_size"] != width:
+        bad.append(
+            f"hidden sizes {h['last_hidden_state']} / {h['pooler_output']} do not end in the model's hidden size {width}"
+        )
+    if tokens["review_tokens"]["n"] != data["n_samples"]:
+        bad.append(f"review lengths counted over {tokens['review_tokens']['n']} reviews, not the {data['n_samples']}")
+    return bad
+
+
+def best_epoch(history: list[dict]) -> dict:
+    """The first epoch with the highest validation accuracy: the model that fit() keeps (it replaces only on >)."""
+    best = max(history, key=lambda h: (h["val_acc"], -h["epoch"]))
+    return {"epoch": best["epoch"], "val_acc": best["val_acc"]}
+
+
+def train_mismatches(train: dict, data: dict) -> list[str]:
+    """q4_train against itself and q4_data (fix hw4/q4/train.py)."""
+    bad = []
+    sizes = data["split_sizes"]
+    if (train["n_train"], train["n_val"]) != (sizes["train"], sizes["val"]):
+        bad.append(
+            f"trained on {train['n_train']} / validated on {train['n_val']} reviews, but the split has "
+            f"{sizes['train']} / {sizes['val']}"
+        )
+    epochs = [h["epoch"] for h in train["history"]]
+    if epochs != list(range(1, train["epochs"] + 1)):
+        bad.append(f"the history's epochs are {epochs}, not 1..{train['epochs']}")
+    if train["history"]:
+        best = best_epoch(train["history"])
+        if train["best_epoch"] != best["epoch"]:
+            bad.append(
+                f"the kept model is from epoch {train['best_epoch']}, but the highest validation accuracy "
+                f"({best['val_acc']}) came first after epoch {best['epoch']}"
+            )
+        if train["best_val_acc"] != best["val_acc"]:
+            bad.append(f"best_val_acc {train['best_val_acc']} is not the history's highest, {best['val_acc']}")
+    if not 0 <= train["truncated_train"] <= train["n_train"]:
+        bad.append(f"{train['truncated_train']} truncated of {train['n_train']} training reviews")
+    return bad
+
+
+def per_class(cm: list[list[int]], names: list[str]) -> list[dict]:
+    """Precision, recall, F1 and support of every class from the confusion matrix (as hw4/q4/evaluate.py does)."""
+    rows = []
+    for k, name in enumerate(names):
+        tp, predicted, actual = cm[k][k], sum(row[k] for row in cm), sum(cm[k])
+        p = tp / predicted if predicted else 0.0
+        r = tp / actual if actual else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        rows.append({"class": name, "precision": p, "recall": r, "f1": f1, "support": actual})
+    return rows
+
+
+def eval_mismatches(ev: dict, data: dict) -> list[str]:
+    """q4_eval against itself and q4_data (fix hw4/q4/evaluate.py)."""
+    bad = []
+    names, cm = ev["class_names"], ev["confusion"]
+    if names != data["class_names"]:
+        bad.append(f"evaluated classes {names} are not the data's {data['class_names']}")
+    if len(cm) != len(names) or any(len(row) != len(names) for row in cm):
+        return [*bad, f"the confusion matrix is not {len(names)} x {len(names)}: {cm}"]
+    total = sum(map(sum, cm))
+    if ev["n_test"] != data["split_sizes"]["test"]:
+        bad.append(f"evaluated {ev['n_test']} test reviews, but the split has {data['split_sizes']['test']}")
+    if total != ev["n_test"]:
+        bad.append(f"the confusion matrix holds {total} reviews, not the {ev['n_test']} test reviews")
+    correct = sum(cm[k][k] for k in range(len(names)))
+    if total and ev["test_acc"] != correct / total:
+        bad.append(f"test accuracy {ev['test_acc']} is not the confusion matrix's {correct}/{total}")
+    if ev["per_class"] != per_class(cm, names):
+        bad.append(f"per-class metrics {ev['per_class']} are not those of the confusion matrix {cm}")
+    hardest = ev["hardest"]
+    lowest = min(m["f1"] for m in ev["per_class"])
+    if hardest["f1"] != lowest:
+        bad.append(f"the hardest class {hardest['class']} has F1 {hardest['f1']}, not the lowest, {lowest}")
+    k = names.index(hardest["class"])
+    if hardest["errors"] != sum(cm[k]) - cm[k][k] or hardest["false_alarms"] != sum(r[k] for r in cm) - cm[k][k]:
+        bad.append(f"the hardest class's error counts are not those of row and column {k} of {cm}")
+    probs = ev["raw"]["probabilities"]
+    if ev["raw"]["prediction"] != max(names, key=lambda c: probs[c]):
+        bad.append(f"the raw text is predicted {ev['raw']['prediction']}, not its most probable class ({probs})")
+    return bad
+
+
+def recipe_mismatches(recipe: dict) -> list[str]:
+    """The deviations table's counts against its rows (fix hw4/q4/recipe.py)."""
+    different = [r["item"] for r in recipe["rows"] if not r["same"]]
+    bad = []
+    if recipe["n_items"] != len(recipe["rows"]) or recipe["n_different"] != len(different):
+        bad.append(
+            f"{recipe['n_different']} of {recipe['n_items']} items differ, but the table has {len(different)} "
+            f"of {len(recipe['rows'])}"
+        )
+    if recipe["all_same"] != (not different):
+        bad.append(f"all_same is {recipe['all_same']}, but the differing rows are {different}")
+    return bad
+
+
+def _nonzero(counts: dict) -> list[dict]:
+    return [{"class": name, "count": n} for name, n in counts.items() if n]
+
+
+def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dict:
+    """Every number the Problem 4 prose derives, and every choice of a sentence."""
+    removed = sum(r["rows"] for r in data["removed"])
+    hc = ev["hardest"]
+    cm = ev["confusion"]
+    best = best_epoch(train["history"])
+    return {
+        "recipe": {"one_different": recipe["n_different"] == 1},
+        "run": {"trained_on_gpu": train["device"].startswith("cuda")},
+        "data": {
+            "rows_removed": removed,
+            "cleaning_removed_rows": removed > 0,
+            "removed": [{**r, "plural": r["rows"] != 1} for r in data["removed"]],
+            "has_empty_texts": data["empty_texts"] > 0,
+            "empty_texts_singular": data["empty_texts"] == 1,
+        },
+        "tokens": {"n_sample_tokens": len(tokens["tokens"]["tokens"])},
+        "train": {
+            "best_epoch": best["epoch"],
+            "best_val_acc": best["val_acc"],
+            "truncated_singular": train["truncated_train"] == 1,
+        },
+        "eval": {"n_misclassified": sum(map(sum, cm)) - sum(cm[k][k] for k in range(len(cm)))},
+        "hardest": {
+            "tied": bool(hc["tied_with"]),
+            "has_errors": hc["errors"] > 0,
+            "errors_singular": hc["errors"] == 1,
+            "errors_to": _nonzero(hc["errors_to"]),
+            "has_false_alarms": hc["false_alarms"] > 0,
+            "false_alarms_singular": hc["false_alarms"] == 1,
+            "false_alarms_from": _nonzero(hc["false_alarms_from"]),
+            # one review's weight in the score is worth a remark on a small test set that holds the class at all
+            "small_test_set_note": hc["small_test_set"] and not hc["no_test_reviews"],
+        },
+    }
+
+
+def agreement(ev: dict) -> dict:
+    """Float agreements of q4_eval, recorded with their tolerances."""
+    prob_sum = sum(ev["raw"]["probabilities"].values())
+    f1s = [m["f1"] for m in ev["per_class"]]
+    macro = abs(ev["macro_f1"] - sum(f1s) / len(f1s))
+    return {
+        "raw_probabilities_sum": {
+            "largest": abs(prob_sum - 1.0),
+            "tolerance": PROBABILITY_SUM_TOLERANCE,
+            "agrees": abs(prob_sum - 1.0) <= PROBABILITY_SUM_TOLERANCE,
+        },
+        "macro_f1": {"largest": macro, "tolerance": MACRO_F1_TOLERANCE, "agrees": macro <= MACRO_F1_TOLERANCE},
+    }
+
+
+def check(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dict:
+    """Stop on any exact disagreement (naming the module to fix); else the claims and the float agreements."""
+    found = {
+        "hw4/q4/data.py": data_mismatches(data),
+        "hw4/q4/tokens.py": tokens_mismatches(tokens, data),
+        "hw4/q4/train.py": train_mismatches(train, data),
+        "hw4/q4/evaluate.py": eval_mismatches(ev, data),
+        "hw4/q4/recipe.py": recipe_mismatches(recipe),
+    }
+    bad = [f"{line} (fix {module})" for module, lines in found.items() for line in lines]
+    if bad:
+        raise Q4CheckError("q4: the Problem 4 results disagree with each other:\n  " + "\n  ".join(bad))
+    return {**claims(data, tokens, train, ev, recipe), "agreement": agreement(ev)}
