@@ -5,8 +5,9 @@
     python bench/q2.py --device cuda                # on a GPU (default: the config's device)
 
 Prints, for the largest T at which full attention ran (8192 by default), the speedup of each method over
-full attention measured in the same run, and the fitted log-log slopes of time and memory against T; writes
-everything to build/bench/q2_bench_<device>.json with the machine (and GPU name) that measured it.
+full attention measured in the same run (computed as q2_check does), and the fitted log-log slopes of time and
+memory against T; writes the measurements to build/bench/q2_bench_<device>.json with the machine (and GPU name)
+that measured it.
 """
 
 import argparse
@@ -20,6 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 from hw4.io import write_json  # noqa: E402
 from hw4.q2.bench import run  # noqa: E402
+from hw4.q2.check import timing_claims  # noqa: E402
+from hw4.q2.methods import METHODS  # noqa: E402
+from hw4.timing import STATISTIC  # noqa: E402
 
 
 def merged_q2(profile: str | None) -> dict:
@@ -52,19 +56,17 @@ def main(argv=None) -> int:
     write_json(out, result)
 
     m = result["machine"]
+    claims = timing_claims(result)  # the speed-ups and crossovers, as q2_check computes them for the PDF
     where = result["device_name"] or f"{m['cpu']}, {m['torch_threads']} torch thread(s)"
-    at = result["at_largest_full"]
     print(f"\nProblem 2 attention benchmark on {result['device']} ({where}), torch {m['torch']}")
     print(f"d={result['d']}, batch={result['batch']}, heads={result['heads']}, w={result['w']}, m={result['m']}")
-    print(f"\nat T={at['T']} (best of {result['repeats']}, side by side):")
+    print(f"\nat T={claims['at_T']} ({STATISTIC}, {result['repeats']} repeats):")
     print(f"  {'method':34s} {'time ms':>9s} {'speedup':>8s} {'peak MiB':>9s} {'rel. error':>10s}")
-    for name, label in result["labels"].items():
-        if name not in at["time_s"]:
-            continue
-        speed = 1.0 if name == "full" else at["speedup"][name]
-        err = at["rel_error"].get(name)
+    for row in claims["table"]:
+        speed = 1.0 if row["reference"] else row["speedup"]
+        err = row["rel_error"]
         print(
-            f"  {label:34s} {at['time_s'][name] * 1e3:9.2f} {speed:7.1f}x {at['peak_bytes'][name] / 2**20:9.1f} "
+            f"  {row['label']:34s} {row['time_ms']:9.2f} {speed:7.1f}x {row['peak_mib']:9.1f} "
             + (f"{err:10.3g}" if err is not None else f"{'-':>10s}")
         )
     print(f"\nfitted log-log slopes on T >= {result['fit_min_T']} (time / peak memory):")
@@ -73,13 +75,15 @@ def main(argv=None) -> int:
         v = result["slopes"].get(key)
         return f"{v:5.2f}" if v is not None else f"  n/a ({result['slope_notes'].get(key, 'not fitted')})"
 
-    for name, label in result["labels"].items():
-        if name in result["fit_range"]:
-            lo, hi = result["fit_range"][name]
-            print(f"  {label:34s} {fmt(name)} / {fmt(name + '_memory')}  (T {lo}..{hi})")
+    for meth in METHODS:
+        if meth.key in result["fit_range"]:
+            lo, hi = result["fit_range"][meth.key]
+            print(f"  {meth.label:34s} {fmt(meth.key)} / {fmt(meth.key + '_memory')}  (T {lo}..{hi})")
     print("\nfaster than full attention at every measured T from:")
-    for name, T in result["faster_from_T"].items():
-        print(f"  {result['labels'][name]:34s} " + (f"T = {T}" if T is not None else f"never (up to T = {at['T']})"))
+    for meth in METHODS:
+        if meth.key in claims["faster_from_T"]:
+            T = claims["faster_from_T"][meth.key]
+            print(f"  {meth.label:34s} " + (f"T = {T}" if T is not None else f"never (up to T = {claims['at_T']})"))
     print(f"\nwritten: {out}")
     return 0
 

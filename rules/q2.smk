@@ -19,7 +19,7 @@ localrules:
 
 
 # The formulas' predicted savings are compared with the measured speedups at the largest benchmark T at which
-# full attention is timed (q2_bench's at_largest_full).
+# full attention is timed (q2_check's timing.at_T).
 Q2_FULL_T = [
     t for t in config["q2"]["bench"]["T_values"] if t <= config["q2"]["bench"]["full_max_T"]
 ]
@@ -70,11 +70,14 @@ rule q2_verify:
         "../scripts/q2_verify.py"
 
 
-# Exact checks (counted operations against the formulas) stop the build; float agreements become flags.
+# Exact checks (counted operations against the formulas) stop the build; float agreements become flags; the
+# numbers the prose derives and a verdict for every comparing sentence become claims (q2_check.json).
 rule q2_check:
     input:
         derive="build/results/q2.json",
         verify="build/results/q2_verify.json",
+        bench="build/results/q2_bench.json",
+        retrieval="build/results/q2_retrieval.json",
         code=code("scripts/q2_check.py"),
     output:
         results="build/results/q2_check.json",

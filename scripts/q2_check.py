@@ -1,11 +1,13 @@
-"""Rule q2_check: counted operations against the formulas (exact, stops the build), float agreements recorded."""
+"""Rule q2_check: counted operations against the formulas (exact, stops the build), float agreements and the
+claims of the prose recorded."""
 
 from hw4.io import log_to, read_json, write_json
 from hw4.q2.check import check
 
 
 def main(sm) -> None:
-    write_json(sm.output.results, check(read_json(sm.input.derive), read_json(sm.input.verify)))
+    inputs = {name: read_json(getattr(sm.input, name)) for name in ("derive", "verify", "bench", "retrieval")}
+    write_json(sm.output.results, check(**inputs))
 
 
 if "snakemake" not in globals():  # run by hand: python scripts/q2_check.py

@@ -1,7 +1,8 @@
 """Rule q2_verify: every attention method against its scalar copy (counted operations) and full attention."""
 
 from hw4.io import log_to, write_json
-from hw4.q2.attention import patterns, verify_instance
+from hw4.q2.attention import patterns
+from hw4.q2.verify import verify_instance
 from hw4.runtime import seed_everything
 
 

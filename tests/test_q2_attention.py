@@ -6,7 +6,6 @@ import pytest
 import torch
 
 from hw4.q2.attention import (
-    METHODS,
     band_mask,
     block_layout,
     block_local_attention,
@@ -18,14 +17,13 @@ from hw4.q2.attention import (
     pairs_used,
     patterns,
     performer_attention,
-    scalar_outputs,
     sliding_window_attention,
-    verify_instance,
     window_layout,
 )
-from hw4.q2.derive import METHODS as FORMULAS
-from hw4.q2.derive import derive, evaluate, method_totals, window_pairs
+from hw4.q2.derive import FORMULAS, derive, evaluate, method_totals, window_pairs
+from hw4.q2.methods import COUNTED, METHODS, get
 from hw4.q2.retrieval import needle_task, retrieval_accuracy, run_retrieval
+from hw4.q2.verify import scalar_outputs, verify_instance
 
 
 def qkv(T, d, shape=(), seed=0):
@@ -111,12 +109,12 @@ def test_window_pair_formula(T, w):
 @pytest.mark.parametrize(
     "inst", [{"T": 12, "d": 4, "w": 3, "m": 6}, {"T": 9, "d": 3, "w": 2, "m": 5}, {"T": 6, "d": 2, "w": 6, "m": 3}]
 )
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", [m.key for m in COUNTED])
 def test_op_count_formulas_match_counted_operations(inst, method):
     q, k, v = qkv(inst["T"], inst["d"])
     proj = orthogonal_gaussian(inst["m"], inst["d"], torch.Generator().manual_seed(2), dtype=torch.float64)
     out, counter = scalar_outputs(method, q, k, v, inst["w"], proj)
-    tot = method_totals(method)
+    tot = method_totals(get(method).formula)
     assert counter.mults == evaluate(tot["mults"], **inst)
     assert counter.adds == evaluate(tot["adds"], **inst)
     assert counter.divs == evaluate(tot["divs"], **inst)
@@ -135,9 +133,24 @@ def test_verify_instance_reports_agreement_and_flop_counter_matches_formula():
     inst = {"T": 16, "d": 4, "w": 4, "m": 8}
     row = verify_instance(**inst, seed=0)
     assert row["window_vs_masked_full"] < 1e-12 and row["linear_vs_quadratic"] < 1e-12
-    for method in METHODS:
-        assert row["methods"][method]["scalar_vs_torch"] < 1e-10
-        assert row["methods"][method]["flop_counter"] == evaluate(FORMULAS[method]["flop_counter"], **inst)
+    for m in COUNTED:
+        assert row["methods"][m.key]["scalar_vs_torch"] < 1e-10
+        assert row["methods"][m.key]["flop_counter"] == evaluate(FORMULAS[m.formula]["flop_counter"], **inst)
+
+
+def test_registry_names_each_method_once_and_its_formulas_exist():
+    assert len({m.key for m in METHODS}) == len(METHODS)
+    assert {m.formula for m in METHODS if m.formula} == set(FORMULAS)
+    assert all((m.scalar_fn is None) == (m.formula is None) for m in METHODS)
+    with pytest.raises(ValueError, match="unknown attention method 'nope'"):
+        get("nope")
+
+
+def test_every_torch_function_of_the_registry_runs_on_batched_heads():
+    q, k, v = qkv(16, 4, shape=(2, 3))
+    proj = orthogonal_gaussian(8, 4, torch.Generator().manual_seed(1), dtype=torch.float64)
+    for m in METHODS:
+        assert m.torch_fn(q, k, v, 4, proj).shape == (2, 3, 16, 4), m.key
 
 
 def test_derive_orders_and_bench_point():
@@ -145,10 +158,17 @@ def test_derive_orders_and_bench_point():
     assert res["methods"]["full"]["big_o"] == "T**2*d"
     assert res["methods"]["linear"]["big_o"] == "T*d**2"
     assert res["methods"]["performer"]["big_o"] == "T*d*m"
-    assert res["check_window_pairs"]
+    assert {k: v["degree_in_T"] for k, v in res["methods"].items()} == {
+        "full": 2,
+        "window": 1,
+        "linear": 1,
+        "performer": 1,
+    }
+    assert res["instances"][0]["window_pairs"] == {"formula": 12 * 7 - 12, "direct": 12 * 7 - 12}
     # roughly T / (2w) fewer operations for the window, T / d for linear attention
-    assert 50 < res["methods"]["window"]["fewer_ops_than_full_at"] < 70
-    assert 100 < res["methods"]["linear"]["fewer_ops_than_full_at"] < 140
+    full = res["methods"]["full"]["at"]
+    assert 50 < full / res["methods"]["window"]["at"] < 70
+    assert 100 < full / res["methods"]["linear"]["at"] < 140
 
 
 def test_patterns_for_the_figure():

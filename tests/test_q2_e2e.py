@@ -28,50 +28,42 @@ def test_q2_results_figures_and_pdf(built_project):
     checked = json.loads((res / "q2_check.json").read_text())
     for fig in ("q2_patterns", "q2_scaling", "q2_cost"):
         assert (built_project / "figures" / f"{fig}.pdf").stat().st_size > 1000
-    # the counted operations equal the formulas, in the build's own instances
-    for inst, vi in zip(derive["instances"], verify["instances"], strict=True):
-        for key, m in inst["methods"].items():
-            assert vi["methods"][key]["counted_ops"] == m["ops"]
-            assert vi["methods"][key]["flop_counter"] == m["flop_counter"]
-    assert checked["counts_match"] and checked["instances_checked"] == len(derive["instances"])
+    # q2_check ran on the build's own instances (it stops the build on a count that differs from its formula)
+    assert checked["instances_checked"] == len(derive["instances"]) == len(verify["instances"])
     assert checked["scalar_agrees"] and checked["window_agrees"] and checked["linear_agrees"]
     assert verify["patterns"]["window_is_band"]
     # the formulas are evaluated where full attention was timed, so predicted and measured savings share a T
-    at = bench["at_largest_full"]
-    assert derive["at"]["T"] == at["T"] == max(t for t in (r["T"] for r in bench["rows"]) if t <= bench["full_max_T"])
+    timing = checked["timing"]
+    at_T = max(t for t in (r["T"] for r in bench["rows"]) if t <= bench["full_max_T"])
+    assert derive["at"]["T"] == timing["at_T"] == at_T and timing["prediction_at_timed_T"]
     # structure only: every method has its slopes, finite (nothing in the default build reads zero)
-    for key in ("full", "sdpa", "window", "linear", "performer"):
+    for key in checked["bench_methods"]:
         assert math.isfinite(bench["slopes"][key]) and math.isfinite(bench["slopes"][f"{key}_memory"])
-    assert set(bench["faster_from_T"]) == {"sdpa", "window", "linear", "performer"}
+    assert set(timing["faster_from_T"]) == {"sdpa", "window", "linear", "performer"}
     assert retrieval["mean_beyond_window"]["window"] < 0.05 < 0.95 < retrieval["mean_beyond_window"]["full"]
+    assert checked["retrieval"]["window_blind_beyond"]
 
     text = pdf_text(built_project / "build" / "hw4.pdf", layout=True)
     q2 = text[text.index("Problem 2") : text.index("Problem 3")]
     flat = _squash(q2)
     # 2a: the predicted savings at the compared T, and a counted operation total of the check table
-    assert f"largestsizeatwhichfullattentionistimedin2b(T={at['T']}" in flat
-    for key in ("window", "linear", "performer"):
-        assert (
-            f"{derive['methods'][key]['fewer_ops_than_full_at']:.1f}({'Performer' if key == 'performer' else key})"
-            in flat
-        )
+    assert f"largestsizeatwhichfullattentionistimedin2b(T={at_T}" in flat
+    for key in checked["approximations"]:
+        assert f"{checked['fewer_ops_than_full'][key]:.1f}({checked['methods'][key]['short']})" in flat
     assert str(derive["instances"][0]["methods"]["window"]["ops"]) in flat
     assert f"inall{checked['instances_checked']}casesbelow" in flat
     assert "agreewiththetorchcodetowithin" in flat and "thereorderingchangesthecost,nottheresult" in flat
     # 2b: set-up from the results, the measured speedups and slopes, the crossover lengths, the needle accuracy
     assert ("Onesequenceper" if bench["batch"] == 1 else f"Abatchof{bench['batch']}sequences") in flat
-    assert f"{at['speedup']['linear']:.1f}" in q2
+    assert f"{timing['at']['linear']['speedup']:.1f}" in q2
     assert f"{bench['slopes']['full']:.2f}" in q2
-    first_T = bench["rows"][0]["T"]
-    for key in ("window", "linear", "performer"):
-        x = bench["faster_from_T"][key]
-        label = _squash(bench["labels"][key])
-        if x is None:
-            want = f"the{label}methodisnotfasterthanfullattentionat"
-        elif x == first_T:
-            want = f"the{label}methodisfasterateverymeasured"
-        else:
-            want = f"the{label}methodisfasteratevery measured T≥{x}".replace(" ", "")
+    for c in timing["crossovers"]:
+        label = _squash(c["label"])
+        want = {
+            "never": f"the{label}methodisnotfasterthanfullattentionat",
+            "always": f"the{label}methodisfasterateverymeasured",
+            "from": f"the{label}methodisfasteratevery measured T≥{c['T']}".replace(" ", ""),
+        }[c["category"]]
         assert want in flat, want
     assert "untilTisinthethousands" not in flat
     assert f"{100 * retrieval['mean_beyond_window']['window']:.1f}%" in flat

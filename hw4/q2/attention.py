@@ -12,9 +12,9 @@ same size d).  Every method returns the (..., T, d) outputs of all T queries (no
 - ``performer_attention``: the same associativity with positive random features (FAVOR+), whose inner products
   estimate exp(q.k / sqrt(d)), i.e. an unbiased stand-in for the softmax kernel, O(T m d) with m features.
 
-The entry block (rule q2_verify) checks exactness on small float64 inputs, counts the scalar operations that
-plain-Python copies of the algorithms perform (compared with the sympy formulas of q2_derive), records what
-torch's flop counter attributes to the torch code, and exports the (query, key) patterns for the figure.
+Plain-Python copies of the algorithms (``*_scalar``) count every operation they perform; hw4/q2/verify.py
+(rule q2_verify) runs them against the torch code, and ``patterns`` exports the (query, key) pairs for the
+figure.  Which methods exist, and which copy belongs to which torch function, is said once, in hw4/q2/methods.py.
 """
 
 import functools
@@ -246,83 +246,22 @@ def performer_features_scalar(X, proj, c: OpCounter):
     return feats
 
 
-def scalar_outputs(method: str, q, k, v, w: int, proj) -> tuple[torch.Tensor, OpCounter]:
-    """Run the scalar copy of ``method`` on one head (T, d) and return its outputs and its counter."""
-    c = OpCounter()
-    Q, K, V = q.tolist(), k.tolist(), v.tolist()
+# The scalar copies of the methods, each with the arguments it needs (the registry in hw4/q2/methods.py calls them).
+def full_attention_scalar(Q, K, V, c: OpCounter):
+    return softmax_attention_scalar(Q, K, V, lambda i: range(len(Q)), c)
+
+
+def sliding_window_attention_scalar(Q, K, V, w: int, c: OpCounter):
     T = len(Q)
-    if method == "full":
-        out = softmax_attention_scalar(Q, K, V, lambda i: range(T), c)
-    elif method == "window":
-        out = softmax_attention_scalar(Q, K, V, lambda i: range(max(0, i - w), min(T, i + w + 1)), c)
-    elif method == "linear":
-        out = kernel_attention_scalar([[c.phi(x) for x in r] for r in Q], [[c.phi(x) for x in r] for r in K], V, c)
-    elif method == "performer":
-        P = proj.tolist()
-        out = kernel_attention_scalar(performer_features_scalar(Q, P, c), performer_features_scalar(K, P, c), V, c)
-    else:
-        raise ValueError(f"unknown method {method!r}: use full, window, linear or performer")
-    return torch.tensor(out, dtype=torch.float64), c
+    return softmax_attention_scalar(Q, K, V, lambda i: range(max(0, i - w), min(T, i + w + 1)), c)
 
 
-def torch_outputs(method: str, q, k, v, w: int, proj):
-    if method == "full":
-        return full_attention(q, k, v)
-    if method == "window":
-        return sliding_window_attention(q, k, v, w)
-    if method == "linear":
-        return linear_attention(q, k, v)
-    if method == "performer":
-        return performer_attention(q, k, v, proj)
-    raise ValueError(f"unknown method {method!r}: use full, window, linear or performer")
+def linear_attention_scalar(Q, K, V, c: OpCounter):
+    return kernel_attention_scalar([[c.phi(x) for x in r] for r in Q], [[c.phi(x) for x in r] for r in K], V, c)
 
 
-METHODS = ("full", "window", "linear", "performer")
-
-
-def flop_counter_flops(method: str, q, k, v, w: int, proj) -> int:
-    """FLOPs torch.utils.flop_counter attributes to the torch code (matmuls only, 2 per multiply-add)."""
-    from torch.utils.flop_counter import FlopCounterMode
-
-    with torch.no_grad(), FlopCounterMode(display=False) as fc:
-        torch_outputs(method, q, k, v, w, proj)
-    return fc.get_total_flops()
-
-
-def verify_instance(T: int, d: int, w: int, m: int, seed: int) -> dict:
-    """One (T, d, w, m): exactness of the fast forms, and operations counted by the scalar copies."""
-    g = torch.Generator().manual_seed(seed)
-    q, k, v = (torch.randn(T, d, generator=g, dtype=torch.float64) for _ in range(3))
-    proj = orthogonal_gaussian(m, d, g, dtype=torch.float64)
-    with torch.no_grad():
-        full = full_attention(q, k, v)
-        window = sliding_window_attention(q, k, v, w)
-        blocks = block_local_attention(q, k, v, w)
-        row = {
-            "T": T,
-            "d": d,
-            "w": w,
-            "m": m,
-            "window_vs_masked_full": float((window - full_attention(q, k, v, band_mask(T, w))).abs().max()),
-            "blocks_vs_masked_full": float(
-                (blocks - full_attention(q, k, v, pairs_used(T, *block_layout(T, w)))).abs().max()
-            ),
-            "linear_vs_quadratic": float((linear_attention(q, k, v) - linear_attention_quadratic(q, k, v)).abs().max()),
-            "window_equals_full_when_w_covers_T": float((sliding_window_attention(q, k, v, T) - full).abs().max()),
-            "methods": {},
-        }
-        for method in METHODS:
-            scalar, c = scalar_outputs(method, q, k, v, w, proj)
-            row["methods"][method] = {
-                "counted_mults": c.mults,
-                "counted_adds": c.adds,
-                "counted_divs": c.divs,
-                "counted_nonlin": c.nonlin,
-                "counted_ops": c.total(),
-                "scalar_vs_torch": float((scalar - torch_outputs(method, q, k, v, w, proj)).abs().max()),
-                "flop_counter": flop_counter_flops(method, q, k, v, w, proj),
-            }
-    return row
+def performer_attention_scalar(Q, K, V, P, c: OpCounter):
+    return kernel_attention_scalar(performer_features_scalar(Q, P, c), performer_features_scalar(K, P, c), V, c)
 
 
 def patterns(T: int, w: int) -> dict:

@@ -1,58 +1,25 @@
 """Problem 2: runtime, peak memory and output error of each attention method against the sequence length T.
 
-All methods run side by side at each T on the same inputs, with their repeats interleaved (full, window,
-linear, ... then again), so a change of machine load hits them alike.  Times are the best of the repeats of
-a forward pass under torch.no_grad() (medians are kept in the results too).  Peak memory is measured, not estimated: on CPU from the allocation events of torch's
-profiler (the largest total of bytes held by torch's CPU allocator during one call, minus what was held before
-the call; tracemalloc would not see these allocations), on CUDA from torch.cuda.max_memory_allocated.  The
-relative error of each method is measured against the full-attention output of the same inputs.
+All methods of the registry (hw4/q2/methods.py) run side by side at each T on the same inputs, timed by the
+project's one timing helper (hw4/timing.py: repeats interleaved across the methods, a warm-up call first, the
+minimum kept), so a change of machine load hits them alike.  Times are forward passes under torch.no_grad().
+Peak memory is measured, not estimated: on CPU from the allocation events of torch's profiler (the largest total
+of bytes held by torch's CPU allocator during one call, minus what was held before the call; tracemalloc would
+not see these allocations), on CUDA from torch.cuda.max_memory_allocated.  The relative error of each method is
+measured against the full-attention output of the same inputs.  Speed-ups, crossovers and verdicts are q2_check's.
 """
 
 import json
 import os
-import statistics
 import tempfile
-import time
 
 import torch
 
 from hw4.fit import loglog_slope
-from hw4.q2.attention import (
-    full_attention,
-    linear_attention,
-    orthogonal_gaussian,
-    performer_attention,
-    relative_error,
-    sliding_window_attention,
-)
-
-QUADRATIC = ("full", "sdpa")
-LINEAR = ("window", "linear", "performer")
-LABELS = {
-    "full": "full softmax (explicit)",
-    "sdpa": "full softmax (torch SDPA, fused)",
-    "window": "sliding window",
-    "linear": "linear (elu+1)",
-    "performer": "Performer (FAVOR+)",
-}
-
-
-def pick_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("q2 bench: device 'cuda' asked for, but torch sees no GPU; use 'cpu' or 'auto'")
-    return torch.device(name)
-
-
-def method_fns(w: int, proj: torch.Tensor) -> dict:
-    return {
-        "full": full_attention,
-        "sdpa": torch.nn.functional.scaled_dot_product_attention,
-        "window": lambda q, k, v: sliding_window_attention(q, k, v, w),
-        "linear": linear_attention,
-        "performer": lambda q, k, v: performer_attention(q, k, v, proj),
-    }
+from hw4.q2.attention import orthogonal_gaussian, relative_error
+from hw4.q2.methods import METHODS, REFERENCE
+from hw4.runtime import pick_device
+from hw4.timing import best, time_side_by_side
 
 
 def _sync(device: torch.device) -> None:
@@ -91,23 +58,6 @@ def peak_bytes(fn, device: torch.device) -> int:
         _sync(device)
         return int(torch.cuda.max_memory_allocated(device) - base)
     return cpu_peak_bytes(fn)
-
-
-# region: timing
-def time_side_by_side(fns: dict, repeats: int, device: torch.device) -> dict[str, list[float]]:
-    """Seconds of each call of each function; the repeats are interleaved across the functions."""
-    times = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            _sync(device)
-            t0 = time.perf_counter()
-            fn()
-            _sync(device)
-            times[name].append(time.perf_counter() - t0)
-    return times
-
-
-# endregion
 
 
 def check_sizes(T_values, full_max_T: int, fit_min_T: int) -> None:
@@ -156,57 +106,37 @@ def fit_slopes(rows: list[dict], names, fit_min_T: int) -> tuple[dict, dict, dic
     return slopes, fit_range, notes
 
 
-def faster_from(rows: list[dict]) -> dict:
-    """For each method, the smallest measured T from which on it beat full attention at every measured T where
-    full attention ran; None if it was not faster at the largest such T."""
-    with_full = [r for r in rows if "full" in r["time_s"]]
-    out = {}
-    for n in with_full[0]["time_s"]:
-        if n == "full":
-            continue
-        start = None
-        for r in reversed(with_full):
-            if r["time_s"][n] >= r["time_s"]["full"]:
-                break
-            start = r["T"]
-        out[n] = start
-    return out
-
-
 def benchmark(T_values, d, batch, heads, w, m, repeats, full_max_T, fit_min_T, device="cpu", seed=0) -> dict:
     check_sizes(T_values, full_max_T, fit_min_T)
-    dev = pick_device(device)
+    dev = pick_device(device, key="q2.bench.device")
     print(f"q2 bench on {dev} with {torch.get_num_threads()} torch threads", flush=True)
     g = torch.Generator().manual_seed(seed)
     proj = orthogonal_gaussian(m, d, g).to(dev)
-    fns = method_fns(w, proj)
+    sync = (lambda: torch.cuda.synchronize(dev)) if dev.type == "cuda" else None
     rows = []
     with torch.no_grad():
         for T in T_values:
             q, k, v = (torch.randn(batch, heads, T, d, generator=g).to(dev) for _ in range(3))
-            names = [n for n in fns if n in LINEAR or T <= full_max_T]
-            calls = {n: (lambda fn=fns[n], q=q, k=k, v=v: fn(q, k, v)) for n in names}
-            outputs = {n: call() for n, call in calls.items()}  # also the warm-up call
+            # the T^2 methods (the full T x T scores) only up to full_max_T
+            timed = [meth for meth in METHODS if not meth.quadratic or T <= full_max_T]
+            calls = {meth.key: (lambda fn=meth.torch_fn, q=q, k=k, v=v: fn(q, k, v, w, proj)) for meth in timed}
+            outputs = {n: call() for n, call in calls.items()}
             _sync(dev)
             row = {"T": T, "time_s": {}, "peak_bytes": {}, "rel_error": {}}
-            times = time_side_by_side(calls, repeats, dev)
-            # Best of the repeats (as timeit does): load from other processes only ever adds time.
-            row["time_s"] = {n: min(ts) for n, ts in times.items()}
-            row["time_median_s"] = {n: statistics.median(ts) for n, ts in times.items()}
+            times = time_side_by_side(calls, repeats, sync=sync)
+            row["time_s"] = {n: best(ts) for n, ts in times.items()}
             for n, call in calls.items():
                 row["peak_bytes"][n] = peak_bytes(call, dev)
-            if "full" in outputs:
+            if REFERENCE in outputs:
                 for n in outputs:
-                    if n != "full":
-                        row["rel_error"][n] = relative_error(outputs[n], outputs["full"])
+                    if n != REFERENCE:
+                        row["rel_error"][n] = relative_error(outputs[n], outputs[REFERENCE])
             # The explicit method holds the score and the probability matrices at once: 2 T^2 floats per head.
             row["full_scores_bytes"] = 2 * batch * heads * T * T * q.element_size()
             del outputs
             rows.append(row)
             print(f"T={T}: " + ", ".join(f"{n} {t * 1e3:.2f} ms" for n, t in row["time_s"].items()), flush=True)
-    slopes, fit_range, slope_notes = fit_slopes(rows, fns, fit_min_T)
-    largest_full = max(r["T"] for r in rows if "full" in r["time_s"])
-    at = next(r for r in rows if r["T"] == largest_full)
+    slopes, fit_range, slope_notes = fit_slopes(rows, [meth.key for meth in METHODS], fit_min_T)
     return {
         "device": dev.type,
         "device_name": torch.cuda.get_device_name(dev) if dev.type == "cuda" else None,
@@ -218,24 +148,10 @@ def benchmark(T_values, d, batch, heads, w, m, repeats, full_max_T, fit_min_T, d
         "repeats": repeats,
         "full_max_T": full_max_T,
         "fit_min_T": fit_min_T,
-        "labels": LABELS,
         "rows": rows,
         "slopes": slopes,
         "fit_range": fit_range,
         "slope_notes": slope_notes,
-        "faster_from_T": faster_from(rows),
-        "at_largest_full": {
-            "T": largest_full,
-            "speedup": {n: at["time_s"]["full"] / at["time_s"][n] for n in at["time_s"] if n != "full"},
-            "memory_ratio": {
-                n: at["peak_bytes"]["full"] / max(at["peak_bytes"][n], 1) for n in at["peak_bytes"] if n != "full"
-            },
-            "rel_error": at["rel_error"],
-            "time_s": at["time_s"],
-            "peak_bytes": at["peak_bytes"],
-            "full_scores_bytes": at["full_scores_bytes"],
-        },
-        "largest_T": max(r["T"] for r in rows),
     }
 
 

@@ -1,21 +1,48 @@
-"""Problem 2: the checks that the answer states, made on the results of q2_derive and q2_verify.
+"""Problem 2: the checks and the claims of the answer, made on the results of q2_derive, q2_verify, q2_bench and
+q2_retrieval.
 
-Exact checks stop the build: the operations counted by the scalar copies must equal the sympy formulas (each kind
-and the total), torch's flop counter must equal its formula, and the window-pair formula must equal a direct
-count.  Floating-point agreements (scalar copies against torch, the blocked window against masked full attention,
-linear attention against its T x T form, all in float64) are recorded as flags against TOLERANCE, so that the
-report states what was found.
+Exact checks stop the build: the registry of methods (hw4/q2/methods.py) and the formulas of hw4/q2/derive.py
+must name the same methods, the operations counted by the scalar copies must equal the sympy formulas (each kind
+and the total), torch's flop counter must equal its formula, the window-pair formula must equal a direct count,
+and each formula's degree in T must be the order the registry states.  Floating-point agreements (scalar copies
+against torch, the blocked window against masked full attention, linear attention against its T x T form, all in
+float64) are recorded as flags against TOLERANCE.
+
+The claims are every number the prose derives (milliseconds, MiB, speed-ups, memory ratios, predicted savings,
+the first and the compared rows, the first T from which a method is faster) and a boolean or a category for
+every sentence that compares or explains; the thresholds are the named constants below.  Everything derived from
+timings sits under "timing", so that `snakemake diff` files it with the timings.
 """
+
+from hw4.q2.methods import APPROXIMATIONS, BY_KEY, COUNTED, METHODS, REFERENCE, keys
 
 KINDS = ("mults", "adds", "divs", "nonlin")
 TOLERANCE = 1e-9  # float64 on inputs of size ~1, a few hundred operations: rounding is ~1e-15
+SLOPE_TOLERANCE = 0.3  # a fitted log-log slope within this of the registry's order is "as expected"
+SAVINGS_CLOSE_FACTOR = 1.25  # a measured speed-up within this factor of the predicted savings is "close" to it
+EXACT_REL_ERROR = 1e-5  # float32 exact attention (SDPA) against the explicit form: rounding only
+ERROR_LARGE = 0.5  # a relative output error above this: far from softmax attention
+ACCURACY_CLOSE = 0.05  # two mean needle accuracies this close count as the same
+ACCURACY_MISS = 0.05  # a mean needle accuracy at most this: the method misses the needle
+MIB = 1048576
 
 
 def exact_mismatches(derive: dict, verify: dict) -> list[str]:
-    """Every disagreement between the formulas (derive) and the counts (verify), as readable lines."""
+    """Every disagreement between the registry, the formulas (derive) and the counts (verify), as readable lines."""
     bad = []
-    if not derive["check_window_pairs"]:
-        bad.append("window-pair formula differs from the direct count of pairs with |i - j| <= w")
+    formulas = {m.formula for m in METHODS if m.formula}
+    if formulas != set(derive["methods"]):
+        bad.append(
+            f"formula keys of the registry {sorted(formulas)} != methods derived {sorted(derive['methods'])} "
+            "(hw4/q2/methods.py against hw4/q2/derive.py FORMULAS)"
+        )
+        return bad
+    for meth in METHODS:
+        if meth.formula and derive["methods"][meth.formula]["degree_in_T"] != meth.time_order:
+            bad.append(
+                f"{meth.key}: the formula's degree in T is {derive['methods'][meth.formula]['degree_in_T']}, "
+                f"the registry says its time grows as T^{meth.time_order}"
+            )
     if len(derive["instances"]) != len(verify["instances"]):
         return [*bad, f"{len(derive['instances'])} derived instances but {len(verify['instances'])} verified"]
     for inst, vi in zip(derive["instances"], verify["instances"], strict=True):
@@ -23,20 +50,29 @@ def exact_mismatches(derive: dict, verify: dict) -> list[str]:
         if any(inst[k] != vi[k] for k in ("T", "d", "w", "m")):
             bad.append(f"instance {where} was verified with T={vi['T']}, d={vi['d']}, w={vi['w']}, m={vi['m']}")
             continue
-        for method, formula in inst["methods"].items():
-            counted = vi["methods"][method]
+        pairs = inst["window_pairs"]
+        if pairs["formula"] != pairs["direct"]:
+            bad.append(
+                f"{where}: window-pair formula {pairs['formula']} != direct count {pairs['direct']} of |i - j| <= w"
+            )
+        if set(vi["methods"]) != set(keys(COUNTED)):
+            bad.append(f"{where}: verified methods {sorted(vi['methods'])} != counted {sorted(keys(COUNTED))}")
+            continue
+        for meth in COUNTED:
+            formula, counted = inst["methods"][meth.formula], vi["methods"][meth.key]
             for kind in KINDS:
                 if counted[f"counted_{kind}"] != formula[kind]:
                     bad.append(
-                        f"{where}, {method}: counted {kind} {counted[f'counted_{kind}']} != formula {formula[kind]}"
+                        f"{where}, {meth.key}: counted {kind} {counted[f'counted_{kind}']} != formula {formula[kind]}"
                     )
             if counted["counted_ops"] != formula["ops"]:
                 bad.append(
-                    f"{where}, {method}: counted operations {counted['counted_ops']} != formula {formula['ops']}"
+                    f"{where}, {meth.key}: counted operations {counted['counted_ops']} != formula {formula['ops']}"
                 )
             if counted["flop_counter"] != formula["flop_counter"]:
                 bad.append(
-                    f"{where}, {method}: torch flop counter {counted['flop_counter']} != formula {formula['flop_counter']}"
+                    f"{where}, {meth.key}: torch flop counter {counted['flop_counter']} != formula "
+                    f"{formula['flop_counter']}"
                 )
     return bad
 
@@ -58,11 +94,208 @@ def agreement(verify: dict, tol: float = TOLERANCE) -> dict:
     }
 
 
-def check(derive: dict, verify: dict) -> dict:
+def registry() -> dict:
+    """The methods as the template names them, in the registry's order."""
+    return {
+        "methods": {m.key: {"label": m.label, "short": m.short, "exact": m.exact} for m in METHODS},
+        "bench_methods": keys(METHODS),
+        "counted_methods": keys(COUNTED),
+        "approximations": keys(APPROXIMATIONS),
+    }
+
+
+def fewer_ops_than_full(derive: dict) -> dict:
+    """How many times fewer operations than full attention each counted method needs, at derive's ``at`` sizes."""
+    full = derive["methods"][BY_KEY[REFERENCE].formula]["at"]
+    return {m.key: full / derive["methods"][m.formula]["at"] for m in COUNTED if m.key != REFERENCE}
+
+
+def faster_from(rows: list[dict]) -> dict:
+    """For each method, the smallest measured T from which on it beat full attention at every measured T where
+    full attention ran; None if it was not faster at the largest such T."""
+    with_full = [r for r in rows if REFERENCE in r["time_s"]]
+    out = {}
+    for n in with_full[0]["time_s"]:
+        if n == REFERENCE:
+            continue
+        start = None
+        for r in reversed(with_full):
+            if r["time_s"][n] >= r["time_s"][REFERENCE]:
+                break
+            start = r["T"]
+        out[n] = start
+    return out
+
+
+def _within(value, expected, tol) -> bool | None:
+    return None if value is None else abs(value - expected) <= tol
+
+
+def slope_claims(bench: dict, tol: float = SLOPE_TOLERANCE) -> dict:
+    """Each method's fitted time and memory slopes against the orders the registry expects."""
+    out = {}
+    for m in METHODS:
+        t, mem = bench["slopes"].get(m.key), bench["slopes"].get(f"{m.key}_memory")
+        out[m.key] = {
+            "time": t,
+            "memory": mem,
+            "expected_time": m.time_order,
+            "expected_memory": m.memory_order,
+            "time_as_expected": _within(t, m.time_order, tol),
+            "memory_as_expected": _within(mem, m.memory_order, tol),
+        }
+    return out
+
+
+def timing_claims(bench: dict, derive: dict | None = None) -> dict:
+    """The numbers and verdicts the prose derives from q2_bench (and, with derive, predicted against measured)."""
+    rows = bench["rows"]
+    at = [r for r in rows if REFERENCE in r["time_s"]][-1]  # the largest T at which full attention ran
+    first = rows[0]
+    ref = REFERENCE
+
+    def point(row, n) -> dict:
+        return {
+            "time_ms": row["time_s"][n] * 1000,
+            "peak_mib": row["peak_bytes"][n] / MIB,
+            "speedup": None if n == ref else row["time_s"][ref] / row["time_s"][n],
+            "memory_ratio": None if n == ref else row["peak_bytes"][ref] / max(row["peak_bytes"][n], 1),
+            "rel_error": row["rel_error"].get(n),
+        }
+
+    slopes = slope_claims(bench)
+    table = [
+        {
+            "key": m.key,
+            "label": m.label,
+            "reference": m.key == ref,
+            **point(at, m.key),
+            "time_slope": slopes[m.key]["time"],
+            "memory_slope": slopes[m.key]["memory"],
+        }
+        for m in METHODS
+    ]
+    fast = faster_from(rows)
+    crossovers = []
+    for m in APPROXIMATIONS:
+        x = fast[m.key]
+        category = "never" if x is None else "always" if x == first["T"] else "from"
+        crossovers.append({"key": m.key, "label": m.label, "category": category, "T": x})
+    late = [c for c in crossovers if c["category"] != "always"]
+    approx = [slopes[m.key] for m in APPROXIMATIONS]
+    sd = slopes.get("sdpa")
+    largest_T = max(r["T"] for r in rows)
+    out = {
+        "at_T": at["T"],
+        "first_T": first["T"],
+        "largest_T": largest_T,
+        "beyond_full": largest_T > bench["full_max_T"],
+        "one_sequence": bench["batch"] == 1,
+        "several_heads": bench["heads"] > 1,
+        "several_threads": bench["machine"]["torch_threads"] > 1,
+        "on_gpu": bench["device"] == "cuda",
+        "table": table,
+        "at": {m.key: point(at, m.key) for m in METHODS},
+        "first": {m.key: point(first, m.key) for m in METHODS if m.key in first["time_s"]},
+        "full_scores_mib": at["full_scores_bytes"] / MIB,
+        "faster_from_T": fast,
+        "crossovers": crossovers,
+        "some_late": bool(late),
+        "late_plural": len(late) > 1,
+        "slopes": slopes,
+        "slope_tolerance": SLOPE_TOLERANCE,
+        "time_slopes_as_expected": all(s["time_as_expected"] for s in [slopes[ref], *approx]),
+        "memory_slopes_as_expected": all(s["memory_as_expected"] for s in [slopes[ref], *approx]),
+        # torch's fused exact kernel: memory at most linear, time still quadratic, no loss
+        "sdpa_memory_not_time": bool(
+            sd
+            and sd["memory"] is not None
+            and sd["memory"] <= sd["expected_memory"] + SLOPE_TOLERANCE
+            and sd["time_as_expected"]
+            and at["rel_error"].get("sdpa", 1.0) <= EXACT_REL_ERROR
+        ),
+    }
+    if derive is not None:
+        predicted = fewer_ops_than_full(derive)
+        savings = {}
+        for m in APPROXIMATIONS:
+            measured = out["at"][m.key]["speedup"]
+            ratio = measured / predicted[m.key]
+            savings[m.key] = {
+                "predicted": predicted[m.key],
+                "measured": measured,
+                "measured_over_predicted": ratio,
+                "beats_prediction": measured > predicted[m.key],
+                "close": 1 / SAVINGS_CLOSE_FACTOR <= ratio <= SAVINGS_CLOSE_FACTOR,
+            }
+        out["savings"] = savings
+        out["savings_vs_prediction"] = "close" if all(s["close"] for s in savings.values()) else "differ"
+        out["prediction_at_timed_T"] = derive["at"]["T"] == at["T"]
+    return out
+
+
+def error_claims(bench: dict) -> dict:
+    """Relative output errors against full attention on the benchmark's inputs: first and compared rows."""
+    rows = bench["rows"]
+    at = [r for r in rows if REFERENCE in r["time_s"]][-1]
+    first = rows[0]
+    return {
+        "first": first["rel_error"],
+        "at": at["rel_error"],
+        "window_error_grows": at["rel_error"]["window"] > first["rel_error"]["window"],
+        "performer_error_large": at["rel_error"]["performer"] > ERROR_LARGE,
+    }
+
+
+def retrieval_claims(retrieval: dict) -> dict:
+    """Verdicts on the needle task: who finds the needle near (delta <= w) and far (delta > w)."""
+    near, far = retrieval["mean_within_window"], retrieval["mean_beyond_window"]
+
+    def misses(n) -> bool:
+        return all(a is not None and a <= ACCURACY_MISS for a in (near[n], far[n]))
+
+    def close(a, b) -> bool:
+        return a is not None and b is not None and abs(a - b) <= ACCURACY_CLOSE
+
+    return {
+        "window_near_as_full": close(near["window"], near["full"]),
+        "window_blind_beyond": far["window"] is not None and far["window"] <= ACCURACY_MISS,
+        "linear_misses": misses("linear"),
+        "performer_below_full": all(
+            a is not None and b is not None and a < b - ACCURACY_CLOSE
+            for a, b in ((near["performer"], near["full"]), (far["performer"], far["full"]))
+        ),
+    }
+
+
+def thresholds() -> dict:
+    return {
+        "tolerance": TOLERANCE,
+        "slope_tolerance": SLOPE_TOLERANCE,
+        "savings_close_factor": SAVINGS_CLOSE_FACTOR,
+        "exact_rel_error": EXACT_REL_ERROR,
+        "error_large": ERROR_LARGE,
+        "accuracy_close": ACCURACY_CLOSE,
+        "accuracy_miss": ACCURACY_MISS,
+    }
+
+
+def check(derive: dict, verify: dict, bench: dict, retrieval: dict) -> dict:
     bad = exact_mismatches(derive, verify)
     if bad:
         raise RuntimeError(
-            "q2: the operation counts disagree with the sympy formulas (fix hw4/q2/derive.py or the scalar "
-            "copies in hw4/q2/attention.py):\n  " + "\n  ".join(bad)
+            "q2: the operation counts disagree with the sympy formulas (fix hw4/q2/derive.py, the scalar copies in "
+            "hw4/q2/attention.py or the registry in hw4/q2/methods.py):\n  " + "\n  ".join(bad)
         )
-    return {"instances_checked": len(derive["instances"]), "counts_match": True, **agreement(verify)}
+    errors, found = error_claims(bench), retrieval_claims(retrieval)
+    return {
+        "instances_checked": len(derive["instances"]),
+        **agreement(verify),
+        **registry(),
+        "fewer_ops_than_full": fewer_ops_than_full(derive),
+        "timing": timing_claims(bench, derive),
+        "errors": errors,
+        # the Performer's estimator is noisy: a large output error and a needle accuracy below full attention's
+        "retrieval": {**found, "performer_noisy": errors["performer_error_large"] and found["performer_below_full"]},
+        "thresholds": thresholds(),
+    }

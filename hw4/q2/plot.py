@@ -4,9 +4,9 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 
 from hw4.plotting import plt, save_pdf
+from hw4.q2.methods import APPROXIMATIONS, COUNTED, METHODS
 
-ORDER = ("full", "sdpa", "window", "linear", "performer")
-STYLE = {  # method -> (marker, linestyle, colour)
+STYLE = {  # method key (hw4/q2/methods.py) -> (marker, linestyle, colour)
     "full": ("o", "-", "C0"),
     "sdpa": ("D", ":", "C4"),
     "window": ("s", "-", "C1"),
@@ -40,10 +40,10 @@ def plot_patterns(pat: dict, path) -> None:
 
 
 def plot_scaling(bench: dict, path) -> None:
-    rows, slopes, labels = bench["rows"], bench["slopes"], bench["labels"]
+    rows, slopes = bench["rows"], bench["slopes"]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6.4, 3.1))
-    for name in ORDER:
-        label = labels[name]
+    for meth in METHODS:
+        name, label = meth.key, meth.label
         pts = [(r["T"], r["time_s"][name], r["peak_bytes"][name]) for r in rows if name in r["time_s"]]
         if not pts:
             continue
@@ -67,12 +67,12 @@ def plot_scaling(bench: dict, path) -> None:
 
 def plot_cost(bench: dict, retrieval: dict, path) -> None:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6.4, 3.0))
-    labels = bench["labels"]
-    for name in ("window", "linear", "performer"):
+    for meth in APPROXIMATIONS:
+        name = meth.key
         pts = [(r["T"], r["rel_error"][name]) for r in bench["rows"] if name in r["rel_error"]]
         Ts, err = zip(*pts, strict=True)
         marker, ls, colour = STYLE[name]
-        ax1.loglog(Ts, err, marker=marker, ls=ls, color=colour, ms=4, label=labels[name])
+        ax1.loglog(Ts, err, marker=marker, ls=ls, color=colour, ms=4, label=meth.label)
     ax1.set_xscale("log", base=2)
     ax1.set_xlabel("sequence length T")
     ax1.set_ylabel(r"$\|Y - Y_{full}\|_F \,/\, \|Y_{full}\|_F$")
@@ -80,11 +80,12 @@ def plot_cost(bench: dict, retrieval: dict, path) -> None:
     ax1.legend(fontsize=6.5)
     rows = retrieval["rows"]
     dist = [r["distance"] for r in rows]
-    for name in ("full", "window", "linear", "performer"):
+    for meth in COUNTED:
+        name = meth.key
         marker, ls, colour = STYLE[name]
         acc = [100 * r["accuracy"][name] for r in rows]
         wide = {"lw": 3.5, "alpha": 0.45, "ms": 6} if name == "full" else {"ms": 4}  # visible under the window's
-        ax2.semilogx(dist, acc, marker=marker, ls=ls, color=colour, label=labels.get(name, name), **wide)
+        ax2.semilogx(dist, acc, marker=marker, ls=ls, color=colour, label=meth.label, **wide)
     ax2.axvline(retrieval["w"], color="grey", ls="--", lw=0.8)
     ax2.text(retrieval["w"] * 1.08, 50, f"w = {retrieval['w']}", fontsize=7, color="grey")
     ax2.axhline(100 * retrieval["chance"], color="grey", ls=":", lw=0.8)

@@ -1,0 +1,257 @@
+"""Problem 2: q2_check stops the build on exact mismatches and turns the measurements into the report's claims.
+
+Each test feeds the check a wrong or a changed value (a counted operation off by one, a float disagreement above
+tolerance, a timing that flips a comparison, a retrieval accuracy that flips a verdict) and asserts that it is
+caught or that the claim follows.  No timing is measured here: the benchmark results are made up.
+"""
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+
+from hw4.q2.check import (
+    SLOPE_TOLERANCE,
+    agreement,
+    check,
+    exact_mismatches,
+    faster_from,
+    retrieval_claims,
+    timing_claims,
+)
+from hw4.q2.derive import derive
+from hw4.q2.methods import APPROXIMATIONS, METHODS
+from hw4.q2.verify import verify_instance
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTANCES = [{"T": 12, "d": 4, "w": 3, "m": 6}]
+
+
+@pytest.fixture(scope="module")
+def derived_and_verified():
+    d = derive(INSTANCES, {"T": 1024, "d": 4, "w": 3, "m": 6})
+    v = {"instances": [verify_instance(**i, seed=0) for i in INSTANCES]}
+    return d, v
+
+
+def fake_bench(scale=None) -> dict:
+    """Made-up readings at T = 256, 512, 1024: full attention quadratic, the others linear, all faster from 512."""
+    scale = scale or {}
+    order = {m.key: m.time_order for m in METHODS}
+    base = {"full": 1e-8, "sdpa": 5e-9, "window": 4e-6, "linear": 3e-6, "performer": 3.5e-6}
+    rows = []
+    for T in (256, 512, 1024):
+        time_s = {n: base[n] * scale.get((n, T), 1.0) * T ** order[n] for n in base}
+        rows.append(
+            {
+                "T": T,
+                "time_s": time_s,
+                "peak_bytes": {n: (8 * T * T if n == "full" else 64 * T) for n in base},
+                "rel_error": {"sdpa": 1e-7, "window": 0.5 * T / 256, "linear": 0.8, "performer": 3.0},
+                "full_scores_bytes": 8 * T * T,
+            }
+        )
+    slopes = {}
+    for m in METHODS:
+        slopes[m.key] = float(m.time_order)
+        slopes[f"{m.key}_memory"] = float(m.memory_order)
+    return {
+        "device": "cpu",
+        "batch": 1,
+        "heads": 1,
+        "full_max_T": 1024,
+        "machine": {"torch_threads": 1},
+        "rows": rows,
+        "slopes": slopes,
+    }
+
+
+def fake_retrieval(**far) -> dict:
+    near = {"full": 1.0, "window": 1.0, "linear": 0.002, "performer": 0.09}
+    return {"mean_within_window": near, "mean_beyond_window": {**near, "window": 0.0, **far}}
+
+
+# -- exact checks: stop the build -------------------------------------------------------------------------------
+
+
+def test_check_passes_on_the_real_formulas_and_counts(derived_and_verified):
+    d, v = derived_and_verified
+    res = check(d, v, fake_bench(), fake_retrieval())
+    assert res["instances_checked"] == 1 and "counts_match" not in res
+    assert res["scalar_agrees"] and res["window_agrees"] and res["linear_agrees"]
+    assert res["counted_methods"] == ["full", "window", "linear", "performer"]
+    assert res["methods"]["performer"]["short"] == "Performer"
+
+
+def test_check_stops_on_a_count_that_differs(derived_and_verified):
+    d, v = derived_and_verified
+    bad = copy.deepcopy(v)
+    bad["instances"][0]["methods"]["performer"]["counted_adds"] += 1
+    bad["instances"][0]["methods"]["window"]["flop_counter"] -= 2
+    lines = exact_mismatches(d, bad)
+    assert len(lines) == 2
+    assert any("performer: counted adds" in line and "T=12" in line for line in lines)
+    assert any("window: torch flop counter" in line for line in lines)
+    with pytest.raises(RuntimeError, match="disagree with the sympy formulas"):
+        check(d, bad, fake_bench(), fake_retrieval())
+
+
+def test_check_stops_on_a_window_pair_formula_off_by_one(derived_and_verified):
+    d, v = derived_and_verified
+    bad = copy.deepcopy(d)
+    bad["instances"][0]["window_pairs"]["formula"] += 1
+    assert exact_mismatches(bad, v) == [
+        "T=12, d=4, w=3, m=6: window-pair formula 73 != direct count 72 of |i - j| <= w"
+    ]
+
+
+def test_check_stops_when_a_formula_is_not_of_the_order_the_registry_states(derived_and_verified):
+    d, v = derived_and_verified
+    bad = copy.deepcopy(d)
+    bad["methods"]["linear"]["degree_in_T"] = 2
+    assert any("linear: the formula's degree in T is 2" in line for line in exact_mismatches(bad, v))
+
+
+def test_check_stops_when_registry_and_formulas_name_different_methods(derived_and_verified):
+    d, v = derived_and_verified
+    bad = copy.deepcopy(d)
+    bad["methods"]["block"] = bad["methods"]["window"]
+    assert "hw4/q2/methods.py against hw4/q2/derive.py" in exact_mismatches(bad, v)[0]
+
+
+# -- float agreements: flags ------------------------------------------------------------------------------------
+
+
+def test_agreement_flags_follow_the_differences(derived_and_verified):
+    _, v = derived_and_verified
+    off = copy.deepcopy(v)
+    off["instances"][0]["linear_vs_quadratic"] = 1e-3
+    flags = agreement(off)
+    assert flags["window_agrees"] and flags["scalar_agrees"] and not flags["linear_agrees"]
+    assert flags["largest"]["linear_vs_quadratic"] == 1e-3
+
+
+# -- timing claims ----------------------------------------------------------------------------------------------
+
+
+def test_faster_from_is_the_start_of_the_final_run_of_wins():
+    def row(T, full, **others):
+        return {"T": T, "time_s": {"full": full, **others}}
+
+    rows = [
+        row(256, 1.0, a=2.0, b=0.5, c=2.0, d=0.5),
+        row(512, 1.0, a=0.5, b=2.0, c=2.0, d=0.5),
+        row(1024, 1.0, a=0.5, b=0.5, c=2.0, d=0.5),
+        {"T": 2048, "time_s": {"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.0}},  # full attention not run: ignored
+    ]
+    assert faster_from(rows) == {"a": 512, "b": 1024, "c": None, "d": 256}
+
+
+def test_timing_claims_in_display_units_and_crossovers(derived_and_verified):
+    claims = timing_claims(fake_bench(), derived_and_verified[0])
+    at = claims["at"]
+    assert claims["at_T"] == 1024 and claims["first_T"] == 256 and not claims["beyond_full"]
+    assert at["full"]["time_ms"] == pytest.approx(1e-8 * 1024**2 * 1000)
+    assert at["linear"]["speedup"] == pytest.approx(1e-8 * 1024 / 3e-6)
+    assert at["full"]["speedup"] is None and at["full"]["peak_mib"] == pytest.approx(8 * 1024**2 / 2**20)
+    assert at["window"]["memory_ratio"] == pytest.approx(8 * 1024 * 1024 / (64 * 1024))
+    assert [c["category"] for c in claims["crossovers"]] == ["from", "from", "from"]
+    assert claims["some_late"] and claims["late_plural"]
+    assert [row["key"] for row in claims["table"]] == [m.key for m in METHODS]
+    assert claims["time_slopes_as_expected"] and claims["memory_slopes_as_expected"]
+    assert claims["sdpa_memory_not_time"] and claims["prediction_at_timed_T"]
+
+
+def test_a_slower_timing_flips_the_crossover_claims():
+    # the window 10x slower at the largest T: not faster there; linear 100x faster at T=256: faster throughout
+    bench = fake_bench({("window", 1024): 10.0, ("linear", 256): 0.01})
+    cross = {c["key"]: c for c in timing_claims(bench)["crossovers"]}
+    assert cross["window"]["category"] == "never" and cross["window"]["T"] is None
+    assert cross["linear"]["category"] == "always" and cross["performer"]["category"] == "from"
+    fast = fake_bench({(m.key, 256): 0.001 for m in APPROXIMATIONS})
+    claims = timing_claims(fast)
+    assert not claims["some_late"] and not claims["late_plural"]
+
+
+def test_a_slope_off_by_more_than_the_tolerance_flips_the_verdict():
+    bench = fake_bench()
+    bench["slopes"]["window"] = 1 + SLOPE_TOLERANCE + 0.05
+    claims = timing_claims(bench)
+    assert claims["slopes"]["window"]["time_as_expected"] is False and not claims["time_slopes_as_expected"]
+    assert claims["memory_slopes_as_expected"]
+    bench["slopes"]["sdpa_memory"] = 2.0  # the fused kernel holding T x T after all
+    assert not timing_claims(bench)["sdpa_memory_not_time"]
+
+
+def test_predicted_savings_against_measured_speedups(derived_and_verified):
+    d, _ = derived_and_verified
+    claims = timing_claims(fake_bench(), d)
+    s = claims["savings"]["linear"]
+    full_ops, linear_ops = d["methods"]["full"]["at"], d["methods"]["linear"]["at"]
+    assert s["predicted"] == pytest.approx(full_ops / linear_ops)
+    assert s["measured_over_predicted"] == pytest.approx(s["measured"] / s["predicted"])
+    assert s["beats_prediction"] == (s["measured"] > s["predicted"])
+    # make every measured speed-up equal to its prediction: the "close" sentence is chosen
+    bench = fake_bench()
+    at = bench["rows"][-1]["time_s"]
+    for m in APPROXIMATIONS:
+        at[m.key] = at["full"] / claims["savings"][m.key]["predicted"]
+    assert timing_claims(bench, d)["savings_vs_prediction"] == "close"
+    assert claims["savings_vs_prediction"] == "differ"
+
+
+def test_prediction_at_another_T_is_said_so(derived_and_verified):
+    d = copy.deepcopy(derived_and_verified[0])
+    d["at"]["T"] = 4096
+    assert not timing_claims(fake_bench(), d)["prediction_at_timed_T"]
+
+
+# -- retrieval and error verdicts -------------------------------------------------------------------------------
+
+
+def test_retrieval_verdicts_follow_the_accuracies():
+    found = retrieval_claims(fake_retrieval())
+    assert found["window_near_as_full"] and found["window_blind_beyond"] and found["linear_misses"]
+    assert found["performer_below_full"]
+    found = retrieval_claims(fake_retrieval(window=0.5, linear=0.9))
+    assert not found["window_blind_beyond"] and not found["linear_misses"]
+
+
+def test_error_verdicts(derived_and_verified):
+    d, v = derived_and_verified
+    res = check(d, v, fake_bench(), fake_retrieval())
+    assert res["errors"]["window_error_grows"] and res["retrieval"]["performer_noisy"]
+    bench = fake_bench()
+    for row in bench["rows"]:
+        row["rel_error"]["window"] = 0.5
+        row["rel_error"]["performer"] = 0.01
+    res = check(d, v, bench, fake_retrieval())
+    assert not res["errors"]["window_error_grows"] and not res["retrieval"]["performer_noisy"]
+
+
+# -- the template only looks values up --------------------------------------------------------------------------
+
+# arithmetic, comparisons (== and != only against a category's string literal), computing filters
+ARITHMETIC = re.compile(r'[*/<>]| \+ | - |[=!]=(?!\s*")|\|\s*(max|min|sort|sum|selectattr|map|length)\b')
+
+
+def template_expressions(text: str) -> list[str]:
+    """The Jinja expressions of a template (\\VAR{...}, \\BLOCK{...}, %% lines), string literals blanked to "s"."""
+    found = re.findall(r"\\(?:VAR|BLOCK)\{((?:[^{}]|\{[^{}]*\})*)\}", text)
+    found += [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("%%")]
+    return [re.sub(r"\"[^\"]*\"|'[^']*'", '"s"', e) for e in found]
+
+
+def test_template_expressions_have_no_arithmetic_comparisons_or_sorting():
+    exprs = template_expressions((ROOT / "report" / "q2.tex.j2").read_text())
+    assert len(exprs) > 100
+    bad = [e for e in exprs if ARITHMETIC.search(e)]
+    assert not bad, bad
+
+
+def test_the_arithmetic_pattern_catches_what_the_template_used_to_do():
+    for expr in ["(at.time_s[key] * 1000) | sci(3)", "if B.batch == 1", "D.at.T == at.T", "late | length", "x - y"]:
+        assert ARITHMETIC.search(expr), expr
+    assert not ARITHMETIC.search('if c.category == "never"')
+    assert template_expressions('\\VAR{excerpt("hw4/q2/attention.py", "linear")}') == ['excerpt("s", "s")']
