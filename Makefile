@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 CORES  ?= all
 
-.PHONY: all pdf setup tex test lint bench clean
+.PHONY: all pdf setup tex test test-fast lint bench clean
 
 all: pdf
 
@@ -27,6 +27,10 @@ pdf: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# Unit tests of the package only: no pipeline build, no training run (about a minute).
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not e2e and not slow"
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/snakefmt --check . && $(BIN)/snakemake --lint

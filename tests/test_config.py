@@ -41,6 +41,7 @@ def test_bad_value_is_named_with_bounds():
     assert "q1.instances[1].h" in str(err.value) and ">= 1" in str(err.value)
 
 
+@pytest.mark.slow
 def test_snakemake_refuses_bad_config(tmp_path: Path):
     work = copy_project(tmp_path / "p")
     proc = run_snakemake(work, "-n", config=("seed=-1",), check=False)
@@ -80,6 +81,7 @@ def test_a_string_that_spells_no_number_is_still_refused():
         validate_config(cfg, SCHEMA)
 
 
+@pytest.mark.slow
 def test_snakemake_takes_a_nested_number_from_the_command_line(tmp_path: Path):
     work = copy_project(tmp_path / "p")
     proc = run_snakemake(work, "-n", "build/results/q4_train.json", config=("q4={train: {epochs: 2}}",))

@@ -60,6 +60,7 @@ def test_write_errors_say_what_to_do(tmp_path, monkeypatch, code, words):
     assert not (tmp_path / "out" / "r.json").exists()
 
 
+@pytest.mark.slow
 def test_second_build_is_refused_by_the_lock(tmp_path):
     work = copy_project(tmp_path / "p")
     first = subprocess.Popen(

@@ -20,6 +20,7 @@ def test_clean(cmd):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_snakemake_lint(tmp_path):
     work = copy_project(tmp_path / "p")  # a copy: never take Snakemake's lock in the user's tree
     proc = subprocess.run([str(BIN / "snakemake"), "--lint"], cwd=work, capture_output=True, text=True)

@@ -68,6 +68,7 @@ def tiny_build(tmp_path_factory) -> Path:
     return work
 
 
+@pytest.mark.slow
 def test_tiny_dag_outputs(tiny_build):
     for target in Q4_TARGETS:
         assert (tiny_build / target).stat().st_size > 0, target
@@ -154,6 +155,7 @@ def render_q4_section(work: Path, out_dir: Path, edit=None) -> tuple[str, Path |
     return tex_text, pdf
 
 
+@pytest.mark.slow
 def test_rendered_section_escapes_hostile_text_and_compiles(tiny_build, tmp_path):
     tex, pdf = render_q4_section(tiny_build, tiny_build / "build" / "q4_section")
     for part in range(1, 14):
@@ -182,6 +184,7 @@ def test_rendered_section_escapes_hostile_text_and_compiles(tiny_build, tmp_path
     assert f"Trained on cpu ({train['machine']['cpu']}, {train['machine']['torch_threads']} torch threads)" in flat
 
 
+@pytest.mark.slow
 def test_cuda_training_is_labelled_with_the_gpu(tiny_build, tmp_path):
     """A run on CUDA names the GPU it trained on, not the host's CPU."""
 
@@ -195,6 +198,7 @@ def test_cuda_training_is_labelled_with_the_gpu(tiny_build, tmp_path):
     assert "Some Host CPU 9000" not in tex
 
 
+@pytest.mark.slow
 def test_hardest_class_sentences_follow_ties_and_missing_classes(tiny_build, tmp_path):
     """4.12 rendered from other confusion matrices: a three-way tie, and a class with no test reviews."""
     import sys
@@ -232,6 +236,7 @@ def test_default_build_answers_problem_4(built_project):
     assert data["sha256"] in flat
 
 
+@pytest.mark.slow
 def test_full_profile_plans_download_and_bert_base(tmp_path):
     """config/full.yaml only overrides: merged with the default it validates, and plans the gdown fetch."""
     import yaml

@@ -110,6 +110,7 @@ def download(*args, **kw):  # stands in for the real gdown in the Snakemake job:
 """
 
 
+@pytest.mark.slow
 def test_rule_rerun_with_cache_present_does_not_call_the_network(tmp_path, monkeypatch):
     work = copy_project(tmp_path / "project")
     cache = work / "data" / "downloads"

@@ -49,6 +49,7 @@ HUB_PROBE = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("offline", [False, True])
 def test_unreachable_hub_names_the_offline_option(tmp_path, offline):
     """The network is blocked (proxy on a closed port) and the HF cache is empty: a clear error, quickly."""

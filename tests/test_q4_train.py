@@ -3,6 +3,7 @@ uninterrupted run ends (CPU, fixed seed)."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -78,15 +79,36 @@ def result_of(proc):
     return json.loads(line[len("RESULT ") :])
 
 
-def test_killed_run_resumes_from_checkpoint_and_matches_uninterrupted(splits, tmp_path):
-    n_train = len(pd.read_csv(splits["train"]))
-    steps_per_epoch = -(-n_train // TRAIN["batch_size"])
-    assert steps_per_epoch >= 3
-    ckpt = tmp_path / "ckpt"
+def steps_per_epoch(splits) -> int:
+    return -(-len(pd.read_csv(splits["train"])) // TRAIN["batch_size"])
 
-    killed = run_training(splits, ckpt, tmp_path / "a.pt", kill_at=steps_per_epoch + 2)  # midway through epoch 2
+
+@pytest.fixture(scope="module")
+def uninterrupted(splits, tmp_path_factory):
+    """One run start to finish: what every interrupted run must end with."""
+    tmp = tmp_path_factory.mktemp("fresh")
+    proc = run_training(splits, tmp / "ckpt", tmp / "b.pt")
+    assert "resumed" not in proc.stdout + proc.stderr
+    return result_of(proc), torch.load(tmp / "b.pt")
+
+
+@pytest.fixture(scope="module")
+def killed_in_epoch_2(splits, tmp_path_factory):
+    """A run SIGKILLed midway through epoch 2: its checkpoint directory holds epoch 1 only."""
+    assert steps_per_epoch(splits) >= 3
+    tmp = tmp_path_factory.mktemp("killed")
+    killed = run_training(splits, tmp / "ckpt", tmp / "a.pt", kill_at=steps_per_epoch(splits) + 2)
     assert killed.returncode == -9, killed.stderr[-2000:]
-    assert not (tmp_path / "a.pt").exists()
+    assert not (tmp / "a.pt").exists()
+    return tmp / "ckpt"
+
+
+@pytest.mark.slow
+def test_killed_run_resumes_from_checkpoint_and_matches_uninterrupted(
+    splits, killed_in_epoch_2, uninterrupted, tmp_path
+):
+    ckpt = tmp_path / "ckpt"
+    shutil.copytree(killed_in_epoch_2, ckpt)
     state = torch.load(ckpt / "epoch-1.pt", weights_only=False)
     assert state["epoch"] == 1 and len(state["history"]) == 1
 
@@ -97,33 +119,34 @@ def test_killed_run_resumes_from_checkpoint_and_matches_uninterrupted(splits, tm
     assert r["history"][0] == state["history"][0]  # epoch 1 was not redone
     assert not list(ckpt.glob("*.pt"))  # finished: the checkpoints are no longer needed
 
-    fresh = run_training(splits, tmp_path / "ckpt2", tmp_path / "b.pt")
-    assert "resumed" not in fresh.stdout + fresh.stderr
-    f = result_of(fresh)
+    f, weights = uninterrupted
     for key in ("train_loss", "train_acc", "val_loss", "val_acc"):
         assert [h[key] for h in r["history"]] == [h[key] for h in f["history"]], key
-    a, b = torch.load(tmp_path / "a.pt"), torch.load(tmp_path / "b.pt")
-    assert all(torch.equal(a[k], b[k]) for k in a)
+    a = torch.load(tmp_path / "a.pt")
+    assert all(torch.equal(a[k], weights[k]) for k in a)
     assert r["best_epoch"] == f["best_epoch"]
 
 
-def test_checkpoint_of_other_settings_is_not_resumed(splits, tmp_path):
+@pytest.mark.slow
+def test_checkpoint_of_other_settings_is_not_resumed(splits, uninterrupted, tmp_path):
     ckpt = tmp_path / "ckpt"
     ckpt.mkdir()
     q4_train._save({"fingerprint": "other-settings", "epoch": 1}, ckpt / "epoch-1.pt")
     proc = run_training(splits, ckpt, tmp_path / "m.pt")
     assert "belongs to other settings or data (starting over)" in proc.stdout + proc.stderr
-    assert [h["epoch"] for h in result_of(proc)["history"]] == [1, 2]
+    r = result_of(proc)
+    assert [h["epoch"] for h in r["history"]] == [1, 2]
+    assert [h["val_acc"] for h in r["history"]] == [h["val_acc"] for h in uninterrupted[0]["history"]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["truncate", "flip", "no-hash"])
-def test_damaged_checkpoint_is_detected_and_its_epoch_redone(splits, tmp_path, damage):
+def test_damaged_checkpoint_is_detected_and_its_epoch_redone(
+    splits, killed_in_epoch_2, uninterrupted, tmp_path, damage
+):
     """A kill during epoch 2 leaves epoch-1.pt; damaging it must not crash: epoch 1 is redone, results unchanged."""
-    n_train = len(pd.read_csv(splits["train"]))
-    steps_per_epoch = -(-n_train // TRAIN["batch_size"])
     ckpt = tmp_path / "ckpt"
-    killed = run_training(splits, ckpt, tmp_path / "a.pt", kill_at=steps_per_epoch + 2)
-    assert killed.returncode == -9
+    shutil.copytree(killed_in_epoch_2, ckpt)
     path = ckpt / "epoch-1.pt"
     data = path.read_bytes()
     if damage == "truncate":
@@ -137,8 +160,7 @@ def test_damaged_checkpoint_is_detected_and_its_epoch_redone(splits, tmp_path, d
     assert "is damaged" in out and "resumed" not in out
     r = result_of(proc)
     assert [h["epoch"] for h in r["history"]] == [1, 2]
-    fresh = result_of(run_training(splits, tmp_path / "ckpt2", tmp_path / "b.pt"))
-    assert [h["val_acc"] for h in r["history"]] == [h["val_acc"] for h in fresh["history"]]
+    assert [h["val_acc"] for h in r["history"]] == [h["val_acc"] for h in uninterrupted[0]["history"]]
 
 
 def test_only_the_damaged_newest_epoch_is_redone(tmp_path):

@@ -30,6 +30,7 @@ def rule_scripts(tmp_path_factory) -> dict:
     return {name: s.split("scripts/")[-1] if s else None for name, s in json.loads(proc.stdout).items()}
 
 
+@pytest.mark.slow
 def test_one_script_per_rule_and_no_other_file(rule_scripts):
     used = [s for s in rule_scripts.values() if s]
     assert sorted(set(used)) == sorted(p.name for p in SCRIPTS), "a file in scripts/ that no rule runs"
@@ -48,6 +49,7 @@ def test_script_is_a_thin_entry(script):
     assert len(script.read_text().splitlines()) <= 60, f"{script.name} is long: move its logic into hw4/"
 
 
+@pytest.mark.slow
 def test_a_rule_script_runs_by_hand_from_the_config(tmp_path):
     """python scripts/q1_derive.py (no snakemake) forms the rule's job from the workflow and writes its output."""
     work = copy_project(tmp_path / "p")

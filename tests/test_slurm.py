@@ -24,6 +24,7 @@ from conftest import BIN, FIXED_EPOCH, ROOT, SNAKEMAKE, copy_project, pdf_text
 sys.path.insert(0, str(ROOT / "tests" / "slurm"))
 from local_cluster import LocalSlurm, alive, missing_requirements  # noqa: E402
 
+pytestmark = pytest.mark.slow  # every test loads the workflow or runs it
 PROFILE = ROOT / "profiles" / "slurm" / "config.yaml"
 LIGHT_RULES = {"render", "compile"}  # plus every rule with "plot" in its name
 SLURM_RULES = {"q1_derive", "q1_verify", "q1_compare"}  # what the tiny build below submits

@@ -113,6 +113,7 @@ def two_versions(tmp_path_factory):
 
 
 # ------------------------------------------------------------------------------------------------ diff
+@pytest.mark.slow
 @needs_tex
 def test_diff_shows_exactly_the_sentence_the_number_and_the_figure(two_versions, tmp_path):
     a, b = two_versions
@@ -158,6 +159,7 @@ def test_diff_shows_exactly_the_sentence_the_number_and_the_figure(two_versions,
     assert "Diff of this report" in text and "default markup" in text and "curve" in text
 
 
+@pytest.mark.slow
 @needs_tex
 def test_identical_builds_show_no_change(two_versions, tmp_path):
     a, _ = two_versions
@@ -169,6 +171,7 @@ def test_identical_builds_show_no_change(two_versions, tmp_path):
     assert "\\DIFaddbegin" not in body and "\\DIFdelbegin" not in body
 
 
+@pytest.mark.slow
 @needs_tex
 def test_latexdiff_compile_failure_falls_back_to_coarse_then_text(tmp_path):
     # A changed \multicolumn cell: latexdiff's default markup of it does not compile ("Misplaced \omit").
@@ -313,6 +316,7 @@ def test_provenance_reads_benchmarks_q4_identity_and_figure_rules(tmp_path):
     assert figs["q1_compare"]["link_tex"].startswith(r"\hyperlink{prov.fig.q1.compare}{made by rule \texttt{q1\_plot}")
 
 
+@pytest.mark.slow
 @needs_tex
 def test_appendix_holds_the_builds_sha_and_versions(repo, tmp_path, monkeypatch):
     """provenance.json made from a real checkout, rendered with the project's templates, compiled: the PDF
@@ -397,6 +401,7 @@ def test_pipeline_appendix_archive_and_diff(built_project):
     assert "Nothing to be done" in run_snakemake(built_project, "-n", config=("versions={base: e2e}",)).stdout
 
 
+@pytest.mark.slow
 def test_base_revision_is_built_in_a_worktree_then_archived(tmp_path):
     """A revision without an archive: built by snakemake in a temporary worktree, archived as rev-<sha12>,
     the worktree removed; the next resolution finds the archive."""
