@@ -1,9 +1,11 @@
-# Problem 1: the 2D RNN. Derivation (sympy), verification (torch), comparison with a conv net, figure.
+# Problem 1: the 2D RNN. Derivation (sympy), verification (torch), comparison with a conv net, the check and
+# the claims, figure.
 
 Q1_RESULTS = {
     "q1": "build/results/q1.json",
     "q1_verify": "build/results/q1_verify.json",
     "q1_compare": "build/results/q1_compare.json",
+    "q1_check": "build/results/q1_check.json",
 }
 Q1_FIGURES = ["figures/q1_compare.pdf"]
 Q1_EXCERPTS = ["hw4/q1/rnn.py"]
@@ -12,6 +14,7 @@ Q1_EXCERPTS = ["hw4/q1/rnn.py"]
 # Light steps run where snakemake runs (on a cluster: the login node), not as queued jobs.
 localrules:
     q1_plot,
+    q1_check,
 
 
 rule q1_derive:
@@ -64,6 +67,21 @@ rule q1_compare:
         seed=config["seed"],
     script:
         "../scripts/q1_compare.py"
+
+
+# Exact checks (counts against the formulas) stop the build; float agreements and the prose's claims are recorded.
+rule q1_check:
+    input:
+        derive="build/results/q1.json",
+        verify="build/results/q1_verify.json",
+        compare="build/results/q1_compare.json",
+        code=code("scripts/q1_check.py"),
+    output:
+        results="build/results/q1_check.json",
+    log:
+        "build/logs/q1_check.log",
+    script:
+        "../scripts/q1_check.py"
 
 
 rule q1_plot:

@@ -1,11 +1,12 @@
 # Problem 3: the skip-gram gradient. Derivation and op counts (sympy), autograd check, the sampled
-# estimators' bias and variance, time per gradient against d (torch), figures.
+# estimators' bias and variance, time per gradient against d (torch), the check and the claims, figures.
 
 Q3_RESULTS = {
     "q3": "build/results/q3.json",
     "q3_verify": "build/results/q3_verify.json",
     "q3_estimators": "build/results/q3_estimators.json",
     "q3_timing": "build/results/q3_timing.json",
+    "q3_check": "build/results/q3_check.json",
 }
 Q3_FIGURES = ["figures/q3_estimators.pdf", "figures/q3_timing.pdf"]
 Q3_EXCERPTS = ["hw4/q3/skipgram.py"]
@@ -14,6 +15,7 @@ Q3_EXCERPTS = ["hw4/q3/skipgram.py"]
 # Light steps run where snakemake runs, never queued on a cluster.
 localrules:
     q3_plot,
+    q3_check,
 
 
 rule q3_derive:
@@ -94,6 +96,23 @@ rule q3_timing:
         seed=config["seed"],
     script:
         "../scripts/q3_timing.py"
+
+
+# Exact checks (symbolic derivatives, counted operations against the formulas) stop the build; the autograd
+# agreement and the prose's claims (slopes against the expected rates, verdicts, speed-ups) are recorded.
+rule q3_check:
+    input:
+        derive="build/results/q3.json",
+        verify="build/results/q3_verify.json",
+        estimators="build/results/q3_estimators.json",
+        timing="build/results/q3_timing.json",
+        code=code("scripts/q3_check.py"),
+    output:
+        results="build/results/q3_check.json",
+    log:
+        "build/logs/q3_check.log",
+    script:
+        "../scripts/q3_check.py"
 
 
 rule q3_plot:

@@ -1,7 +1,7 @@
-"""Rule q1_verify: run the RNN in both orders, count its operations one by one, and time nothing."""
+"""Rule q1_verify: run the RNN in both orders, count its operations one by one, and time nothing (q1_check checks)."""
 
 from hw4.io import log_to, write_json
-from hw4.q1.rnn import check_against_formulas, verify_instance
+from hw4.q1.rnn import verify_instance
 from hw4.runtime import seed_everything
 
 
@@ -11,7 +11,6 @@ def main(sm) -> None:
         verify_instance(i["n"], i["c"], i["h"], sm.params.seed, sm.params.scalar_count_max_ops)
         for i in sm.params.instances
     ]
-    check_against_formulas(rows)  # the PDF says they agree: a disagreement stops the build instead
     write_json(sm.output.results, {"instances": rows})
 
 

@@ -72,17 +72,6 @@ def test_conv_formulas():
     assert costs[w] == min(costs.values())
 
 
-def test_verification_stops_the_build_on_a_mismatch():
-    from hw4.q1.rnn import VerificationError, check_against_formulas, verify_instance
-
-    row = verify_instance(3, 2, 4, 0, 10**6)
-    check_against_formulas([row])  # the real counts pass
-    with pytest.raises(VerificationError, match="counted_adds"):
-        check_against_formulas([{**row, "counted_adds": row["counted_adds"] + 1}])
-    with pytest.raises(VerificationError, match="differ"):
-        check_against_formulas([{**row, "orders_max_abs_diff": 1e-6}])
-
-
 @pytest.mark.parametrize("side,kernel,layers", [(128, 3, 127), (9, 5, 4), (2, 3, 1), (10, 7, 3)])
 def test_conv_layers_to_cover_matches_receptive_field(side, kernel, layers):
     from hw4.q1.derive import conv_layers_to_cover

@@ -9,7 +9,6 @@ from hw4.q3.derive import (
     count_instance,
     d,
     derive,
-    disagreements,
     full_gradient_scalar,
     full_terms,
     h,
@@ -89,25 +88,3 @@ def test_derive_results():
     assert r["ops"]["full"]["total_tex"] == "5 d h + 2 d - h"
     assert r["vectors"]["grad_v_tex"] == r"- {u}_{j} + \sum_{w=1}^{d} {p}_{w} {u}_{w}"
     assert r["instances"][0]["full_counted"]["total"] == 5 * 4 * 2 + 2 * 4 - 2
-
-
-def test_derive_stops_when_an_exact_check_fails(monkeypatch):
-    """The PDF states that formulas and counts agree: a result where they do not must not be written."""
-    import pytest
-
-    from hw4.q3 import derive as q3_derive
-
-    r = derive({"d": 2, "h": 1}, [{"d": 4, "h": 2, "k": 3}], seed=0)
-    assert disagreements(r) == []
-    real = q3_derive.count_instance
-
-    def off_by_one(*args, **kwargs):
-        out = real(*args, **kwargs)
-        out["sampled_counted"] = dict(out["sampled_counted"], adds=out["sampled_counted"]["adds"] + 1)
-        return out
-
-    monkeypatch.setattr(q3_derive, "count_instance", off_by_one)
-    with pytest.raises(RuntimeError, match=r"sampled gradient at d=4, h=2, k=3"):
-        derive({"d": 2, "h": 1}, [{"d": 4, "h": 2, "k": 3}], seed=0)
-    bad_small = dict(r, small=dict(r["small"], mismatches=2))
-    assert disagreements(bad_small) == ["2 of 6 symbolic derivatives (d=2, h=1) differ from the closed-form gradient"]

@@ -2,11 +2,8 @@
 
 For each grid size n it measures: parameters, sequential depth (dependent steps), the receptive field of the
 centre and the bottom-right output (read off the gradient, not assumed), and forward wall time of the RNN
-in both evaluation orders and of the conv net.
+in both evaluation orders and of the conv net, the three timed side by side (hw4.timing).
 """
-
-import statistics
-import time
 
 import torch
 from torch import nn
@@ -14,6 +11,7 @@ from torch import nn
 from hw4.fit import loglog_slope
 from hw4.q1.derive import conv_layers_to_cover, conv_width_for_budget
 from hw4.q1.rnn import GridRNN2d, sequential_steps
+from hw4.timing import STATISTIC, best_times
 
 
 class ConvNet(nn.Module):
@@ -41,16 +39,18 @@ def receptive_field(model, n: int, c: int, cell: tuple[int, int], **kw) -> int:
     return int((x.grad[0].abs().sum(-1) > 0).sum())
 
 
-def wall_time(fn, repeats: int) -> float:
-    """Median seconds of `repeats` calls, after one warm-up call."""
+def forward_times(rnn, conv, x, repeats: int) -> dict[str, float]:
+    """Seconds of one forward pass of each model on ``x`` (see hw4.timing.STATISTIC), timed side by side."""
     with torch.no_grad():
-        fn()
-        times = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        best = best_times(
+            {
+                "loop": lambda: rnn(x, order="loop"),
+                "wavefront": lambda: rnn(x, order="wavefront"),
+                "conv": lambda: conv(x),
+            },
+            repeats,
+        )
+    return {f"time_{key}_s": t for key, t in best.items()}
 
 
 def compare(n_values, c, h, conv_layers, conv_kernel, batch, repeats, seed) -> dict:
@@ -75,9 +75,7 @@ def compare(n_values, c, h, conv_layers, conv_kernel, batch, repeats, seed) -> d
                 "steps_wavefront": sequential_steps(n, "wavefront"),
                 "steps_conv": conv_layers,
                 "conv_layers_to_cover": int(conv_layers_to_cover(n, conv_kernel)),
-                "time_loop_s": wall_time(lambda x=x: rnn(x, order="loop"), repeats),
-                "time_wavefront_s": wall_time(lambda x=x: rnn(x, order="wavefront"), repeats),
-                "time_conv_s": wall_time(lambda x=x: conv(x), repeats),
+                **forward_times(rnn, conv, x, repeats),
             }
         )
     return {
@@ -89,6 +87,7 @@ def compare(n_values, c, h, conv_layers, conv_kernel, batch, repeats, seed) -> d
         "h": h,
         "batch": batch,
         "repeats": repeats,
+        "timing_statistic": STATISTIC,
         "conv_layers": conv_layers,
         "conv_kernel": conv_kernel,
         "conv_width": width,

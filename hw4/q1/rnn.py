@@ -130,39 +130,3 @@ def verify_instance(n: int, c: int, h: int, seed: int, scalar_count_max_ops: int
     else:
         out.update(counted_mults=None, counted_adds=None, counted_ops=None, counted_sigma=None)
     return out
-
-
-class VerificationError(AssertionError):
-    pass
-
-
-def check_against_formulas(rows: list[dict]) -> None:
-    """Every measured count equals its sympy formula, and the two orders agree to rounding; else raise."""
-    from hw4.q1.derive import c, flop_counter_count, h, n, parameter_count, total_counts
-
-    tot, fc, P = total_counts(), flop_counter_count(), parameter_count()
-    problems = []
-    for r in rows:
-        subs = {n: r["n"], c: r["c"], h: r["h"]}
-        expect = {
-            "params_module": P.subs(subs),
-            "flop_counter_loop": fc.subs(subs),
-            "flop_counter_wavefront": fc.subs(subs),
-        }
-        if r.get("counted_ops") is not None:
-            expect.update(
-                counted_mults=tot["mults"].subs(subs),
-                counted_adds=tot["adds"].subs(subs),
-                counted_sigma=tot["sigma"].subs(subs),
-            )
-        problems += [
-            f"(n, c, h) = ({r['n']}, {r['c']}, {r['h']}): {k} = {r[k]}, formula {v}"
-            for k, v in expect.items()
-            if r[k] != v
-        ]
-        if r["orders_max_abs_diff"] > 1e-12:
-            problems.append(
-                f"(n, c, h) = ({r['n']}, {r['c']}, {r['h']}): loop and wavefront differ by {r['orders_max_abs_diff']}"
-            )
-    if problems:
-        raise VerificationError("Problem 1 verification failed:\n  " + "\n  ".join(problems))

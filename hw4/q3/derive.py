@@ -272,29 +272,8 @@ def estimator_forms() -> dict[str, str]:
     }
 
 
-def disagreements(result: dict) -> list[str]:
-    """Every exact check of a :func:`derive` result that failed: symbolic derivatives that differ from the closed
-    form, and operation totals where the sympy formula and the counted run differ.  Empty when all agree."""
-    problems = []
-    small = result["small"]
-    if small["mismatches"]:
-        problems.append(
-            f"{small['mismatches']} of {small['derivatives_checked']} symbolic derivatives (d={small['d']}, "
-            f"h={small['h']}) differ from the closed-form gradient"
-        )
-    for inst in result["instances"]:
-        for part in ("full", "sampled"):
-            formula, count = inst[f"{part}_formula"], inst[f"{part}_counted"]
-            if formula != count:
-                problems.append(
-                    f"{part} gradient at d={inst['d']}, h={inst['h']}, k={inst['k']}: "
-                    f"sympy formula {formula} but counted {count}"
-                )
-    return problems
-
-
 def derive(symbolic: dict, count_instances: list[dict], seed: int) -> dict:
-    """All results of the derivation; raises if an exact check fails (the PDF states that they agree)."""
+    """All results of the derivation (q3_check compares its formulas with the counts and stops on a mismatch)."""
     sg = score_gradient()
     ft, st = totals(full_terms()), totals(sampled_terms())
 
@@ -307,7 +286,7 @@ def derive(symbolic: dict, count_instances: list[dict], seed: int) -> dict:
             for t in terms
         ]
 
-    result = {
+    return {
         "scores": {
             "loss_tex": to_latex(loss_in_scores()),
             "raw_tex": to_latex(sg["raw"]),
@@ -332,9 +311,3 @@ def derive(symbolic: dict, count_instances: list[dict], seed: int) -> dict:
         },
         "instances": [count_instance(i["d"], i["h"], i["k"], seed) for i in count_instances],
     }
-    problems = disagreements(result)
-    if problems:
-        raise RuntimeError(
-            "Problem 3 exact checks failed, so the PDF's agreement claims would be false:\n  " + "\n  ".join(problems)
-        )
-    return result

@@ -1,0 +1,193 @@
+"""Problem 3: the checks that the answer states, and its claims, made on the results of derive, verify, estimators
+and timing.
+
+Exact checks stop the build: every symbolic derivative of the small vocabulary must equal the closed form, and the
+operations counted while the plain-Python copies ran must equal the sympy totals.  The closed form against autograd
+(float64) is recorded against a tolerance of AGREEMENT_ROUNDOFFS unit roundoffs.
+
+The claims are what the prose of 3a and 3b prints or states beyond a stored value: the fitted slopes of the
+estimators' bias and variance and how they compare with the expected rates, where the bias meets the noise of the
+mean, the first/last rows the prose quotes and their ratios, the verdicts on the three estimators, and the times in
+ms with their speed-ups.  Timing-derived claims sit under the key ``timing`` (so that diffs and the determinism test
+treat them as timings).  Every threshold a sentence depends on is a named constant here.
+"""
+
+import sys
+
+from hw4.fit import loglog_slope
+
+# The closed form "agrees with autograd to rounding" when every relative error is below this many float64 unit
+# roundoffs (2^-53): both compute the same sums in a different order, which costs a few roundoffs, not hundreds.
+AGREEMENT_ROUNDOFFS = 100
+UNIT_ROUNDOFF = sys.float_info.epsilon / 2  # float64: 2^-53
+# The measured bias of the mean of R draws is sqrt(bias^2 + noise^2) on average, noise = sqrt(var / R).  Below this
+# multiple of the noise the bias is not resolved by R draws: it is left out of the fitted slope, and an estimator
+# whose bias stays below it at every k is "as unbiased as the draws can tell".
+BIAS_RESOLVED_OVER_NOISE = 2.0
+# The rates the theory expects: the variance of an average of k independent terms falls like 1/k, and the bias of
+# the self-normalised estimator like 1/k; a fitted log-log slope within SLOPE_TOLERANCE of -1 is "close to 1/k".
+EXPECTED_VAR_SLOPE = -1.0
+EXPECTED_BIAS_SLOPE = -1.0
+SLOPE_TOLERANCE = 0.1
+# Negative sampling's mean "points elsewhere" when its cosine with the softmax gradient is below this.
+ALIGNED_COSINE = 0.9
+# Time against d: a fitted slope within LINEAR_SLOPE_TOLERANCE of 1 is "linear in d"; within FLAT_SLOPE_TOLERANCE
+# of 0, "nearly flat".
+LINEAR_SLOPE_TOLERANCE = 0.05
+FLAT_SLOPE_TOLERANCE = 0.1
+
+
+class CheckError(RuntimeError):
+    pass
+
+
+def exact_mismatches(derive: dict) -> list[str]:
+    """Every exact check of the derivation that failed: symbolic derivatives that differ from the closed form, and
+    operation totals where the sympy formula and the counted run differ.  Empty when all agree."""
+    problems = []
+    small = derive["small"]
+    if small["mismatches"]:
+        problems.append(
+            f"{small['mismatches']} of {small['derivatives_checked']} symbolic derivatives (d={small['d']}, "
+            f"h={small['h']}) differ from the closed-form gradient"
+        )
+    for inst in derive["instances"]:
+        for part in ("full", "sampled"):
+            formula, count = inst[f"{part}_formula"], inst[f"{part}_counted"]
+            if formula != count:
+                problems.append(
+                    f"{part} gradient at d={inst['d']}, h={inst['h']}, k={inst['k']}: "
+                    f"sympy formula {formula} but counted {count}"
+                )
+    return problems
+
+
+def autograd_agreement(verify: dict) -> dict:
+    """The closed form against autograd: the largest relative error, the tolerance, and whether it is within."""
+    tolerance = AGREEMENT_ROUNDOFFS * UNIT_ROUNDOFF
+    largest = max(max(r["max_rel_err_v"], r["max_rel_err_U"]) for r in verify["instances"])
+    return {
+        "unit_roundoff": UNIT_ROUNDOFF,
+        "tolerance_roundoffs": AGREEMENT_ROUNDOFFS,
+        "tolerance": tolerance,
+        "largest": largest,
+        "agrees": largest <= tolerance,
+    }
+
+
+def close_to(slope: float | None, expected: float) -> bool:
+    return slope is not None and abs(slope - expected) <= SLOPE_TOLERANCE
+
+
+def bias_and_variance_slopes(rows: list[dict], name: str) -> dict:
+    """Log-log slopes against k of an estimator's variance (over all k, and over the larger half of the k
+    values) and of its bias over the k where the bias stands above BIAS_RESOLVED_OVER_NOISE times the noise
+    of the mean.  ``floor_k`` is the smallest k from which on the bias stays within that multiple of the noise
+    (None if it never gets there); ``bias_slope`` is None when fewer than two k resolve the bias."""
+    ks = [r["k"] for r in rows]
+    ratios = [r[f"{name}_bias"] / r[f"{name}_noise_floor"] for r in rows]
+    resolved = [i for i, x in enumerate(ratios) if x > BIAS_RESOLVED_OVER_NOISE]
+    floor_at = next((i for i in range(len(rows)) if all(x <= BIAS_RESOLVED_OVER_NOISE for x in ratios[i:])), None)
+    upper = rows[len(rows) // 2 :]
+    return {
+        "var_slope": loglog_slope(ks, [r[f"{name}_var"] for r in rows]),
+        "var_slope_large_k": loglog_slope([r["k"] for r in upper], [r[f"{name}_var"] for r in upper]),
+        "large_k_from": upper[0]["k"],
+        "bias_slope": (
+            loglog_slope([ks[i] for i in resolved], [rows[i][f"{name}_bias"] for i in resolved])
+            if len(resolved) >= 2
+            else None
+        ),
+        "bias_resolved_k": [ks[i] for i in resolved],
+        "bias_over_noise": ratios,
+        "bias_over_noise_max": max(ratios),
+        "resolved_over_noise": BIAS_RESOLVED_OVER_NOISE,
+        "floor_k": ks[floor_at] if floor_at is not None else None,
+    }
+
+
+def estimator_claims(est: dict) -> dict:
+    rows = est["rows"]
+    first, last = rows[0], rows[-1]
+    usl, isl = bias_and_variance_slopes(rows, "uniform"), bias_and_variance_slopes(rows, "importance")
+    by_k = {r["k"]: r for r in rows}
+    last_resolved_k = isl["bias_resolved_k"][-1] if isl["bias_resolved_k"] else None
+    return {
+        "first": {key: first[key] for key in ("k", "uniform_var", "importance_var", "importance_bias")},
+        "last": {
+            key: last[key]
+            for key in ("k", "importance_bias", "importance_noise_floor", "negative_bias", "negative_cosine")
+        },
+        "uniform": {
+            **usl,
+            # "at most x times that noise for every k, as an unbiased estimator's should be"
+            "unbiased": usl["bias_over_noise_max"] <= BIAS_RESOLVED_OVER_NOISE,
+            # "its variance is x times that of importance sampling at the first k"
+            "var_over_importance_first": first["uniform_var"] / first["importance_var"],
+            "var_larger_first": first["uniform_var"] > first["importance_var"],
+        },
+        "importance": {
+            **isl,
+            "bias_measured": isl["bias_slope"] is not None,
+            "last_resolved_k": last_resolved_k,
+            "bias_at_last_resolved": by_k[last_resolved_k]["importance_bias"] if last_resolved_k is not None else None,
+            "bias_over_noise_last": isl["bias_over_noise"][-1],
+            "floor_reached": isl["floor_k"] is not None,
+            "bias_falls_like_one_over_k": close_to(isl["bias_slope"], EXPECTED_BIAS_SLOPE),
+            "var_fall_factor": first["importance_var"] / last["importance_var"],
+            "var_falls": last["importance_var"] < first["importance_var"],
+            # "close to the 1/k of an average of k independent terms [only at large k]"
+            "var_one_over_k": close_to(isl["var_slope_large_k"], EXPECTED_VAR_SLOPE)
+            and close_to(isl["var_slope"], EXPECTED_VAR_SLOPE),
+            "var_one_over_k_only_at_large_k": close_to(isl["var_slope_large_k"], EXPECTED_VAR_SLOPE)
+            and not close_to(isl["var_slope"], EXPECTED_VAR_SLOPE),
+        },
+        "negative": {
+            # "does not approach g as k grows: ... a vector that grows with k ... and points elsewhere"
+            "grows": last["negative_bias"] > first["negative_bias"],
+            "points_elsewhere": last["negative_cosine"] < ALIGNED_COSINE,
+        },
+        "expected_var_slope": EXPECTED_VAR_SLOPE,
+        "expected_bias_slope": EXPECTED_BIAS_SLOPE,
+        "slope_tolerance": SLOPE_TOLERANCE,
+        "aligned_cosine": ALIGNED_COSINE,
+    }
+
+
+def timing_claims(timing: dict) -> dict:
+    rows = [
+        {
+            "d": r["d"],
+            "full_ms": r["time_full_s"] * 1000,
+            "sampled_ms": r["time_sampled_s"] * 1000,
+            "speedup": r["time_full_s"] / r["time_sampled_s"],
+        }
+        for r in timing["rows"]
+    ]
+    largest = rows[-1]
+    return {
+        "rows": rows,
+        "largest": largest,
+        "sampled_faster_at_largest": largest["speedup"] > 1,
+        # the full gradient's time against d next to its operation count, which is linear in d
+        "full_faster_than_linear": timing["slope_full"] > 1 + LINEAR_SLOPE_TOLERANCE,
+        "full_slower_than_linear": timing["slope_full"] < 1 - LINEAR_SLOPE_TOLERANCE,
+        "sampled_flat": abs(timing["slope_sampled"]) < FLAT_SLOPE_TOLERANCE,
+        "linear_slope_tolerance": LINEAR_SLOPE_TOLERANCE,
+        "flat_slope_tolerance": FLAT_SLOPE_TOLERANCE,
+    }
+
+
+def check(derive: dict, verify: dict, estimators: dict, timing: dict) -> dict:
+    bad = exact_mismatches(derive)
+    if bad:
+        raise CheckError(
+            "q3: the exact checks failed, so the PDF's agreement claims would be false (fix hw4/q3/derive.py: the "
+            "closed form, the sympy operation tables or the plain-Python copies):\n  " + "\n  ".join(bad)
+        )
+    return {
+        "instances_checked": len(derive["instances"]),
+        "autograd": autograd_agreement(verify),
+        "estimators": estimator_claims(estimators),
+        "timing": timing_claims(timing),
+    }

@@ -1,0 +1,145 @@
+"""Problem 1: the check step stops the build on a wrong count, and its claims follow the numbers they state."""
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+
+from hw4.latex import Raw, mark_raw
+from hw4.q1.check import ORDERS_TOLERANCE, CheckError, check
+from hw4.q1.compare import compare
+from hw4.q1.derive import derive
+from hw4.q1.rnn import verify_instance
+from hw4.render import render
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTANCES = [{"n": 3, "c": 2, "h": 4}, {"n": 5, "c": 3, "h": 6}]
+
+
+@pytest.fixture(scope="module")
+def results():
+    """Small but real derive, verify and compare results (the comparison times one call per model)."""
+    return {
+        "q1": derive(INSTANCES),
+        "q1_verify": {"instances": [verify_instance(i["n"], i["c"], i["h"], 0, 10**6) for i in INSTANCES]},
+        "q1_compare": compare([4, 8, 16], 2, 4, 2, 3, 1, 1, 0),
+    }
+
+
+def run_check(res, verify=None, compare=None):
+    return check(res["q1"], verify or res["q1_verify"], compare or res["q1_compare"])
+
+
+def test_real_results_pass_with_their_claims(results):
+    out = run_check(results)
+    assert out["instances_checked"] == 2
+    assert out["orders"]["agrees"] and out["orders"]["largest"] < ORDERS_TOLERANCE
+    assert out["scalar"]["agrees"]
+    assert out["sigma_counted"] == [{"n": 3, "h": 4, "counted_sigma": 36}, {"n": 5, "h": 6, "counted_sigma": 150}]
+    cc = out["compare"]
+    assert cc["first"]["n"] == 4 and cc["last"]["n"] == 16
+    assert cc["rf_conv_centre_max"] == 25  # two 3x3 layers: a 5x5 window
+    assert cc["centre_share"] == 81 / 256 and not cc["centre_share_about_a_quarter"]
+    assert cc["rnn_context_grows"] and cc["conv_context_capped"]
+    row = results["q1_compare"]["rows"][-1]
+    assert out["timing"]["last_ms"]["loop"] == row["time_loop_s"] * 1000
+
+
+@pytest.mark.parametrize(
+    "key,delta", [("counted_adds", 1), ("counted_mults", -1), ("counted_sigma", 1), ("params_module", 1)]
+)
+def test_a_count_off_by_one_stops_the_build(results, key, delta):
+    verify = copy.deepcopy(results["q1_verify"])
+    verify["instances"][1][key] += delta
+    with pytest.raises(CheckError, match=rf"\(n, c, h\) = \(5, 3, 6\): {key} = "):
+        run_check(results, verify=verify)
+
+
+def test_a_flop_count_or_a_receptive_field_off_stops_the_build(results):
+    verify = copy.deepcopy(results["q1_verify"])
+    verify["instances"][0]["flop_counter_wavefront"] += 2
+    with pytest.raises(CheckError, match="flop_counter_wavefront"):
+        run_check(results, verify=verify)
+    cmp = copy.deepcopy(results["q1_compare"])
+    cmp["rows"][0]["rf_rnn_centre"] += 1
+    with pytest.raises(CheckError, match="n=4: rf_rnn_centre"):
+        run_check(results, compare=cmp)
+    cmp = copy.deepcopy(results["q1_compare"])
+    cmp["params_conv"] -= 1
+    with pytest.raises(CheckError, match="conv net has"):
+        run_check(results, compare=cmp)
+
+
+def test_float_disagreement_is_recorded_not_hidden(results):
+    verify = copy.deepcopy(results["q1_verify"])
+    verify["instances"][0]["orders_max_abs_diff"] = 1e-6
+    out = run_check(results, verify=verify)
+    assert out["orders"] == {"largest": 1e-6, "tolerance": ORDERS_TOLERANCE, "agrees": False}
+
+
+def test_claims_flip_with_the_numbers(results):
+    cmp = copy.deepcopy(results["q1_compare"])
+    last = cmp["rows"][-1]
+    last["time_conv_s"] = 10 * last["time_loop_s"]
+    assert not run_check(results, compare=cmp)["timing"]["conv_faster_at_last"]
+    last["time_conv_s"] = last["time_wavefront_s"] / 10
+    assert run_check(results, compare=cmp)["timing"]["conv_faster_at_last"]
+
+
+def test_no_counted_instance_is_a_claim(results):
+    verify = copy.deepcopy(results["q1_verify"])
+    for r in verify["instances"]:
+        r.update(counted_mults=None, counted_adds=None, counted_ops=None, counted_sigma=None)
+        del r["scalar_max_abs_diff"]
+    out = run_check(results, verify=verify)
+    assert out["sigma_counted_none"] and out["sigma_counted"] == [] and out["scalar"]["agrees"] is None
+
+
+def render_q1(res, monkeypatch) -> str:
+    monkeypatch.chdir(ROOT)  # the template excerpts hw4/q1/rnn.py
+    results = {name: mark_raw(value) for name, value in res.items()}
+    results["q1_check"] = mark_raw(run_check(res))
+    results["provenance"] = {"figure_sources": {"q1_compare": {"link_tex": Raw("made by q1_plot")}}}
+    results["q1_compare"]["machine"] = {"cpu": "test cpu", "torch_threads": 1, "torch": "0"}
+    context = {"config": {"q1": {"instances": INSTANCES}}, "solutions": True, "results": results}
+    return re.sub(r"\s+", " ", render(ROOT / "report", "q1.tex.j2", context))
+
+
+def test_the_prose_follows_the_claims(results, monkeypatch):
+    fast = copy.deepcopy(results)
+    fast["q1_compare"]["rows"][-1].update(time_loop_s=3.0, time_wavefront_s=2.0, time_conv_s=1.0)
+    text = render_q1(fast, monkeypatch)
+    assert "they agree to rounding" in text and "not the fastest" not in text
+    assert "36 for $n=3, h=4$; 150 for $n=5, h=6$." in text
+    assert "about a quarter" not in text  # 81 of 256 cells
+    slow = copy.deepcopy(fast)
+    slow["q1_compare"]["rows"][-1]["time_conv_s"] = 4.0
+    slow["q1_verify"]["instances"][0]["orders_max_abs_diff"] = 1e-6
+    text = render_q1(slow, monkeypatch)
+    assert "not the fastest of the three" in text and r"\emph{disagree}" in text
+
+
+# What a template may not do with numbers: arithmetic, comparisons, and filters that compute.
+COMPUTING = re.compile(r"[*/<>]|\s[-+]\s|\|\s*(max|min|sort|sum|length|map|selectattr|rejectattr)\b|==|!=")
+
+
+def template_expressions(text: str) -> list[str]:
+    exprs = [m.group(1) for m in re.finditer(r"\\VAR\{((?:[^{}]|\{[^{}]*\})*)\}", text)]
+    exprs += [m.group(1) for m in re.finditer(r"\\BLOCK\{((?:[^{}]|\{[^{}]*\})*)\}", text)]
+    exprs += [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("%%")]
+    return [re.sub(r"\"[^\"]*\"|'[^']*'", "''", e) for e in exprs]  # string literals (paths) aside
+
+
+def test_the_template_only_looks_values_up():
+    exprs = template_expressions((ROOT / "report" / "q1.tex.j2").read_text())
+    assert len(exprs) > 50
+    computing = [e for e in exprs if COMPUTING.search(e)]
+    assert not computing, computing
+
+
+def test_the_template_check_finds_arithmetic():
+    text = (
+        r"\VAR{(r.t * 1000) | sci(3)} \BLOCK{if x > 1}a\BLOCK{endif}" + "\n%% set m = rows | map(attribute='k') | max\n"
+    )
+    assert len([e for e in template_expressions(text) if COMPUTING.search(e)]) == 3

@@ -1,0 +1,167 @@
+"""Problem 3: the check step stops the build on a wrong count, and its claims follow the numbers they state."""
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+from test_q1_check import COMPUTING, template_expressions
+
+from hw4.latex import Raw, mark_raw
+from hw4.q3.check import AGREEMENT_ROUNDOFFS, UNIT_ROUNDOFF, CheckError, check, exact_mismatches
+from hw4.q3.derive import derive
+from hw4.q3.skipgram import estimator_stats, verify_autograd
+from hw4.render import render
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timing_result(full_s, sampled_s, slope_full=1.3, slope_sampled=0.03):
+    """A q3_timing result with the given seconds per gradient (no timing is run)."""
+    rows = [
+        {"d": d, "h": 8, "k": 5, "time_full_s": f, "time_sampled_s": s}
+        for d, f, s in zip((100, 1000), full_s, sampled_s, strict=True)
+    ]
+    return {
+        "h": 8,
+        "k": 5,
+        "repeats": 1,
+        "dtype": "float32",
+        "slope_full": slope_full,
+        "slope_sampled": slope_sampled,
+        "rows": rows,
+        "machine": {"cpu": "test cpu", "torch_threads": 1, "torch": "0"},
+    }
+
+
+@pytest.fixture(scope="module")
+def results():
+    """Small but real derive, verify and estimator results, and made-up timings."""
+    return {
+        "q3": derive({"d": 2, "h": 1}, [{"d": 4, "h": 2, "k": 3}, {"d": 9, "h": 3, "k": 2}], seed=0),
+        "q3_verify": {"instances": verify_autograd([{"d": 10, "h": 4}, {"d": 100, "h": 8}], 2, 0)},
+        "q3_estimators": estimator_stats(500, 8, 1.0, 0.75, 1.0, [1, 10, 100], 200, 100, 0),
+        "q3_timing": timing_result([1e-4, 2e-3], [2e-5, 2.1e-5]),
+    }
+
+
+def run_check(res, **replace):
+    names = {"derive": "q3", "verify": "q3_verify", "estimators": "q3_estimators", "timing": "q3_timing"}
+    return check(*(replace.get(arg, res[name]) for arg, name in names.items()))
+
+
+def test_real_results_pass_with_their_claims(results):
+    out = run_check(results)
+    assert out["instances_checked"] == 2
+    ag = out["autograd"]
+    assert ag["agrees"] and ag["tolerance"] == AGREEMENT_ROUNDOFFS * UNIT_ROUNDOFF and UNIT_ROUNDOFF == 2.0**-53
+    est, rows = out["estimators"], results["q3_estimators"]["rows"]
+    assert est["first"]["k"] == 1 and est["last"]["k"] == 100
+    assert est["uniform"]["var_over_importance_first"] == rows[0]["uniform_var"] / rows[0]["importance_var"]
+    assert est["importance"]["var_fall_factor"] == rows[0]["importance_var"] / rows[-1]["importance_var"]
+    assert est["negative"]["grows"] and est["negative"]["points_elsewhere"]
+    tc = out["timing"]
+    assert tc["rows"][1] == {"d": 1000, "full_ms": 2.0, "sampled_ms": 2.1e-5 * 1000, "speedup": 2e-3 / 2.1e-5}
+    assert tc["largest"] == tc["rows"][-1] and tc["sampled_faster_at_largest"]
+    assert tc["full_faster_than_linear"] and not tc["full_slower_than_linear"] and tc["sampled_flat"]
+
+
+def test_a_count_off_by_one_stops_the_build(results):
+    bad = copy.deepcopy(results["q3"])
+    counted = bad["instances"][0]["sampled_counted"]
+    counted["adds"] += 1
+    with pytest.raises(CheckError, match=r"sampled gradient at d=4, h=2, k=3: sympy formula"):
+        run_check(results, derive=bad)
+    assert exact_mismatches(results["q3"]) == []
+
+
+def test_a_symbolic_mismatch_stops_the_build(results):
+    bad = copy.deepcopy(results["q3"])
+    bad["small"]["mismatches"] = 2
+    assert exact_mismatches(bad) == ["2 of 6 symbolic derivatives (d=2, h=1) differ from the closed-form gradient"]
+    with pytest.raises(CheckError, match="fix hw4/q3/derive.py"):
+        run_check(results, derive=bad)
+
+
+def test_an_autograd_error_above_tolerance_turns_the_agreement_off(results):
+    verify = copy.deepcopy(results["q3_verify"])
+    verify["instances"][1]["max_rel_err_U"] = 1e-9
+    ag = run_check(results, verify=verify)["autograd"]
+    assert not ag["agrees"] and ag["largest"] == 1e-9
+
+
+def test_timing_claims_flip_with_the_times(results):
+    slow = timing_result([1e-4, 2e-5], [2e-5, 4e-5], slope_full=0.9, slope_sampled=0.3)
+    tc = run_check(results, timing=slow)["timing"]
+    assert not tc["sampled_faster_at_largest"] and tc["largest"]["speedup"] == 0.5
+    assert tc["full_slower_than_linear"] and not tc["full_faster_than_linear"] and not tc["sampled_flat"]
+    linear = timing_result([1e-4, 1e-3], [2e-5, 2e-5], slope_full=1.02)
+    tc = run_check(results, timing=linear)["timing"]
+    assert not tc["full_faster_than_linear"] and not tc["full_slower_than_linear"]
+
+
+def estimator_rows(var_exponents, bias_exponent, noise=1e-4):
+    """Rows with variances c k^e (e by estimator) and importance bias 0.5 k^bias_exponent over a fixed noise."""
+    rows = []
+    for k in (1, 3, 10, 30, 100, 300, 1000):
+        row = {"k": k}
+        for name, e in var_exponents.items():
+            row.update({f"{name}_var": 2 * k**e, f"{name}_bias": 1e-5, f"{name}_noise_floor": noise})
+            row[f"{name}_cosine"] = 0.5
+        row["importance_bias"] = 0.5 * k**bias_exponent
+        row["negative_bias"] = k
+        rows.append(row)
+    return {"rows": rows}
+
+
+def test_slope_claims_against_the_expected_rates(results):
+    exps = {"uniform": -0.5, "importance": -1.0, "negative": 0.0}
+    est = run_check(results, estimators=estimator_rows(exps, -1.0))["estimators"]
+    imp = est["importance"]
+    assert imp["bias_falls_like_one_over_k"] and imp["var_one_over_k"] and not imp["var_one_over_k_only_at_large_k"]
+    assert imp["last_resolved_k"] == 1000 and imp["bias_at_last_resolved"] == pytest.approx(0.5e-3)
+    assert est["uniform"]["unbiased"]  # a bias of 1e-5 under a noise of 1e-4
+    # a bias falling like k^-0.7 is not 1/k; a variance whose slope is -1 only over the larger k
+    rows = estimator_rows(exps, -0.7)
+    for r in rows["rows"]:
+        k = r["k"]
+        r["importance_var"] = 2 * k**-0.5 if k < 30 else 2 * 30**0.5 / k  # k^-0.5, then k^-1 from k = 30
+    imp = run_check(results, estimators=rows)["estimators"]["importance"]
+    assert not imp["bias_falls_like_one_over_k"] and imp["var_one_over_k_only_at_large_k"]
+    # a uniform estimator whose bias stands above its noise is not called unbiased
+    for r in rows["rows"]:
+        r["uniform_bias"] = 10 * r["uniform_noise_floor"]
+    assert not run_check(results, estimators=rows)["estimators"]["uniform"]["unbiased"]
+
+
+def render_q3(res, monkeypatch, **replace) -> str:
+    monkeypatch.chdir(ROOT)  # the template excerpts hw4/q3/skipgram.py
+    results = {name: mark_raw(value) for name, value in res.items()}
+    results["q3_check"] = mark_raw(run_check(res, **replace))
+    if "timing" in replace:
+        results["q3_timing"] = replace["timing"]
+    results["provenance"] = {
+        "figure_sources": {name: {"link_tex": Raw("made by q3_plot")} for name in ("q3_estimators", "q3_timing")}
+    }
+    return re.sub(
+        r"\s+", " ", render(ROOT / "report", "q3.tex.j2", {"config": {}, "solutions": True, **{"results": results}})
+    )
+
+
+def test_the_prose_follows_the_claims(results, monkeypatch):
+    text = render_q3(results, monkeypatch)
+    assert "agree to rounding" in text and "times faster." in text and "which stays nearly flat" in text
+    assert "the time grows faster than that count" in text
+    slow = timing_result([1e-4, 2e-5], [2e-5, 4e-5], slope_full=0.9, slope_sampled=0.3)
+    verify = copy.deepcopy(results["q3_verify"])
+    verify["instances"][0]["max_rel_err_v"] = 1e-9
+    text = render_q3(results, monkeypatch, timing=slow, verify=verify)
+    assert "no faster." in text and "nearly flat" not in text and "grows more slowly than that count" in text
+    assert r"\emph{disagree}" in text
+
+
+def test_the_template_only_looks_values_up():
+    exprs = template_expressions((ROOT / "report" / "q3.tex.j2").read_text())
+    assert len(exprs) > 50
+    computing = [e for e in exprs if COMPUTING.search(e)]
+    assert not computing, computing
