@@ -3,7 +3,10 @@
 The statistic is the **minimum** over the repeats: on a shared, noisy machine the fastest run is the one least
 disturbed by other processes, and it is the stablest estimate of what the code itself costs.  Methods that are
 compared are timed side by side (round-robin, one call of each per round), so that a slow spell of the machine
-hits all of them alike and their ratio stays meaningful.
+hits all of them alike and their ratio stays meaningful.  Side by side suits methods of similar cost and working
+set; a cheap call timed right after one that sweeps a large array would pay for the cache misses the other
+caused, so such pairs (Problem 3's full and sampled gradients) are timed one after the other, each with the same
+statistic.
 """
 
 import time

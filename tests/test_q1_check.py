@@ -118,28 +118,3 @@ def test_the_prose_follows_the_claims(results, monkeypatch):
     slow["q1_verify"]["instances"][0]["orders_max_abs_diff"] = 1e-6
     text = render_q1(slow, monkeypatch)
     assert "not the fastest of the three" in text and r"\emph{disagree}" in text
-
-
-# What a template may not do with numbers: arithmetic, comparisons, and filters that compute.
-COMPUTING = re.compile(r"[*/<>]|\s[-+]\s|\|\s*(max|min|sort|sum|length|map|selectattr|rejectattr)\b|==|!=")
-
-
-def template_expressions(text: str) -> list[str]:
-    exprs = [m.group(1) for m in re.finditer(r"\\VAR\{((?:[^{}]|\{[^{}]*\})*)\}", text)]
-    exprs += [m.group(1) for m in re.finditer(r"\\BLOCK\{((?:[^{}]|\{[^{}]*\})*)\}", text)]
-    exprs += [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("%%")]
-    return [re.sub(r"\"[^\"]*\"|'[^']*'", "''", e) for e in exprs]  # string literals (paths) aside
-
-
-def test_the_template_only_looks_values_up():
-    exprs = template_expressions((ROOT / "report" / "q1.tex.j2").read_text())
-    assert len(exprs) > 50
-    computing = [e for e in exprs if COMPUTING.search(e)]
-    assert not computing, computing
-
-
-def test_the_template_check_finds_arithmetic():
-    text = (
-        r"\VAR{(r.t * 1000) | sci(3)} \BLOCK{if x > 1}a\BLOCK{endif}" + "\n%% set m = rows | map(attribute='k') | max\n"
-    )
-    assert len([e for e in template_expressions(text) if COMPUTING.search(e)]) == 3

@@ -5,7 +5,6 @@ import re
 
 import numpy as np
 import pytest
-from conftest import ROOT
 
 from hw4.q4.check import Q4CheckError, check, claims
 from hw4.q4.data import CLASS_NAMES, split_sizes
@@ -216,34 +215,3 @@ def test_claims_flip_with_the_numbers():
     r["eval"]["hardest"] = hardest_class(np.array([[1, 1, 0], [0, 0, 0], [0, 0, 1]]))
     h = claims(r["data"], r["tokens"], r["train"], r["eval"], r["recipe"])["hardest"]
     assert not h["small_test_set_note"] and h["false_alarms_from"] == [{"class": "negative", "count": 1}]
-
-
-# Jinja expressions that compute: arithmetic, comparisons with numbers or thresholds, filters that reduce a list,
-# a length used as a number, string tests. Quoted strings are blanked first (paths, join separators).
-COMPUTES = re.compile(
-    r"\*|/|\s\+\s|\s-\s|<|>|[=!]=\s*-?\d|\|\s*(max|min|sort|sum|length|count|selectattr|map|round|abs)\b"
-    r"|\.startswith\(|\blen\("
-)
-
-
-def template_expressions(text: str) -> list[str]:
-    exprs = re.findall(r"\\(?:VAR|BLOCK)\{([^{}]*)\}", text)
-    exprs += [m.group(1) for m in re.finditer(r"^\s*%%(.*)$", text, flags=re.MULTILINE)]
-    return [re.sub(r'"[^"]*"|\'[^\']*\'', '""', e) for e in exprs]
-
-
-def computing(text: str) -> list[str]:
-    return [e for e in template_expressions(text) if COMPUTES.search(e)]
-
-
-def test_the_static_check_catches_arithmetic_and_thresholds():
-    bad = r"""\VAR{a.x * 100} \BLOCK{if hc.errors == 1}was\BLOCK{endif} \VAR{rows | length}
-%% if d.ratio >= 0.8
-%% if tr.device.startswith("cuda")
-\VAR{excerpt("hw4/q4/data.py", "load")} \BLOCK{if hc.low_by == "recall"}x\BLOCK{endif}"""
-    assert computing(bad) == ["a.x * 100", 'if hc.errors == 1', "rows | length", " if d.ratio >= 0.8",
-                              ' if tr.device.startswith("")']  # fmt: skip
-
-
-def test_the_q4_template_only_looks_values_up():
-    assert computing((ROOT / "report" / "q4.tex.j2").read_text(encoding="utf-8")) == []
