@@ -15,7 +15,7 @@ Usage (from the project root):
 
 import os
 
-# As in the pipeline's scripts (see q4_train.py); it applies to both loops alike.
+# As in the pipeline's scripts (see hw4/q4/train.py); it applies to both loops alike.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse

@@ -6,14 +6,28 @@
 
 Each rule script ends with ``if "snakemake" not in globals(): snakemake = mock_snakemake("<rule>")``: the
 workflow is loaded (config validated as in a build), the rule's job is formed with its inputs, outputs, params,
-log and threads, and the script's entry runs on it.  Its inputs must exist (build them with snakemake first).
+log and threads, and the script's entry runs on it, in the project's directory.  Its inputs must exist (build
+them with snakemake first).  The project is the one the script belongs to; its hw4/ must be the package that was
+imported (a copy of the project: run it with PYTHONPATH=. or install the copy with pip install -e .).
 """
 
 import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1]  # the project whose hw4/ was imported
+
+
+def _project_of_script() -> Path:
+    """The project of the script being run (scripts/NAME.py), which must be the one whose hw4/ was imported."""
+    script = Path(sys.argv[0]).resolve()
+    root = script.parents[1] if script.parent.name == "scripts" else ROOT
+    if root != ROOT:
+        raise RuntimeError(
+            f"{script} belongs to {root}, but the hw4 package was imported from {ROOT}: run it as "
+            f"`PYTHONPATH={root} python {script}`, or `pip install --no-deps -e {root}` in its environment."
+        )
+    return root
 
 
 def mock_snakemake(rulename: str, configfiles: list[str] | None = None, **wildcards):
@@ -32,33 +46,30 @@ def mock_snakemake(rulename: str, configfiles: list[str] | None = None, **wildca
         configfiles = [ROOT / "config" / "config.yaml"]
         if os.environ.get("HW4_CONFIGFILE"):
             configfiles.append(Path(os.environ["HW4_CONFIGFILE"]).resolve())
-    old_cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        with SnakemakeApi(OutputSettings(quiet={"all"})) as api:
-            wf_api = api.workflow(
-                resource_settings=ResourceSettings(cores=1),
-                config_settings=ConfigSettings(configfiles=[Path(p) for p in configfiles]),
-                snakefile=ROOT / "Snakefile",
-                workdir=ROOT,
-            )
-            wf_api.dag(DAGSettings())
-            workflow = wf_api._workflow
-            rule = workflow.get_rule(rulename)
-            dag = DAG(workflow, rules=[rule])
-            job = Job(rule, dag, wildcards_dict=wildcards)
-            return Snakemake(
-                job.input,
-                job.output,
-                job.params,
-                job.wildcards,
-                job.threads,
-                job.resources,
-                job.log,
-                workflow.config,
-                rule.name,
-                None,
-                scriptdir=str(ROOT / "scripts"),
-            )
-    finally:
-        os.chdir(old_cwd)
+    root = _project_of_script()
+    os.chdir(root)  # the job's paths are relative to the project; the script's entry writes there
+    with SnakemakeApi(OutputSettings(quiet={"all"})) as api:
+        wf_api = api.workflow(
+            resource_settings=ResourceSettings(cores=1),
+            config_settings=ConfigSettings(configfiles=[Path(p) for p in configfiles]),
+            snakefile=ROOT / "Snakefile",
+            workdir=ROOT,
+        )
+        wf_api.dag(DAGSettings())
+        workflow = wf_api._workflow
+        rule = workflow.get_rule(rulename)
+        dag = DAG(workflow, rules=[rule])
+        job = Job(rule, dag, wildcards_dict=wildcards)
+        return Snakemake(
+            job.input,
+            job.output,
+            job.params,
+            job.wildcards,
+            job.threads,
+            job.resources,
+            job.log,
+            workflow.config,
+            rule.name,
+            None,
+            scriptdir=str(ROOT / "scripts"),
+        )

@@ -180,7 +180,7 @@ rule q4_recipe:
 
 
 # After evaluation, never before training: the results of every step against each other (exact, stops the build),
-# and the claims that report/q4.tex.j2 prints. Editing hw4/q4/check.py reruns this step only.
+# and the claims that report/q4.tex.j2 prints. Editing hw4/q4/check.py reruns this step and the document, never training or evaluation.
 rule q4_check:
     input:
         data="build/results/q4_data.json",

@@ -28,9 +28,9 @@ def main(sm) -> None:
     print(f"archived {len(m['files'])} files, {m['total_bytes']} bytes, under {manifest_path.parent}")
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/archive.py
+if "snakemake" not in globals():  # run by hand: python scripts/archive.py label=NAME
     from hw4.smk import mock_snakemake
 
-    snakemake = mock_snakemake("archive")
+    snakemake = mock_snakemake("archive_label")
 with log_to(snakemake.log[0]):
     main(snakemake)

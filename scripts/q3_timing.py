@@ -1,7 +1,7 @@
 """Rule q3_timing: time per gradient, full against importance-sampled, across vocabulary sizes d."""
 
 from hw4.io import log_to, write_json
-from hw4.q3.skipgram import timing
+from hw4.q3.timing import timing
 from hw4.runtime import machine_info, seed_everything
 
 

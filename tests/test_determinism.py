@@ -1,6 +1,6 @@
 """The same config and seed give the same results files on CPU: a small config of the whole DAG is built
 twice, in two fresh copies of the project, and every results file is compared with its timings left out
-(a timing, memory or machine field is named so: see versions_diff.is_timing)."""
+(a timing, memory or machine field is named so: see hw4.versions.diff.is_timing)."""
 
 import json
 

@@ -26,6 +26,8 @@ def consistent_results() -> dict:
         "class_counts": {"negative": 50, "neutral": 50, "positive": 100},
         "most_common_score": 5,
         "empty_texts": 0,
+        "balance_min_over_max": 0.5,
+        "balance_threshold": 0.8,
         "split": split,
         "split_sizes": sizes,
         "shapes": {k: [v, 12] for k, v in sizes.items()},
@@ -87,12 +89,17 @@ def test_consistent_results_pass_with_their_claims():
     assert out["recipe"]["one_different"] and not out["run"]["trained_on_gpu"]
     assert out["tokens"]["n_sample_tokens"] == 2 and out["eval"]["n_misclassified"] == 3
     assert out["data"] == {
+        "score_counts": [{"score": s, "count": n} for s, n in zip("12345", (30, 20, 50, 40, 60), strict=True)],
         "rows_removed": 0,
         "cleaning_removed_rows": False,
+        "balanced": False,
         "removed": [],
         "has_empty_texts": False,
         "empty_texts_singular": False,
     }
+    r = consistent_results()
+    r["data"]["score_counts"] = dict(reversed(list(r["data"]["score_counts"].items())))  # "5" first
+    assert [s["score"] for s in run_check(r)["data"]["score_counts"]] == list("12345")
     # the hardest class: neutral (F1 4/7), 1 of its 3 reviews missed, 2 false alarms, on a 10-review test set
     h = out["hardest"]
     assert not h["tied"] and h["errors_singular"] and h["errors_to"] == [{"class": "positive", "count": 1}]
@@ -215,3 +222,11 @@ def test_claims_flip_with_the_numbers():
     r["eval"]["hardest"] = hardest_class(np.array([[1, 1, 0], [0, 0, 0], [0, 0, 1]]))
     h = claims(r["data"], r["tokens"], r["train"], r["eval"], r["recipe"])["hardest"]
     assert not h["small_test_set_note"] and h["false_alarms_from"] == [{"class": "negative", "count": 1}]
+
+
+def test_balance_verdict_follows_the_ratio_and_its_threshold():
+    r = consistent_results()
+    r["data"].update(balance_min_over_max=0.81, balance_threshold=0.8)
+    assert run_check(r)["data"]["balanced"] is True
+    r["data"].update(balance_min_over_max=0.79)
+    assert run_check(r)["data"]["balanced"] is False

@@ -2,6 +2,7 @@
 
 import ast
 import json
+import os
 import subprocess
 import sys
 
@@ -51,12 +52,29 @@ def test_script_is_a_thin_entry(script):
 
 @pytest.mark.slow
 def test_a_rule_script_runs_by_hand_from_the_config(tmp_path):
-    """python scripts/q1_derive.py (no snakemake) forms the rule's job from the workflow and writes its output."""
+    """python scripts/q1_derive.py (no snakemake), from any directory, forms the rule's job and writes its output."""
     work = copy_project(tmp_path / "p")
-    proc = subprocess.run([sys.executable, "scripts/q1_derive.py"], cwd=work, capture_output=True, text=True)
+    env = dict(os.environ, PYTHONPATH=str(work))  # the copy's hw4/, not the one the venv's install points at
+    proc = subprocess.run(
+        [sys.executable, str(work / "scripts" / "q1_derive.py")],
+        cwd=work / "report",
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     by_hand = json.loads((work / "build/results/q1.json").read_text())
     assert [i["n"] for i in by_hand["instances"]] == [4, 8, 16]
     (work / "build/results/q1.json").unlink()
     run_snakemake(work, "build/results/q1.json")
     assert json.loads((work / "build/results/q1.json").read_text()) == by_hand
+
+
+@pytest.mark.slow
+def test_a_copy_run_by_hand_with_another_projects_package_is_refused(tmp_path):
+    """The copy's script must not silently run (and read the config of) the project the venv's hw4 belongs to."""
+    work = copy_project(tmp_path / "p")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "scripts/q1_derive.py"], cwd=work, env=env, capture_output=True, text=True)
+    assert proc.returncode != 0 and f"belongs to {work}" in proc.stderr and f"PYTHONPATH={work}" in proc.stderr
+    assert not (work / "build").exists()

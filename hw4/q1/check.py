@@ -12,6 +12,7 @@ and a verdict for every comparing sentence.  Timing-derived claims sit under the
 the determinism test treat them as timings).
 """
 
+from hw4.checks import CheckError, agreement
 from hw4.q1.derive import c, conv_parameter_count, conv_receptive_field, h, parameter_count
 
 # float64 on inputs of size ~1 and a few hundred operations per state: rounding is ~1e-16
@@ -26,10 +27,6 @@ EXACT = {  # verify's key -> derive's key (the formula evaluated at the instance
     "flop_counter_wavefront": "flop_counter",
 }
 COUNTED = {"counted_mults": "mults", "counted_adds": "adds", "counted_ops": "ops", "counted_sigma": "sigma"}
-
-
-class CheckError(RuntimeError):
-    pass
 
 
 def exact_mismatches(derive: dict, verify: dict, compare: dict) -> list[str]:
@@ -80,12 +77,6 @@ def receptive_field_mismatches(compare: dict) -> list[str]:
     return bad
 
 
-def agreement(values: list[float], tol: float) -> dict:
-    """The largest of ``values`` against ``tol`` (largest and agrees are None when there is no value)."""
-    largest = max(values) if values else None
-    return {"largest": largest, "tolerance": tol, "agrees": None if largest is None else largest <= tol}
-
-
 def compare_claims(compare: dict) -> dict:
     """Picks, maxima, ratios and verdicts of the comparison's receptive fields and sequential steps."""
     rows = compare["rows"]
@@ -132,8 +123,8 @@ def check(derive: dict, verify: dict, compare: dict) -> dict:
     counted = [r for r in insts if r.get("counted_ops") is not None]
     return {
         "instances_checked": len(insts),
-        "orders": agreement([r["orders_max_abs_diff"] for r in insts], ORDERS_TOLERANCE),
-        "scalar": agreement([r["scalar_max_abs_diff"] for r in counted], SCALAR_TOLERANCE),
+        "orders": agreement(max((r["orders_max_abs_diff"] for r in insts), default=None), ORDERS_TOLERANCE),
+        "scalar": agreement(max((r["scalar_max_abs_diff"] for r in counted), default=None), SCALAR_TOLERANCE),
         "sigma_counted": [{"n": r["n"], "h": r["h"], "counted_sigma": r["counted_sigma"]} for r in counted],
         "sigma_counted_none": not counted,
         "compare": compare_claims(compare),

@@ -14,6 +14,7 @@ every sentence that compares or explains; the thresholds are the named constants
 timings sits under "timing", so that `snakemake diff` files it with the timings.
 """
 
+from hw4.checks import CheckError, within
 from hw4.q2.methods import APPROXIMATIONS, BY_KEY, COUNTED, METHODS, REFERENCE, keys
 
 KINDS = ("mults", "adds", "divs", "nonlin")
@@ -110,10 +111,15 @@ def fewer_ops_than_full(derive: dict) -> dict:
     return {m.key: full / derive["methods"][m.formula]["at"] for m in COUNTED if m.key != REFERENCE}
 
 
+def rows_with_full(rows: list[dict]) -> list[dict]:
+    """The benchmark rows at which full attention ran (up to q2.bench.full_max_T); the last is the largest T."""
+    return [r for r in rows if REFERENCE in r["time_s"]]
+
+
 def faster_from(rows: list[dict]) -> dict:
     """For each method, the smallest measured T from which on it beat full attention at every measured T where
     full attention ran; None if it was not faster at the largest such T."""
-    with_full = [r for r in rows if REFERENCE in r["time_s"]]
+    with_full = rows_with_full(rows)
     out = {}
     for n in with_full[0]["time_s"]:
         if n == REFERENCE:
@@ -127,10 +133,6 @@ def faster_from(rows: list[dict]) -> dict:
     return out
 
 
-def _within(value, expected, tol) -> bool | None:
-    return None if value is None else abs(value - expected) <= tol
-
-
 def slope_claims(bench: dict, tol: float = SLOPE_TOLERANCE) -> dict:
     """Each method's fitted time and memory slopes against the orders the registry expects."""
     out = {}
@@ -141,8 +143,8 @@ def slope_claims(bench: dict, tol: float = SLOPE_TOLERANCE) -> dict:
             "memory": mem,
             "expected_time": m.time_order,
             "expected_memory": m.memory_order,
-            "time_as_expected": _within(t, m.time_order, tol),
-            "memory_as_expected": _within(mem, m.memory_order, tol),
+            "time_as_expected": within(t, m.time_order, tol),
+            "memory_as_expected": within(mem, m.memory_order, tol),
         }
     return out
 
@@ -150,7 +152,7 @@ def slope_claims(bench: dict, tol: float = SLOPE_TOLERANCE) -> dict:
 def timing_claims(bench: dict, derive: dict | None = None) -> dict:
     """The numbers and verdicts the prose derives from q2_bench (and, with derive, predicted against measured)."""
     rows = bench["rows"]
-    at = [r for r in rows if REFERENCE in r["time_s"]][-1]  # the largest T at which full attention ran
+    at = rows_with_full(rows)[-1]
     first = rows[0]
     ref = REFERENCE
 
@@ -237,7 +239,7 @@ def timing_claims(bench: dict, derive: dict | None = None) -> dict:
 def error_claims(bench: dict) -> dict:
     """Relative output errors against full attention on the benchmark's inputs: first and compared rows."""
     rows = bench["rows"]
-    at = [r for r in rows if REFERENCE in r["time_s"]][-1]
+    at = rows_with_full(rows)[-1]
     first = rows[0]
     return {
         "first": first["rel_error"],
@@ -257,9 +259,21 @@ def retrieval_claims(retrieval: dict) -> dict:
     def close(a, b) -> bool:
         return a is not None and b is not None and abs(a - b) <= ACCURACY_CLOSE
 
+    def versus(a, b) -> str:
+        """How accuracy a compares with b: "as" (within ACCURACY_CLOSE), "below" or "above"."""
+        if close(a, b):
+            return "as"
+        return "below" if a < b else "above"
+
+    blind = far["window"] is not None and far["window"] <= ACCURACY_MISS
     return {
         "window_near_as_full": close(near["window"], near["full"]),
-        "window_blind_beyond": far["window"] is not None and far["window"] <= ACCURACY_MISS,
+        "window_near_vs_full": versus(near["window"], near["full"]),
+        "window_blind_beyond": blind,
+        # beyond w: "blind" (at chance), "weaker" (below full attention), or "as good" as full attention
+        "window_beyond": "blind"
+        if blind
+        else ("weaker" if versus(far["window"], far["full"]) == "below" else "as good"),
         "linear_misses": misses("linear"),
         "performer_below_full": all(
             a is not None and b is not None and a < b - ACCURACY_CLOSE
@@ -283,7 +297,7 @@ def thresholds() -> dict:
 def check(derive: dict, verify: dict, bench: dict, retrieval: dict) -> dict:
     bad = exact_mismatches(derive, verify)
     if bad:
-        raise RuntimeError(
+        raise CheckError(
             "q2: the operation counts disagree with the sympy formulas (fix hw4/q2/derive.py, the scalar copies in "
             "hw4/q2/attention.py or the registry in hw4/q2/methods.py):\n  " + "\n  ".join(bad)
         )

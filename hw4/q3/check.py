@@ -14,6 +14,7 @@ treat them as timings).  Every threshold a sentence depends on is a named consta
 
 import sys
 
+from hw4.checks import CheckError, agreement, within
 from hw4.fit import loglog_slope
 
 # The closed form "agrees with autograd to rounding" when every relative error is below this many float64 unit
@@ -35,10 +36,6 @@ ALIGNED_COSINE = 0.9
 # of 0, "nearly flat".
 LINEAR_SLOPE_TOLERANCE = 0.05
 FLAT_SLOPE_TOLERANCE = 0.1
-
-
-class CheckError(RuntimeError):
-    pass
 
 
 def exact_mismatches(derive: dict) -> list[str]:
@@ -64,19 +61,12 @@ def exact_mismatches(derive: dict) -> list[str]:
 
 def autograd_agreement(verify: dict) -> dict:
     """The closed form against autograd: the largest relative error, the tolerance, and whether it is within."""
-    tolerance = AGREEMENT_ROUNDOFFS * UNIT_ROUNDOFF
     largest = max(max(r["max_rel_err_v"], r["max_rel_err_U"]) for r in verify["instances"])
     return {
         "unit_roundoff": UNIT_ROUNDOFF,
         "tolerance_roundoffs": AGREEMENT_ROUNDOFFS,
-        "tolerance": tolerance,
-        "largest": largest,
-        "agrees": largest <= tolerance,
+        **agreement(largest, AGREEMENT_ROUNDOFFS * UNIT_ROUNDOFF),
     }
-
-
-def close_to(slope: float | None, expected: float) -> bool:
-    return slope is not None and abs(slope - expected) <= SLOPE_TOLERANCE
 
 
 def bias_and_variance_slopes(rows: list[dict], name: str) -> dict:
@@ -133,14 +123,16 @@ def estimator_claims(est: dict) -> dict:
             "bias_at_last_resolved": by_k[last_resolved_k]["importance_bias"] if last_resolved_k is not None else None,
             "bias_over_noise_last": isl["bias_over_noise"][-1],
             "floor_reached": isl["floor_k"] is not None,
-            "bias_falls_like_one_over_k": close_to(isl["bias_slope"], EXPECTED_BIAS_SLOPE),
+            "bias_falls_like_one_over_k": bool(within(isl["bias_slope"], EXPECTED_BIAS_SLOPE, SLOPE_TOLERANCE)),
             "var_fall_factor": first["importance_var"] / last["importance_var"],
             "var_falls": last["importance_var"] < first["importance_var"],
             # "close to the 1/k of an average of k independent terms [only at large k]"
-            "var_one_over_k": close_to(isl["var_slope_large_k"], EXPECTED_VAR_SLOPE)
-            and close_to(isl["var_slope"], EXPECTED_VAR_SLOPE),
-            "var_one_over_k_only_at_large_k": close_to(isl["var_slope_large_k"], EXPECTED_VAR_SLOPE)
-            and not close_to(isl["var_slope"], EXPECTED_VAR_SLOPE),
+            "var_one_over_k": bool(within(isl["var_slope_large_k"], EXPECTED_VAR_SLOPE, SLOPE_TOLERANCE))
+            and bool(within(isl["var_slope"], EXPECTED_VAR_SLOPE, SLOPE_TOLERANCE)),
+            "var_one_over_k_only_at_large_k": bool(
+                within(isl["var_slope_large_k"], EXPECTED_VAR_SLOPE, SLOPE_TOLERANCE)
+            )
+            and not bool(within(isl["var_slope"], EXPECTED_VAR_SLOPE, SLOPE_TOLERANCE)),
         },
         "negative": {
             # "does not approach g as k grows: ... a vector that grows with k ... and points elsewhere"

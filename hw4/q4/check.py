@@ -12,6 +12,7 @@ stay where they are computed and recorded: BALANCE_THRESHOLD in hw4/q4/data.py (
 SMALL_TEST_SET in hw4/q4/evaluate.py (q4_eval's hardest.small_test_set).
 """
 
+from hw4.checks import CheckError, agreement
 from hw4.q4.data import split_sizes, to_sentiment
 
 # The softmax probabilities of the raw text are float32 on the model's device: their sum is 1 to ~1e-7.
@@ -20,7 +21,7 @@ PROBABILITY_SUM_TOLERANCE = 1e-5
 MACRO_F1_TOLERANCE = 1e-12
 
 
-class Q4CheckError(RuntimeError):
+class Q4CheckError(CheckError):
     """The Problem 4 results disagree with each other; the message lists what and which module to fix."""
 
 
@@ -175,11 +176,20 @@ def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dic
     cm = ev["confusion"]
     best = best_epoch(train["history"])
     return {
-        "recipe": {"one_different": recipe["n_different"] == 1},
-        "run": {"trained_on_gpu": train["device"].startswith("cuda")},
+        "recipe": {"one_different": recipe["n_different"] == 1, "all_same": recipe["n_different"] == 0},
+        "run": {
+            "trained_on_gpu": train["device"].startswith("cuda"),
+            "one_thread": train.get("machine", {}).get("torch_threads") == 1,
+        },
         "data": {
+            # the Google Play scores in order, 1 to 5, with their counts (item 4.2)
+            "score_counts": [
+                {"score": s, "count": data["score_counts"][s]} for s in sorted(data["score_counts"], key=int)
+            ],
             "rows_removed": removed,
             "cleaning_removed_rows": removed > 0,
+            # the classes are "roughly balanced" when the smallest is at least BALANCE_THRESHOLD of the largest
+            "balanced": data["balance_min_over_max"] >= data["balance_threshold"],
             "removed": [{**r, "plural": r["rows"] != 1} for r in data["removed"]],
             "has_empty_texts": data["empty_texts"] > 0,
             "empty_texts_singular": data["empty_texts"] == 1,
@@ -192,6 +202,7 @@ def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dic
         },
         "eval": {"n_misclassified": sum(map(sum, cm)) - sum(cm[k][k] for k in range(len(cm)))},
         "hardest": {
+            **hc,  # hw4/q4/evaluate.py's verdict, verified against the confusion matrix above
             "tied": bool(hc["tied_with"]),
             "has_errors": hc["errors"] > 0,
             "errors_singular": hc["errors"] == 1,
@@ -205,18 +216,14 @@ def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dic
     }
 
 
-def agreement(ev: dict) -> dict:
+def eval_agreements(ev: dict) -> dict:
     """Float agreements of q4_eval, recorded with their tolerances."""
     prob_sum = sum(ev["raw"]["probabilities"].values())
     f1s = [m["f1"] for m in ev["per_class"]]
     macro = abs(ev["macro_f1"] - sum(f1s) / len(f1s))
     return {
-        "raw_probabilities_sum": {
-            "largest": abs(prob_sum - 1.0),
-            "tolerance": PROBABILITY_SUM_TOLERANCE,
-            "agrees": abs(prob_sum - 1.0) <= PROBABILITY_SUM_TOLERANCE,
-        },
-        "macro_f1": {"largest": macro, "tolerance": MACRO_F1_TOLERANCE, "agrees": macro <= MACRO_F1_TOLERANCE},
+        "raw_probabilities_sum": agreement(abs(prob_sum - 1.0), PROBABILITY_SUM_TOLERANCE),
+        "macro_f1": agreement(macro, MACRO_F1_TOLERANCE),
     }
 
 
@@ -232,4 +239,4 @@ def check(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dict
     bad = [f"{line} (fix {module})" for module, lines in found.items() for line in lines]
     if bad:
         raise Q4CheckError("q4: the Problem 4 results disagree with each other:\n  " + "\n  ".join(bad))
-    return {**claims(data, tokens, train, ev, recipe), "agreement": agreement(ev)}
+    return {**claims(data, tokens, train, ev, recipe), "agreement": eval_agreements(ev)}

@@ -162,7 +162,6 @@ def summarize(df: pd.DataFrame, file_rows: int, removed: list[dict], frames: dic
     return {
         "rows_in_file": file_rows,
         "removed": removed,
-        "cleaned": bool(removed),
         "n_samples": len(df),
         "columns": list(df.columns),
         "score_counts": score_counts,
@@ -171,7 +170,6 @@ def summarize(df: pd.DataFrame, file_rows: int, removed: list[dict], frames: dic
         "class_names": CLASS_NAMES,
         "balance_min_over_max": balance,
         "balance_threshold": BALANCE_THRESHOLD,
-        "balanced": balance >= BALANCE_THRESHOLD,
         "empty_texts": int((df["content"].str.strip() == "").sum()),
         "shapes": {name: [len(f), len(f.columns)] for name, f in frames.items()},
         "head": examples,

@@ -8,7 +8,7 @@
 - Figures: compared by their rendered pixels (pdftoppm at a fixed dpi), not by file bytes; each changed figure
   is shown old | new | changed pixels in a PNG, listed in the markdown and appended to the diff PDF.
 
-The base is an archive (data/archive/<label>/, see versions_archive.py) or a git revision; a revision without
+The base is an archive (data/archive/<label>/, see hw4/versions/archive.py) or a git revision; a revision without
 a clean archive is built with the default profile in a temporary git worktree (a full default build) and then
 archived as rev-<sha12>, so the next diff against it is quick.
 """

@@ -1,7 +1,7 @@
 """Where a build came from, and what a diff base names: git state, config hash, archive labels.
 
-Used by rules/versions.smk when the workflow loads (the values become rule params, so a new commit reruns the
-provenance step) and by the archive and diff steps.
+Used by the params of the provenance, archive and diff rules (asked only when one of them is in the DAG: a new
+commit then reruns the provenance step) and by the archive and diff steps themselves.
 """
 
 import json
@@ -83,9 +83,9 @@ def resolve_base(root: str | Path, archive_root: str | Path, spec: str, head_sha
     An archive label wins over a git revision of the same name. A revision is served by a clean archive of
     that commit when there is one, else it has to be built in a temporary worktree. ``id`` identifies the
     base's content (the revision's sha, or the label's manifest hash): as a rule param it reruns the diff
-    when the same spec comes to mean something else (HEAD~1 after a commit). Never raises: a normal build
-    resolves this too, and must not fail because there is no previous commit. ``head_sha``: the caller's
-    git_state()["sha"] when it has one already (saves a second `git status` at workflow load).
+    when the same spec comes to mean something else (HEAD~1 after a commit). Never raises: the diff step
+    reports a base it cannot use, saying why. ``head_sha``: the caller's
+    git_state()["sha"] when it has one already (saves a second `git status`).
     """
     archive_root = Path(archive_root)
     manifest = archive_root / spec / "manifest.json"
