@@ -25,5 +25,5 @@ rule all:
     default_target: True
     input:
         "build/hw4.pdf",
+        "build/hw4_solutions.pdf",
         "build/hw4_problems.pdf",
-        "build/hw4_pages.json",

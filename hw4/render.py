@@ -39,9 +39,21 @@ def render(template_dir: str | Path, template: str, context: dict) -> str:
         raise RenderError(f"{where}: {exc}") from None
 
 
-def build_context(config: dict, solutions: bool, results: dict[str, str]) -> dict:
+MODES = ("submission", "solutions", "handout")
+
+
+def build_context(config: dict, solutions: bool, results: dict[str, str], mode: str | None = None) -> dict:
+    """What the templates see. ``mode`` picks the document: "submission" (the answers a student uploads),
+    "solutions" (the instructor's: the answers with every check, listing and the provenance appendix) or
+    "handout" (the statements only). ``solutions`` (answers shown) and ``full`` (instructor's material shown)
+    follow from it; without ``mode``, ``solutions`` chooses between the solutions and the handout."""
+    mode = mode or ("solutions" if solutions else "handout")
+    if mode not in MODES:
+        raise ValueError(f"unknown document mode {mode!r}: use one of {', '.join(MODES)}")
     return {
         "config": config,
-        "solutions": solutions,
+        "mode": mode,
+        "solutions": mode != "handout",
+        "full": mode == "solutions",
         "results": {name: load_results(path) for name, path in results.items()},
     }

@@ -61,6 +61,9 @@ BUILD_DOCUMENTS = {
     "problems_pages": "build/hw4_problems_pages.json",
     "tex": "build/tex/hw4.tex",
     "problems_tex": "build/tex/hw4_problems.tex",
+    "solutions_pdf": "build/hw4_solutions.pdf",
+    "solutions_pages": "build/hw4_solutions_pages.json",
+    "solutions_tex": "build/tex/hw4_solutions.tex",
 }
 
 

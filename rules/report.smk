@@ -8,10 +8,16 @@ TEMPLATES = sorted(str(p) for p in Path(workflow.basedir, "report").glob("*.j2")
 SOLUTION_RESULTS = {**Q1_RESULTS, **Q2_RESULTS, **Q3_RESULTS, **Q4_RESULTS, **PROVENANCE_RESULTS}
 SOLUTION_FIGURES = Q1_FIGURES + Q2_FIGURES + Q3_FIGURES + Q4_FIGURES
 EXCERPTED_MODULES = Q1_EXCERPTS + Q2_EXCERPTS + Q3_EXCERPTS + Q4_EXCERPTS
-# The documents: hw4 (the solutions with every answer) and hw4_problems (the handout: statements only).
+# The documents, from the same templates by their mode: hw4 (the submission a student uploads), hw4_solutions
+# (the instructor's solutions: every check, listing and the provenance appendix) and hw4_problems (the handout).
 DOCUMENTS = {
-    "hw4": {"solutions": True, "results": SOLUTION_RESULTS, "figures": SOLUTION_FIGURES},
-    "hw4_problems": {"solutions": False, "results": {}, "figures": []},
+    "hw4": {"mode": "submission", "results": SOLUTION_RESULTS, "figures": SOLUTION_FIGURES},
+    "hw4_solutions": {
+        "mode": "solutions",
+        "results": SOLUTION_RESULTS,
+        "figures": SOLUTION_FIGURES,
+    },
+    "hw4_problems": {"mode": "handout", "results": {}, "figures": []},
 }
 # What the templates may read of the config: the build's settings, not versions.* (which base to diff
 # against, which label to archive under), so that choosing those reruns nothing.
@@ -28,7 +34,7 @@ rule render:
     input:
         unpack(lambda w: DOCUMENTS[w.doc]["results"]),
         templates=TEMPLATES,
-        modules=lambda w: EXCERPTED_MODULES if DOCUMENTS[w.doc]["solutions"] else [],
+        modules=lambda w: EXCERPTED_MODULES if DOCUMENTS[w.doc]["results"] else [],
         code=code("scripts/render.py"),
     output:
         tex="build/tex/{doc}.tex",
@@ -39,7 +45,7 @@ rule render:
     params:
         template_dir="report",
         template="hw4.tex.j2",
-        solutions=lambda w: DOCUMENTS[w.doc]["solutions"],
+        mode=lambda w: DOCUMENTS[w.doc]["mode"],
         results=lambda w: list(DOCUMENTS[w.doc]["results"]),
         config=REPORT_CONFIG,
     script:

@@ -19,7 +19,7 @@ def squash(s: str) -> str:
 
 
 def test_outputs_exist(built_project):
-    for name in ("hw4.pdf", "hw4_problems.pdf", "hw4_pages.json", "hw4_problems_pages.json"):
+    for name in [f"{doc}{ext}" for doc in ("hw4", "hw4_solutions", "hw4_problems") for ext in (".pdf", "_pages.json")]:
         path = built_project / "build" / name
         assert path.exists() and path.stat().st_size > 0, name
     assert (built_project / "figures" / "q1_compare.pdf").exists()
@@ -37,6 +37,14 @@ def test_pdf_has_every_problem_and_q1_numbers(built_project):
     cmp = json.loads((built_project / "build/results/q1_compare.json").read_text())
     assert str(cmp["params_rnn"]) in flat and str(cmp["params_conv"]) in flat
     assert cmp["machine"]["cpu"] in text  # timings are labelled with their machine
+
+
+def test_the_submission_has_no_build_vocabulary_and_the_solutions_have_the_evidence(built_project):
+    submission = pdftext(built_project / "build" / "hw4.pdf")
+    solutions = pdftext(built_project / "build" / "hw4_solutions.pdf")
+    for phrase in ("made by rule", "Appendix: provenance", "computed by the build that produced this PDF"):
+        assert phrase not in submission and phrase in solutions, phrase
+    assert "Your Name" in submission and "Collaborators" in submission and "— solutions" not in submission
 
 
 def test_page_map_agrees_with_pdf(built_project):

@@ -381,15 +381,16 @@ def test_pipeline_appendix_archive_and_diff(built_project):
     assert timed["q1_compare"]["script"] == "scripts/q1_compare.py"
     src = prov["figure_sources"]["q1_compare"]
     assert (src["rule"], src["script"]) == ("q1_plot", "scripts/q1_plot.py")
-    text = pdftext(built_project / "build/hw4.pdf")
+    text = pdftext(built_project / "build/hw4_solutions.pdf")  # the instructor's document carries the appendix
     assert "Appendix: provenance of this build" in text and prov["versions"]["torch"] in text
     assert "not built from a git checkout" in text  # the test copy has no .git
-    pages = json.loads((built_project / "build/hw4_pages.json").read_text())
+    assert "Appendix: provenance" not in pdftext(built_project / "build/hw4.pdf")  # the submission does not
+    pages = json.loads((built_project / "build/hw4_solutions_pages.json").read_text())
     assert pages["parts"]["provenance"][-1] == pages["page_count"]
 
     run_snakemake(built_project, "archive", config=("versions={archive_label: e2e}",))
     manifest = load_archive(built_project / "data/archive/e2e")
-    assert "build/hw4.pdf" in manifest["files"] and "figures/q1_compare.pdf" in manifest["files"]
+    assert {"build/hw4.pdf", "build/hw4_solutions.pdf", "figures/q1_compare.pdf"} <= set(manifest["files"])
     again = run_snakemake(built_project, "archive", config=("versions={archive_label: e2e}",), check=False)
     assert again.returncode == 0 and load_archive(built_project / "data/archive/e2e") == manifest  # up to date
 
