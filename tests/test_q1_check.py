@@ -102,7 +102,13 @@ def render_q1(res, monkeypatch) -> str:
     results["q1_check"] = mark_raw(run_check(res))
     results["provenance"] = {"figure_sources": {"q1_compare": {"link_tex": Raw("made by q1_plot")}}}
     results["q1_compare"]["machine"] = {"cpu": "test cpu", "torch_threads": 1, "torch": "0"}
-    context = {"config": {"q1": {"instances": INSTANCES}}, "solutions": True, "results": results}
+    context = {
+        "config": {"q1": {"instances": INSTANCES}},
+        "solutions": True,
+        "full": True,
+        "mode": "solutions",
+        "results": results,
+    }
     return re.sub(r"\s+", " ", render(ROOT / "report", "q1.tex.j2", context))
 
 

@@ -15,8 +15,10 @@ pytestmark = pytest.mark.e2e
 
 
 def _squash(s: str) -> str:
-    """PDF text without spaces (pdftotext splits numbers at thin spaces and lines at will)."""
-    return re.sub(r"\s+", "", s.replace("\u2009", ""))
+    """PDF text without spaces (pdftotext splits numbers at thin spaces and lines at will) and without the hyphens
+    of words that TeX broke at a line end ("Per-" / "former": where it breaks depends on the measured numbers)."""
+    s = re.sub(r"(?<=[a-z])-[ \t]*\n\s*(?=[a-z])", "", s.replace("\u2009", ""))
+    return re.sub(r"\s+", "", s)
 
 
 def test_q2_results_figures_and_pdf(built_project):
@@ -50,9 +52,10 @@ def test_q2_results_figures_and_pdf(built_project):
     assert f"largestsizeatwhichfullattentionistimedin2b(T={at_T}" in flat
     for key in checked["approximations"]:
         assert f"{checked['fewer_ops_than_full'][key]:.1f}({checked['methods'][key]['short']})" in flat
-    assert str(derive["instances"][0]["methods"]["window"]["ops"]) in flat
-    assert f"inall{checked['instances_checked']}casesbelow" in flat
-    assert "agreewiththetorchcodetowithin" in flat and "thereorderingchangesthecost,nottheresult" in flat
+    solutions = _squash(pdf_text(built_project / "build" / "hw4_solutions.pdf", layout=True))
+    assert str(derive["instances"][0]["methods"]["window"]["ops"]) in solutions
+    assert f"inall{checked['instances_checked']}casesbelow" in solutions  # the checks: the instructor's document
+    assert "agreewiththetorchcodetowithin" in solutions and "thereorderingchangesthecost,nottheresult" in solutions
     # 2b: set-up from the results, the measured speedups and slopes, the crossover lengths, the needle accuracy
     assert ("Onesequenceper" if bench["batch"] == 1 else f"Abatchof{bench['batch']}sequences") in flat
     assert f"{timing['at']['linear']['speedup']:.1f}" in q2

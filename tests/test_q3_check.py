@@ -143,7 +143,13 @@ def render_q3(res, monkeypatch, **replace) -> str:
         "figure_sources": {name: {"link_tex": Raw("made by q3_plot")} for name in ("q3_estimators", "q3_timing")}
     }
     return re.sub(
-        r"\s+", " ", render(ROOT / "report", "q3.tex.j2", {"config": {}, "solutions": True, **{"results": results}})
+        r"\s+",
+        " ",
+        render(
+            ROOT / "report",
+            "q3.tex.j2",
+            {"config": {}, "solutions": True, "full": True, "mode": "solutions", "results": results},
+        ),
     )
 
 

@@ -35,7 +35,7 @@ def test_q3_in_the_default_build(built_project):
     pages = json.loads((built_project / "build" / "hw4_pages.json").read_text())["parts"]
     assert pages["q3.a"] and pages["q3.b"] and pages["q3.a"][0] <= pages["q3.b"][0]
 
-    text = pdf_text(built_project / "build" / "hw4.pdf")
+    text = pdf_text(built_project / "build" / "hw4_solutions.pdf")  # the checks and tables: the full document
     start = text.index("Problem 3")
     flat = re.sub(r"\s+", "", text[start : text.index("Problem 4", start)])
     # 3a: the symbolic check, the autograd comparison and its verdict, the counted operation totals
@@ -59,3 +59,7 @@ def test_q3_in_the_default_build(built_project):
     assert f"afactorof{shown(sci(isl['var_fall_factor'], 3))}" in flat
     for x in (isl["var_slope"], isl["var_slope_large_k"], usl["var_slope"], usl["var_slope_large_k"]):
         assert f"{x:.2f}".replace("-", "\u2212") in flat
+    # the submission opens each part with its boxed answer: the order of the cost and the measured speed-up
+    sub = re.sub(r"\s+", "", pdf_text(built_project / "build" / "hw4.pdf"))
+    assert "Answer.With" in sub and "Answer." in sub[sub.index("3b.") :]
+    assert f"{ck['timing']['largest']['speedup']:.0f}timesfaster" in sub

@@ -142,10 +142,12 @@ def render_q4_section(work: Path, out_dir: Path, edit=None) -> tuple[str, Path |
         names = ("q4_data", "q4_tokens", "q4_train", "q4_eval", "q4_recipe")
         results["q4_check"] = {**results["q4_check"], **claims(*(results[n] for n in names))}
         return make_env(work / "report").get_template("q4_only.tex.j2").render(
-            config=config, solutions=True, results=results
+            config=config, solutions=True, full=True, mode="solutions", results=results
         ), None
     tex_text = (
-        make_env(work / "report").get_template("q4_only.tex.j2").render(config=config, solutions=True, results=results)
+        make_env(work / "report")
+        .get_template("q4_only.tex.j2")
+        .render(config=config, solutions=True, full=True, mode="solutions", results=results)
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     tex = out_dir / "q4_only.tex"

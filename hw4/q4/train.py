@@ -235,13 +235,9 @@ def latest_good_checkpoint(ckpt_dir: Path, key: str):
     return None, None
 
 
-# region: training_loop
-def fit(model, train_loader, val_loader, *, epochs, optimizer, device, amp_dtype, max_grad_norm, ckpt_dir, key):
-    """Train for `epochs`, keep the best model by validation accuracy, checkpoint after every epoch."""
-    loss_fn = nn.CrossEntropyLoss()
-    total_steps = len(train_loader) * epochs
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: max(0.0, 1 - s / total_steps))  # no warm-up
-    history, best_acc, start = [], -1.0, 0
+def resume(model, optimizer, scheduler, device, ckpt_dir, key, epochs):
+    """The history, best validation accuracy and epoch to start from: a fresh start, or where an interrupted run
+    with the same settings (``key``) stopped, its model, optimizer, schedule and random state restored."""
     best = Path(ckpt_dir) / "best.pt"
     last, state = latest_good_checkpoint(ckpt_dir, key)
     if state is not None:
@@ -250,6 +246,7 @@ def fit(model, train_loader, val_loader, *, epochs, optimizer, device, amp_dtype
             # the best weights up to the resumed epoch are not on disk: only a fresh start can recover them
             print(f"the best model up to epoch {state['epoch']} ({best}) is missing or damaged: training starts over")
             state = None
+    history, best_acc, start = [], -1.0, 0
     if state is not None:  # resume where the interrupted run stopped
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
@@ -260,6 +257,39 @@ def fit(model, train_loader, val_loader, *, epochs, optimizer, device, amp_dtype
         history, best_acc, start = state["history"], state["best_val_acc"], state["epoch"]
         print(f"resumed from checkpoint {last} after epoch {start} of {epochs}")
     clear_stale_checkpoints(ckpt_dir, start)
+    return history, best_acc, start
+
+
+def save_best(model, ckpt_dir, key, epoch) -> None:
+    _save({"fingerprint": key, "epoch": epoch, "model": model.state_dict()}, Path(ckpt_dir) / "best.pt")
+
+
+def checkpoint(model, optimizer, scheduler, device, ckpt_dir, key, epoch, history, best_acc) -> None:
+    """Everything a killed run needs to resume after ``epoch``; the two newest checkpoints are kept."""
+    _save(
+        {
+            "fingerprint": key,
+            "epoch": epoch,
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "rng_cpu": torch.get_rng_state(),
+            "rng_cuda": torch.cuda.get_rng_state() if device.type == "cuda" else None,
+            "history": history,
+            "best_val_acc": best_acc,
+        },
+        Path(ckpt_dir) / f"epoch-{epoch}.pt",
+    )
+    _delete_checkpoints(_epoch_checkpoints(ckpt_dir)[2:])  # keep the two newest: one may be damaged
+
+
+def fit(model, train_loader, val_loader, *, epochs, optimizer, device, amp_dtype, max_grad_norm, ckpt_dir, key):
+    """Train for `epochs`, keep the best model by validation accuracy, checkpoint after every epoch."""
+    loss_fn = nn.CrossEntropyLoss()
+    total_steps = len(train_loader) * epochs
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: max(0.0, 1 - s / total_steps))  # no warm-up
+    history, best_acc, start = resume(model, optimizer, scheduler, device, ckpt_dir, key, epochs)
+    # region: training_loop
     for epoch in range(start, epochs):
         t0 = time.perf_counter()
         train_loader.batch_sampler.set_epoch(epoch)
@@ -282,29 +312,12 @@ def fit(model, train_loader, val_loader, *, epochs, optimizer, device, amp_dtype
         print(
             f"epoch {epoch + 1}/{epochs}: train loss {train_loss:.4f} acc {train_acc:.4f}; val loss {val_loss:.4f} acc {val_acc:.4f}"
         )
-        if val_acc > best_acc:
+        if val_acc > best_acc:  # the best model by validation accuracy
             best_acc = val_acc
-            _save({"fingerprint": key, "epoch": epoch + 1, "model": model.state_dict()}, best)
-        last = Path(ckpt_dir) / f"epoch-{epoch + 1}.pt"
-        _save(
-            {
-                "fingerprint": key,
-                "epoch": epoch + 1,
-                "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(),
-                "rng_cpu": torch.get_rng_state(),
-                "rng_cuda": torch.cuda.get_rng_state() if device.type == "cuda" else None,
-                "history": history,
-                "best_val_acc": best_acc,
-            },
-            last,
-        )
-        _delete_checkpoints(_epoch_checkpoints(ckpt_dir)[2:])  # keep the two newest: one may be damaged
-    return history, best
-
-
-# endregion
+            save_best(model, ckpt_dir, key, epoch + 1)
+        checkpoint(model, optimizer, scheduler, device, ckpt_dir, key, epoch + 1, history, best_acc)
+    # endregion
+    return history, Path(ckpt_dir) / "best.pt"
 
 
 def train(splits: dict, model_cfg: dict, train_cfg: dict, seed: int, threads: int | None, ckpt_dir, model_out) -> dict:
