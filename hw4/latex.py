@@ -144,9 +144,11 @@ _LISTING_END = re.compile(r"\\end\s*\{\s*lstlisting\s*\}")
 
 
 def code_excerpt(script: str | Path, region: str) -> Raw:
-    """The lines between ``# region: NAME`` and ``# endregion`` in a project script, as a listing.
+    """The lines between ``# region: NAME`` and its ``# endregion`` in a project module, as a listing.
 
-    Code shown in the PDF is excerpted from the scripts that ran, never retyped.
+    Regions nest: a region may hold smaller ones (the few lines a notebook cell shows, inside the function the
+    instructor's solutions show whole); an ``# endregion`` closes the innermost open region, and the marker lines
+    themselves are not shown.  Code shown in the PDF is excerpted from the code that ran, never retyped.
     """
     lines = Path(script).read_text(encoding="utf-8").splitlines()
     start = f"# region: {region}"
@@ -154,11 +156,19 @@ def code_excerpt(script: str | Path, region: str) -> Raw:
         i = next(k for k, line in enumerate(lines) if line.strip() == start)
     except StopIteration:
         raise KeyError(f"{script}: no marked region '{start}' (add it, or fix the name in the template)") from None
-    try:
-        j = next(k for k in range(i + 1, len(lines)) if lines[k].strip() == "# endregion")
-    except StopIteration:
-        raise KeyError(f"{script}: region '{region}' has no closing '# endregion'") from None
-    body = lines[i + 1 : j]
+    depth, j = 1, None
+    for k in range(i + 1, len(lines)):
+        marker = lines[k].strip()
+        if marker.startswith("# region: "):
+            depth += 1
+        elif marker == "# endregion":
+            depth -= 1
+            if depth == 0:
+                j = k
+                break
+    if j is None:
+        raise KeyError(f"{script}: region '{region}' has no closing '# endregion'")
+    body = [s for s in lines[i + 1 : j] if not (s.strip().startswith("# region: ") or s.strip() == "# endregion")]
     indent = min((len(s) - len(s.lstrip()) for s in body if s.strip()), default=0)
     text = "\n".join(s[indent:] for s in body)
     if _LISTING_END.search(text) or not text.isascii():

@@ -96,3 +96,17 @@ def test_escaped_hostile_text_compiles(tmp_path):
     assert not (tmp_path / "pwned").exists()
     text = pdf_text(tmp_path / "t.pdf")
     assert "\\input{/etc/hostname}" in text and "100% {unbalanced" in text
+
+
+def test_regions_nest_and_their_markers_are_not_shown(tmp_path):
+    src = tmp_path / "m.py"
+    src.write_text(
+        "# region: whole\ndef f(x):\n    # region: core\n    y = x + 1\n    # endregion\n    return y\n# endregion\n"
+        "z = 0\n"
+    )
+    whole, core = str(code_excerpt(src, "whole")), str(code_excerpt(src, "core"))
+    assert "def f(x):\n    y = x + 1\n    return y\n\\end{lstlisting}" in whole and "region" not in whole.split("]")[1]
+    assert "y = x + 1\n\\end{lstlisting}" in core and "return" not in core and "z = 0" not in whole
+    src.write_text("# region: open\nx = 1\n# region: inner\ny = 2\n# endregion\n")
+    with pytest.raises(KeyError, match="no closing"):
+        code_excerpt(src, "open")

@@ -42,8 +42,10 @@ def _read_csv(path: Path, fix: str) -> pd.DataFrame:
             f"{path}: the file is empty. Fix: write the reviews CSV there (header line first), or {fix}"
         )
     try:
+        # region: read_csv
         # Everything as text: scores are checked by hand below, and empty reviews stay "" (not NaN).
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        # endregion
     except UnicodeDecodeError as exc:
         raise ReviewDataError(
             f"{path}: unreadable, not UTF-8 text (byte {exc.start}: {exc.reason}). Fix: save the file as UTF-8 CSV."

@@ -17,6 +17,7 @@ from hw4.runtime import pick_device
 
 
 # region: metrics
+# region: metrics_core
 def confusion_matrix(labels, preds, n_classes: int = 3) -> np.ndarray:
     """cm[i, j] = number of test reviews of true class i predicted as class j."""
     cm = np.zeros((n_classes, n_classes), dtype=int)
@@ -34,6 +35,9 @@ def per_class_metrics(cm: np.ndarray, names=CLASS_NAMES) -> list[dict]:
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         rows.append({"class": name, "precision": p, "recall": r, "f1": f1, "support": actual})
     return rows
+
+
+# endregion
 
 
 # Below this many test reviews the PDF says that the ranking of the classes is a weak signal.
