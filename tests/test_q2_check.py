@@ -227,3 +227,19 @@ def test_error_verdicts(derived_and_verified):
         row["rel_error"]["performer"] = 0.01
     res = check(d, v, bench, fake_retrieval())
     assert not res["errors"]["window_error_grows"] and not res["retrieval"]["performer_noisy"]
+
+
+def test_who_beats_or_falls_short_of_the_count_follows_the_times(derived_and_verified):
+    d, _ = derived_and_verified
+    bench = fake_bench()
+    at = bench["rows"][-1]["time_s"]
+    predicted = timing_claims(bench, d)["savings"]
+    at["linear"] = at["full"] / (3 * predicted["linear"]["predicted"])  # three times the predicted speed-up
+    at["window"] = at["full"] / (predicted["window"]["predicted"] / 3)  # a third of it
+    at["performer"] = at["full"] / predicted["performer"]["predicted"]  # as predicted
+    claims = timing_claims(bench, d)
+    assert claims["beat_prediction"] == ["linear (elu+1)"] and claims["short_of_prediction"] == ["sliding window"]
+    bench["slopes"]["full"] = 2.4
+    assert timing_claims(bench, d)["full_superquadratic"]
+    bench["slopes"]["full"] = 1.9
+    assert not timing_claims(bench, d)["full_superquadratic"]

@@ -163,3 +163,19 @@ def test_the_prose_follows_the_claims(results, monkeypatch):
     text = render_q3(results, monkeypatch, timing=slow, verify=verify)
     assert "no faster." in text and "nearly flat" not in text and "grows more slowly than that count" in text
     assert r"\emph{disagree}" in text
+
+
+def test_a_jump_in_the_full_gradients_time_is_found_and_the_slope_above_it_fitted():
+    from hw4.q3.check import full_time_regimes
+
+    ds = [1000, 3000, 10000, 30000, 100000]
+    linear = [1e-4 * d / 1000 for d in ds]
+    timing = {"h": 300, "rows": [{"d": d, "time_full_s": t} for d, t in zip(ds, linear, strict=True)]}
+    smooth = full_time_regimes(timing)
+    assert not smooth["jump"] and abs(smooth["steepest"]["local_slope"] - 1) < 1e-9
+    jumped = [t * (10 if d >= 30000 else 1) for d, t in zip(ds, linear, strict=True)]  # 10x at 10^4 -> 3*10^4
+    timing["rows"] = [{"d": d, "time_full_s": t} for d, t in zip(ds, jumped, strict=True)]
+    r = full_time_regimes(timing)
+    assert r["jump"] and (r["steepest"]["d_from"], r["steepest"]["d_to"]) == (10000, 30000)
+    assert abs(r["steepest"]["time_ratio"] - 30) < 1e-9 and abs(r["slope_above"] - 1) < 1e-9 and r["linear_above"]
+    assert r["u_mib_to"] == 30000 * 300 * 4 / 2**20

@@ -232,6 +232,16 @@ def timing_claims(bench: dict, derive: dict | None = None) -> dict:
             }
         out["savings"] = savings
         out["savings_vs_prediction"] = "close" if all(s["close"] for s in savings.values()) else "differ"
+        # who ran faster, and who slower, than the operation counts predict (those not within the close factor)
+        out["beat_prediction"] = [
+            BY_KEY[k].label for k, s in savings.items() if s["beats_prediction"] and not s["close"]
+        ]
+        out["short_of_prediction"] = [
+            BY_KEY[k].label for k, s in savings.items() if not s["beats_prediction"] and not s["close"]
+        ]
+        # full attention's time growing faster than T^2: its T x T matrices no longer fit in cache
+        ref_time = slopes[ref]["time"]
+        out["full_superquadratic"] = ref_time is not None and ref_time > slopes[ref]["expected_time"]
         out["prediction_at_timed_T"] = derive["at"]["T"] == at["T"]
     return out
 

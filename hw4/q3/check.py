@@ -12,6 +12,7 @@ ms with their speed-ups.  Timing-derived claims sit under the key ``timing`` (so
 treat them as timings).  Every threshold a sentence depends on is a named constant here.
 """
 
+import math
 import sys
 
 from hw4.checks import CheckError, agreement, within
@@ -146,6 +147,35 @@ def estimator_claims(est: dict) -> dict:
     }
 
 
+# A step between two measured d whose local log-log slope exceeds linear by this much is reported as a jump.
+JUMP_EXCESS = 0.5
+
+
+def full_time_regimes(timing: dict) -> dict:
+    """The full gradient's time against d, read as regimes rather than one power law: the steepest step between
+    consecutive measured d (a jump when its local slope exceeds 1 by JUMP_EXCESS), and the slope fitted above it."""
+    rows = timing["rows"]
+    steps = []
+    for a, b in zip(rows, rows[1:], strict=False):
+        grow, ratio = b["time_full_s"] / a["time_full_s"], b["d"] / a["d"]
+        steps.append({"d_from": a["d"], "d_to": b["d"], "time_ratio": grow, "d_ratio": ratio,
+                      "local_slope": math.log(grow) / math.log(ratio)})  # fmt: skip
+    steepest = max(steps, key=lambda s: s["local_slope"]) if steps else None
+    jump = steepest is not None and steepest["local_slope"] > 1 + JUMP_EXCESS
+    above = [r for r in rows if steepest and r["d"] >= steepest["d_to"]]
+    slope_above = loglog_slope([r["d"] for r in above], [r["time_full_s"] for r in above]) if len(above) >= 2 else None
+    return {
+        "jump": jump,
+        "steepest": steepest,
+        # the d x h float32 matrix U on each side of the step, in MiB
+        "u_mib_from": steepest["d_from"] * timing["h"] * 4 / 2**20 if steepest else None,
+        "u_mib_to": steepest["d_to"] * timing["h"] * 4 / 2**20 if steepest else None,
+        "slope_above": slope_above,
+        "linear_above": slope_above is not None and abs(slope_above - 1) <= LINEAR_SLOPE_TOLERANCE,
+        "jump_excess": JUMP_EXCESS,
+    }
+
+
 def timing_claims(timing: dict) -> dict:
     rows = [
         {
@@ -165,6 +195,7 @@ def timing_claims(timing: dict) -> dict:
         "full_faster_than_linear": timing["slope_full"] > 1 + LINEAR_SLOPE_TOLERANCE,
         "full_slower_than_linear": timing["slope_full"] < 1 - LINEAR_SLOPE_TOLERANCE,
         "sampled_flat": abs(timing["slope_sampled"]) < FLAT_SLOPE_TOLERANCE,
+        "full_regimes": full_time_regimes(timing),
         "linear_slope_tolerance": LINEAR_SLOPE_TOLERANCE,
         "flat_slope_tolerance": FLAT_SLOPE_TOLERANCE,
     }
