@@ -24,3 +24,9 @@ def save_pdf(fig, path) -> None:
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="pdf", bbox_inches="tight", metadata={"CreationDate": None, "Producer": None})
     plt.close(fig)
+
+
+def legend_below(ax, ncol: int = 1, **kwargs):
+    """The axes' legend under its x label, outside the data, so that it never hides a point."""
+    kwargs.setdefault("fontsize", 6.5)
+    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=ncol, frameon=False, **kwargs)

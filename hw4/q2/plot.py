@@ -3,7 +3,7 @@
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from hw4.plotting import plt, save_pdf
+from hw4.plotting import legend_below, plt, save_pdf
 from hw4.q2.methods import APPROXIMATIONS, COUNTED, METHODS
 
 STYLE = {  # method key (hw4/q2/methods.py) -> (marker, linestyle, colour)
@@ -41,7 +41,7 @@ def plot_patterns(pat: dict, path) -> None:
 
 def plot_scaling(bench: dict, path) -> None:
     rows, slopes = bench["rows"], bench["slopes"]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6.4, 3.1))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6.4, 4.0))  # room for the legends below the axes
     for meth in METHODS:
         name, label = meth.key, meth.label
         pts = [(r["T"], r["time_s"][name], r["peak_bytes"][name]) for r in rows if name in r["time_s"]]
@@ -56,7 +56,7 @@ def plot_scaling(bench: dict, path) -> None:
     for ax in (ax1, ax2):
         ax.set_xlabel("sequence length T")
         ax.set_xscale("log", base=2)
-        ax.legend(fontsize=6.5, title="fitted slope", title_fontsize=6.5)
+        legend_below(ax, title="fitted slope", title_fontsize=6.5)
     ax1.set_ylabel("forward time, ms (best of repeats)")
     ax2.set_ylabel("peak memory, MiB (measured)")
     ax1.set_title("time", fontsize=9)
@@ -66,7 +66,7 @@ def plot_scaling(bench: dict, path) -> None:
 
 
 def plot_cost(bench: dict, retrieval: dict, path) -> None:
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6.4, 3.0))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6.4, 3.8))  # room for the legends below the axes
     for meth in APPROXIMATIONS:
         name = meth.key
         pts = [(r["T"], r["rel_error"][name]) for r in bench["rows"] if name in r["rel_error"]]
@@ -77,7 +77,7 @@ def plot_cost(bench: dict, retrieval: dict, path) -> None:
     ax1.set_xlabel("sequence length T")
     ax1.set_ylabel(r"$\|Y - Y_{full}\|_F \,/\, \|Y_{full}\|_F$")
     ax1.set_title("output error vs full attention (random inputs)", fontsize=8)
-    ax1.legend(fontsize=6.5)
+    legend_below(ax1)
     rows = retrieval["rows"]
     dist = [r["distance"] for r in rows]
     for meth in COUNTED:
@@ -93,6 +93,6 @@ def plot_cost(bench: dict, retrieval: dict, path) -> None:
     ax2.set_ylabel("retrieval accuracy, %")
     ax2.set_ylim(-3, 103)
     ax2.set_title(f"needle retrieval, T = {retrieval['T']}", fontsize=8)
-    ax2.legend(fontsize=6.5, loc="center left")
+    legend_below(ax2)
     fig.tight_layout()
     save_pdf(fig, path)
