@@ -26,11 +26,11 @@ def plot_classes(data: dict, path) -> None:
     """Item 4.3: reviews per sentiment class after the mapping."""
     names = data["class_names"]
     counts = [data["class_counts"][c] for c in names]
-    fig, ax = plt.subplots(figsize=(4.2, 2.6))
+    fig, ax = plt.subplots(figsize=(4.2, 2.8))
     ax.bar(names, counts, color=["tab:red", "tab:gray", "tab:green"])
     ax.axhline(np.mean(counts), color="k", ls=":", lw=1, label="equal share")
     ax.set_ylabel("reviews")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)  # below, off the bars
     fig.tight_layout()
     save_pdf(fig, path)
 
@@ -43,7 +43,7 @@ def plot_history(train: dict, path) -> None:
     """Item 4.11: train and validation accuracy against the epoch."""
     h = train["history"]
     epochs = [r["epoch"] for r in h]
-    fig, ax = plt.subplots(figsize=(4.6, 2.8))
+    fig, ax = plt.subplots(figsize=(4.6, 3.1))
     ax.plot(epochs, [r["train_acc"] for r in h], "o-", label="train accuracy")
     ax.plot(epochs, [r["val_acc"] for r in h], "s-", label="validation accuracy")
     ax.axvline(train["best_epoch"], color="grey", ls=":", lw=1, label=f"best (epoch {train['best_epoch']})")
@@ -51,7 +51,7 @@ def plot_history(train: dict, path) -> None:
     ax.set_ylabel("accuracy")
     ax.set_xticks(epochs)
     ax.set_ylim(0, 1)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)  # below the curves
     fig.tight_layout()
     save_pdf(fig, path)
 
