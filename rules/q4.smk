@@ -25,6 +25,7 @@ Q4_EXCERPTS = [
     "hw4/q4/model.py",
     "hw4/q4/train.py",
     "hw4/q4/evaluate.py",
+    "hw4/q4/metrics.py",
     "hw4/q4/plot.py",
 ]
 Q4_SPLITS = {s: f"build/q4/{s}.csv" for s in ("train", "val", "test")}

@@ -9,11 +9,14 @@ Each message names the module to fix. Floating-point agreements are recorded wit
 The claims are every number the prose derives and every choice of a sentence (singular or plural, which counts to
 list, whether a remark applies), so that the template only looks values up. The thresholds behind the verdicts
 stay where they are computed and recorded: BALANCE_THRESHOLD in hw4/q4/data.py (q4_data's balanced), and
-SMALL_TEST_SET in hw4/q4/evaluate.py (q4_eval's hardest.small_test_set).
+SMALL_TEST_SET in hw4/q4/metrics.py (q4_eval's hardest.small_test_set).
 """
+
+import numpy as np
 
 from hw4.checks import CheckError, agreement
 from hw4.q4.data import split_sizes, to_sentiment
+from hw4.q4.metrics import per_class_metrics
 
 # The softmax probabilities of the raw text are float32 on the model's device: their sum is 1 to ~1e-7.
 PROBABILITY_SUM_TOLERANCE = 1e-5
@@ -108,18 +111,6 @@ def train_mismatches(train: dict, data: dict) -> list[str]:
     return bad
 
 
-def per_class(cm: list[list[int]], names: list[str]) -> list[dict]:
-    """Precision, recall, F1 and support of every class from the confusion matrix (as hw4/q4/evaluate.py does)."""
-    rows = []
-    for k, name in enumerate(names):
-        tp, predicted, actual = cm[k][k], sum(row[k] for row in cm), sum(cm[k])
-        p = tp / predicted if predicted else 0.0
-        r = tp / actual if actual else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        rows.append({"class": name, "precision": p, "recall": r, "f1": f1, "support": actual})
-    return rows
-
-
 def eval_mismatches(ev: dict, data: dict) -> list[str]:
     """q4_eval against itself and q4_data (fix hw4/q4/evaluate.py)."""
     bad = []
@@ -136,7 +127,7 @@ def eval_mismatches(ev: dict, data: dict) -> list[str]:
     correct = sum(cm[k][k] for k in range(len(names)))
     if total and ev["test_acc"] != correct / total:
         bad.append(f"test accuracy {ev['test_acc']} is not the confusion matrix's {correct}/{total}")
-    if ev["per_class"] != per_class(cm, names):
+    if ev["per_class"] != per_class_metrics(np.asarray(cm), names):
         bad.append(f"per-class metrics {ev['per_class']} are not those of the confusion matrix {cm}")
     hardest = ev["hardest"]
     lowest = min(m["f1"] for m in ev["per_class"])
@@ -202,7 +193,7 @@ def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dic
         },
         "eval": {"n_misclassified": sum(map(sum, cm)) - sum(cm[k][k] for k in range(len(cm)))},
         "hardest": {
-            **hc,  # hw4/q4/evaluate.py's verdict, verified against the confusion matrix above
+            **hc,  # hw4/q4/metrics.py's verdict, verified against the confusion matrix above
             "tied": bool(hc["tied_with"]),
             "has_errors": hc["errors"] > 0,
             "errors_singular": hc["errors"] == 1,

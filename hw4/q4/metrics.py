@@ -1,0 +1,88 @@
+"""Problem 4, item 4.12: the confusion matrix, per-class precision, recall and F1, and which class is hardest.
+
+Plain numpy, no torch: evaluation computes these, and the check step recomputes them from the stored confusion
+matrix with the same functions.
+"""
+
+import numpy as np
+
+from hw4.q4.data import CLASS_NAMES
+
+
+# region: metrics
+# region: metrics_core
+def confusion_matrix(labels, preds, n_classes: int = 3) -> np.ndarray:
+    """cm[i, j] = number of test reviews of true class i predicted as class j."""
+    cm = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(cm, (np.asarray(labels), np.asarray(preds)), 1)
+    return cm
+
+
+def per_class_metrics(cm: np.ndarray, names=CLASS_NAMES) -> list[dict]:
+    rows = []
+    for k, name in enumerate(names):
+        tp = int(cm[k, k])
+        predicted, actual = int(cm[:, k].sum()), int(cm[k, :].sum())
+        p = tp / predicted if predicted else 0.0
+        r = tp / actual if actual else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        rows.append({"class": name, "precision": p, "recall": r, "f1": f1, "support": actual})
+    return rows
+
+
+# endregion
+
+
+# Below this many test reviews the PDF says that the ranking of the classes is a weak signal.
+SMALL_TEST_SET = 300
+
+
+def hardest_class(cm: np.ndarray, names=CLASS_NAMES) -> dict:
+    """The class with the lowest F1 (ties: lower recall), whether its precision or its recall makes the F1 low,
+    and the counts that show it: its own reviews predicted as other classes (recall), and the reviews of other
+    classes predicted as it (precision). The class with the lowest recall is named too, when it is another one."""
+    metrics = per_class_metrics(cm, names)
+    n = len(names)
+    k = min(range(n), key=lambda i: (metrics[i]["f1"], metrics[i]["recall"], i))
+    low_recall = min(range(n), key=lambda i: (metrics[i]["recall"], metrics[i]["f1"], i))
+    p, r = metrics[k]["precision"], metrics[k]["recall"]
+    support, predicted = int(cm[k].sum()), int(cm[:, k].sum())
+    misses = {names[j]: int(cm[k, j]) for j in range(n) if j != k}
+    false_alarms = {names[i]: int(cm[i, k]) for i in range(n) if i != k}
+    n_wrong, j = max((int(cm[k, j]), j) for j in range(n) if j != k)
+    return {
+        "class": names[k],
+        "f1": metrics[k]["f1"],
+        "precision": p,
+        "recall": r,
+        # which of the two pulls the F1 down: the smaller one ("both" when they are equal)
+        "low_by": "precision" if p < r else "recall" if r < p else "both",
+        "support": support,
+        "predicted": predicted,
+        "errors": support - int(cm[k, k]),
+        "errors_to": misses,
+        "false_alarms": predicted - int(cm[k, k]),
+        "false_alarms_from": false_alarms,
+        "most_confused_with": names[j] if n_wrong else None,
+        "most_confused_count": n_wrong,
+        "perfect": bool(np.trace(cm) == cm.sum()),
+        "no_test_reviews": support == 0,
+        # classes whose F1 equals the lowest: the index tie-break above names one of them, the text names all
+        "tied_with": [names[i] for i in range(n) if i != k and np.isclose(metrics[i]["f1"], metrics[k]["f1"])],
+        # the notebook expects neutral to be the hardest
+        "is_neutral": names[k] == "neutral"
+        or any(names[i] == "neutral" and np.isclose(metrics[i]["f1"], metrics[k]["f1"]) for i in range(n)),
+        "lowest_recall_class": names[low_recall],
+        "lowest_recall": metrics[low_recall]["recall"],
+        "lowest_recall_errors": int(cm[low_recall].sum() - cm[low_recall, low_recall]),
+        "lowest_recall_support": int(cm[low_recall].sum()),
+        "lowest_recall_is_other": low_recall != k,
+        # how far one test review moves the score that makes the F1 low (precision: of the reviews predicted as it)
+        "one_review_moves": "precision" if p < r else "recall",
+        "one_review_step": 1 / (predicted if p < r else support) if (predicted if p < r else support) else 0.0,
+        "small_test_set": int(cm.sum()) < SMALL_TEST_SET,
+        "small_test_set_below": SMALL_TEST_SET,
+    }
+
+
+# endregion
