@@ -143,7 +143,7 @@ def load_results(path: str | Path):
 _LISTING_END = re.compile(r"\\end\s*\{\s*lstlisting\s*\}")
 
 
-def code_excerpt(script: str | Path, region: str) -> Raw:
+def code_excerpt(script: str | Path, region: str, source: bool = True) -> Raw:
     """The lines between ``# region: NAME`` and its ``# endregion`` in a project module, as a listing.
 
     Regions nest: a region may hold smaller ones (the few lines a notebook cell shows, inside the function the
@@ -173,8 +173,17 @@ def code_excerpt(script: str | Path, region: str) -> Raw:
     text = "\n".join(s[indent:] for s in body)
     if _LISTING_END.search(text) or not text.isascii():
         raise ValueError(f"{script}: region '{region}' must be ASCII and must not contain \\end{{lstlisting}}")
+    if not source:  # the submission: the code alone, no file names (build vocabulary) under it
+        return Raw(f"\\begin{{lstlisting}}\n{text}\n\\end{{lstlisting}}")
     caption = escape_latex(f"{script}, region '{region}' (lines {i + 2}-{j})")
     return Raw(f"\\begin{{lstlisting}}[caption={{{caption}}}]\n{text}\n\\end{{lstlisting}}")
+
+
+@jinja2.pass_context
+def _excerpt_for_document(context, script: str | Path, region: str) -> Raw:
+    """excerpt() in a template: the file and region named under the listing only in the instructor's solutions
+    (``full``); the submission shows the code alone."""
+    return code_excerpt(script, region, source=context.get("full", True))
 
 
 def make_env(template_dir: str | Path) -> jinja2.Environment:
@@ -200,5 +209,5 @@ def make_env(template_dir: str | Path) -> jinja2.Environment:
     env.filters["fixed"] = lambda x, decimals=2: Raw(f"{float(x):,.{decimals}f}".replace(",", r"\,"))
     env.filters["pct"] = lambda x, decimals=1: Raw(f"{100 * float(x):.{decimals}f}\\,\\%")
     env.filters["int"] = lambda x: Raw(format_number(int(x)))
-    env.globals["excerpt"] = code_excerpt
+    env.globals["excerpt"] = _excerpt_for_document
     return env

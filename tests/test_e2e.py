@@ -47,6 +47,10 @@ def test_the_submission_has_no_build_vocabulary_and_the_solutions_have_the_evide
     solutions = pdftext(built_project / "build" / "hw4_solutions.pdf")
     for phrase in ("made by rule", "Appendix: provenance", "computed by the build that produced this PDF"):
         assert phrase not in submission and phrase in solutions, phrase
+    # listings name their file and region only for the instructor; no config path or command reaches the grader
+    for phrase in ("Listing ", ", region '", "config/", "snakemake", "--configfile", "scripts/"):
+        assert phrase not in submission, phrase
+    assert ", region '" in solutions and "config/full.yaml" in solutions
     assert "Your Name" in submission and "Collaborators" in submission and "— solutions" not in submission
 
 
@@ -63,6 +67,27 @@ def test_page_map_agrees_with_pdf(built_project):
         assert f"Problem {k}" in pdftext(built_project / "build" / "hw4.pdf", first)
     assert set(pages["parts"]["q1.b"]) <= set(pages["parts"]["q1"])
     assert "1b. Arithmetic operations" in pdftext(built_project / "build" / "hw4.pdf", pages["parts"]["q1.b"][0])
+
+
+def test_submission_fits_the_page_budget_with_every_answer_first(built_project):
+    """The grader's document: at most 15 pages after the title page, every problem on a new page, and every
+    sub-part's first page holds its boxed answer before anything else of that sub-part."""
+    pages = json.loads((built_project / "build/hw4_pages.json").read_text())
+    parts = pages["parts"]
+    assert pages["page_count"] - len(parts["title"]) <= 15, parts
+    for k in range(1, 4):
+        assert parts[f"q{k + 1}"][0] > parts[f"q{k}"][-1], f"Problem {k + 1} does not start on a new page"
+    subparts = [name for name in parts if re.fullmatch(r"q[1-3]\.[a-c]|q4\.\d+", name)]
+    assert len(subparts) == 3 + 2 + 2 + 13, subparts
+    # in the source, the box is the first thing after each sub-part's start label ...
+    tex = (built_project / "build/tex/hw4.tex").read_text()
+    for name in subparts:
+        after = tex.split(f"\\gsstart{{{name}}}", 1)[1].lstrip()
+        assert after.startswith("\\answerbox{"), (name, after[:80])
+    # ... and on paper it is on the sub-part's first page
+    pdf = built_project / "build" / "hw4.pdf"
+    for name in subparts:
+        assert "Answer." in pdftext(pdf, parts[name][0], parts[name][0]), name
 
 
 def test_problems_handout_has_statements_only(built_project):

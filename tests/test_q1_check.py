@@ -96,7 +96,7 @@ def test_no_counted_instance_is_a_claim(results):
     assert out["sigma_counted_none"] and out["sigma_counted"] == [] and out["scalar"]["agrees"] is None
 
 
-def render_q1(res, monkeypatch) -> str:
+def render_q1(res, monkeypatch, mode: str = "solutions") -> str:
     monkeypatch.chdir(ROOT)  # the template excerpts hw4/q1/rnn.py
     results = {name: mark_raw(value) for name, value in res.items()}
     results["q1_check"] = mark_raw(run_check(res))
@@ -105,8 +105,8 @@ def render_q1(res, monkeypatch) -> str:
     context = {
         "config": {"q1": {"instances": INSTANCES}},
         "solutions": True,
-        "full": True,
-        "mode": "solutions",
+        "full": mode == "solutions",
+        "mode": mode,
         "results": results,
     }
     return re.sub(r"\s+", " ", render(ROOT / "report", "q1.tex.j2", context))
@@ -117,6 +117,7 @@ def test_the_prose_follows_the_claims(results, monkeypatch):
     fast["q1_compare"]["rows"][-1].update(time_loop_s=3.0, time_wavefront_s=2.0, time_conv_s=1.0)
     text = render_q1(fast, monkeypatch)
     assert "they agree to rounding" in text and "not the fastest" not in text
+    assert r"slower here (2\,000 ms against 1\,000 ms)" in text  # the 1c box
     assert "36 for $n=3, h=4$; 150 for $n=5, h=6$." in text
     assert "about a quarter" not in text  # 81 of 256 cells
     slow = copy.deepcopy(fast)
@@ -124,3 +125,16 @@ def test_the_prose_follows_the_claims(results, monkeypatch):
     slow["q1_verify"]["instances"][0]["orders_max_abs_diff"] = 1e-6
     text = render_q1(slow, monkeypatch)
     assert "not the fastest of the three" in text and r"\emph{disagree}" in text
+    assert "slower here" not in text
+
+
+@pytest.mark.parametrize("conv_s,boxed", [(1.0, True), (4.0, False)])
+def test_the_submission_box_follows_the_claims(results, monkeypatch, conv_s, boxed):
+    res = copy.deepcopy(results)
+    res["q1_compare"]["rows"][-1].update(time_loop_s=3.0, time_wavefront_s=2.0, time_conv_s=conv_s)
+    text = render_q1(res, monkeypatch, mode="submission")
+    box = text.split(r"\subsection*{1c.", 1)[1].split(r"\textbf{Set-up.}", 1)[0]
+    assert (r"slower here (2\,000 ms against" in box) is boxed
+    assert ("not the fastest of the three" in text) is not boxed
+    # the submission carries no check table and no listing
+    assert "lstlisting" not in text and "flop counter" not in text

@@ -243,3 +243,92 @@ def test_who_beats_or_falls_short_of_the_count_follows_the_times(derived_and_ver
     assert timing_claims(bench, d)["full_superquadratic"]
     bench["slopes"]["full"] = 1.9
     assert not timing_claims(bench, d)["full_superquadratic"]
+
+
+# -- the prose follows the claims, in the submission and in the instructor's solutions ---------------------------
+
+
+def render_q2(derived_and_verified, monkeypatch, mode: str, bench=None, retrieval=None) -> str:
+    """q2.tex.j2 rendered from made-up measurements, through the real check (the sentences are chosen by it)."""
+    import re
+
+    from hw4.latex import Raw, mark_raw
+    from hw4.render import build_context, render
+
+    monkeypatch.chdir(ROOT)  # the instructor's solutions excerpt hw4/q2/*.py
+    d, v = derived_and_verified
+    bench = bench or fake_bench()
+    bench = {
+        **bench,
+        "d": 4,
+        "w": 3,
+        "m": 6,
+        "repeats": 3,
+        "fit_min_T": 256,
+        "device_name": None,
+        "slope_notes": {},
+        "machine": {"cpu": "test cpu", "torch": "0", "torch_threads": 1},
+    }
+    retrieval = {**(retrieval or fake_retrieval()), "T": 1024, "chance": 1 / 1024, "logit_gap": 10.0, "trials": 2}
+    v = {**v, "patterns": {"T": 12, "w": 3}}
+    context = build_context({}, True, {}, mode=mode)
+    context["results"] = {
+        "q2": mark_raw(d),
+        "q2_verify": mark_raw(v),
+        "q2_bench": mark_raw(bench),
+        "q2_retrieval": mark_raw(retrieval),
+        "q2_check": mark_raw(check(d, v, bench, retrieval)),
+        "provenance": {
+            "figure_sources": {
+                f: {"link_tex": Raw("made by q2_plot")} for f in ("q2_patterns", "q2_scaling", "q2_cost")
+            }
+        },
+    }
+    return re.sub(r"\s+", " ", render(ROOT / "report", "q2.tex.j2", context))
+
+
+@pytest.mark.parametrize("mode", ["submission", "solutions"])
+def test_the_prose_follows_the_claims(derived_and_verified, monkeypatch, mode):
+    text = render_q2(derived_and_verified, monkeypatch, mode)
+    box = text.split(r"\answerbox{Pro:", 1)[1].split(r"\textbf{Set-up.}", 1)[0]
+    # the default made-up run: the window blind beyond w, linear attention missing the needle, Performer noisy
+    assert "the window is blind beyond $w$" in box and "linear attention misses the needle" in box
+    assert "Performer is noisy" in box
+    assert "Slower on short sequences" in text and "no penalty" not in text
+    assert "is faster at every measured $T \\ge 512$" in text
+    # a run in which the window is as good beyond w, linear attention finds the needle, Performer is exact, and
+    # every approximation is faster already at the shortest T: every one of those sentences turns
+    fast = fake_bench({(m.key, 256): 0.001 for m in APPROXIMATIONS})
+    for row in fast["rows"]:
+        row["rel_error"]["performer"] = 0.01
+    near_perfect = {"window": 1.0, "linear": 1.0, "performer": 1.0}
+    retrieval = fake_retrieval(**near_perfect)
+    retrieval["mean_within_window"].update(near_perfect)
+    text = render_q2(derived_and_verified, monkeypatch, mode, bench=fast, retrieval=retrieval)
+    box = text.split(r"\answerbox{Pro:", 1)[1].split(r"\textbf{Set-up.}", 1)[0]
+    assert "the window is no worse beyond $w$" in box
+    assert "misses the needle" not in box and "Performer is noisy" not in box
+    assert "Short sequences: no penalty" in text and "Slower on short sequences" not in text
+    assert "is faster at every measured $T$" in text
+
+
+@pytest.mark.parametrize("mode", ["submission", "solutions"])
+def test_who_beats_the_count_and_why_follows_the_times(derived_and_verified, monkeypatch, mode):
+    d, _ = derived_and_verified
+    bench = fake_bench()
+    at = bench["rows"][-1]["time_s"]
+    predicted = timing_claims(bench, d)["savings"]
+    at["linear"] = at["full"] / (3 * predicted["linear"]["predicted"])
+    at["window"] = at["full"] / (predicted["window"]["predicted"] / 3)
+    at["performer"] = at["full"] / predicted["performer"]["predicted"]
+    bench["slopes"]["full"] = 2.4
+    text = render_q2(derived_and_verified, monkeypatch, mode, bench=bench)
+    assert (
+        "The linear (elu+1) method ran faster than its count predicts: full attention's own time grows faster" in text
+    )
+    assert "The sliding window method fell short of the count" in text
+    bench["slopes"]["full"] = 1.9  # no longer super-quadratic: the memory-traffic explanation is not offered
+    at["window"] = at["full"] / predicted["window"]["predicted"]
+    text = render_q2(derived_and_verified, monkeypatch, mode, bench=bench)
+    assert "ran faster than its count predicts." in text and "grows faster than $T^2$" not in text
+    assert "fell short of the count" not in text

@@ -133,7 +133,7 @@ def test_slope_claims_against_the_expected_rates(results):
     assert not run_check(results, estimators=rows)["estimators"]["uniform"]["unbiased"]
 
 
-def render_q3(res, monkeypatch, **replace) -> str:
+def render_q3(res, monkeypatch, mode="solutions", **replace) -> str:
     monkeypatch.chdir(ROOT)  # the template excerpts hw4/q3/skipgram.py
     results = {name: mark_raw(value) for name, value in res.items()}
     results["q3_check"] = mark_raw(run_check(res, **replace))
@@ -148,7 +148,7 @@ def render_q3(res, monkeypatch, **replace) -> str:
         render(
             ROOT / "report",
             "q3.tex.j2",
-            {"config": {}, "solutions": True, "full": True, "mode": "solutions", "results": results},
+            {"config": {}, "solutions": True, "full": mode == "solutions", "mode": mode, "results": results},
         ),
     )
 
@@ -179,3 +179,28 @@ def test_a_jump_in_the_full_gradients_time_is_found_and_the_slope_above_it_fitte
     assert r["jump"] and (r["steepest"]["d_from"], r["steepest"]["d_to"]) == (10000, 30000)
     assert abs(r["steepest"]["time_ratio"] - 30) < 1e-9 and abs(r["slope_above"] - 1) < 1e-9 and r["linear_above"]
     assert r["u_mib_to"] == 30000 * 300 * 4 / 2**20
+
+
+@pytest.mark.parametrize("mode", ["submission", "solutions"])
+def test_the_boxes_and_the_bias_sentence_follow_the_claims(results, monkeypatch, mode):
+    def box_3b(text):
+        return text.split(r"\subsection*{3b.", 1)[1].split(r"\textbf{The weighted average.}", 1)[0]
+
+    fast = timing_result([1e-4, 2e-3], [2e-5, 2e-5], slope_full=1.3, slope_sampled=0.0)
+    text = render_q3(results, monkeypatch, mode, timing=fast)
+    assert r"100 times faster than the full gradient at $d=1\,000$" in box_3b(text)
+    assert "100 times faster." in text
+    slow = timing_result([1e-4, 2e-5], [2e-5, 4e-5], slope_full=0.9, slope_sampled=0.3)
+    text = render_q3(results, monkeypatch, mode, timing=slow)
+    assert "faster than the full gradient" not in box_3b(text) and "no faster." in text
+    # the importance-sampling bias: the measured slope is said to be, or not to be, the 1/k of the theory
+    est = copy.deepcopy(results["q3_estimators"])
+    for r in est["rows"]:  # a bias falling exactly like 1/k, far above its noise
+        r["importance_bias"] = 1.0 / r["k"]
+        r["importance_noise_floor"] = 1e-6 / r["k"]
+    text = render_q3(results, monkeypatch, mode, estimators=est)
+    assert "the $1/k$ of the theory" in text and "not the $-1$" not in text
+    for r in est["rows"]:  # falling like k^(-1/2)
+        r["importance_bias"] = r["k"] ** -0.5
+    text = render_q3(results, monkeypatch, mode, estimators=est)
+    assert "not the $-1$ of the asymptotic $1/k$ over these $k$" in text and "of the theory)" not in text

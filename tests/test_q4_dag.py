@@ -104,7 +104,7 @@ def test_tiny_dag_outputs(tiny_build):
         assert (tiny_build / f"build/benchmarks/{name}.tsv").exists()
 
 
-def render_q4_section(work: Path, out_dir: Path, edit=None) -> tuple[str, Path | None]:
+def render_q4_section(work: Path, out_dir: Path, edit=None, mode="solutions") -> tuple[str, Path | None]:
     """q4.tex.j2 alone, inside the main document's preamble, rendered from the build's results and compiled
     (`edit(results)`, if given, changes the results first, and the section is then only rendered)."""
     import sys
@@ -142,7 +142,7 @@ def render_q4_section(work: Path, out_dir: Path, edit=None) -> tuple[str, Path |
         names = ("q4_data", "q4_tokens", "q4_train", "q4_eval", "q4_recipe")
         results["q4_check"] = {**results["q4_check"], **claims(*(results[n] for n in names))}
         return make_env(work / "report").get_template("q4_only.tex.j2").render(
-            config=config, solutions=True, full=True, mode="solutions", results=results
+            config=config, solutions=True, full=mode == "solutions", mode=mode, results=results
         ), None
     tex_text = (
         make_env(work / "report")
@@ -219,6 +219,48 @@ def test_hardest_class_sentences_follow_ties_and_missing_classes(tiny_build, tmp
     assert "tied with neutral and positive" in tie and "in this run it is not" not in tie
     absent, _ = render_q4_section(tiny_build, tmp_path / "absent", edit=with_matrix([[1, 1, 0], [0, 0, 0], [0, 0, 1]]))
     assert "The test set has none of its reviews" in absent and "one review more or less moves" not in absent
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["submission", "solutions"])
+def test_boxes_follow_the_claims(tiny_build, tmp_path, mode):
+    """The boxed answers of 4.3, 4.12 and the recipe sentence, from results that flip their claims."""
+    import sys
+
+    sys.path.insert(0, str(tiny_build / "scripts"))
+    from hw4.latex import mark_raw
+    from hw4.q4.evaluate import hardest_class
+
+    def unbalanced_all_same_neutral_hardest(results):
+        data = results["q4_data"]
+        results["q4_data"] = {**data, "balance_min_over_max": data["balance_threshold"] / 2}
+        rc = results["q4_recipe"]
+        results["q4_recipe"] = {
+            **rc,
+            "n_different": 0,
+            "all_same": True,
+            "rows": [{**r, "same": True} for r in rc["rows"]],
+        }
+        cm = np.array([[9, 1, 0], [3, 4, 3], [0, 1, 9]])  # neutral: recall 0.4, the lowest F1
+        results["q4_eval"] = {**results["q4_eval"], "hardest": mark_raw(hardest_class(cm))}
+
+    def box(tex, item):
+        return tex.split(f"\\gsstart{{q4.{item}}}", 1)[1].split("\\gsend", 1)[0].split("\\begin{", 1)[0]
+
+    as_built, _ = render_q4_section(tiny_build, tmp_path / "built", edit=lambda results: None, mode=mode)
+    flipped, _ = render_q4_section(
+        tiny_build, tmp_path / "flipped", edit=unbalanced_all_same_neutral_hardest, mode=mode
+    )
+    check = json.loads((tiny_build / "build/results/q4_check.json").read_text())
+    assert ("roughly balanced" in box(as_built, 3)) is check["data"]["balanced"]
+    assert "not balanced" in box(flipped, 3) and "roughly balanced" not in box(flipped, 3)
+    assert "the hardest class is \\textbf{neutral}" in box(flipped, 12)
+    assert "Neutral is the class the notebook expects to be hardest" in flipped
+    assert "9 of the 16 items differ" in as_built and "Every item is the notebook's." in flipped
+    # the submission lists only the items that differ; the instructor's solutions list all 16
+    rows = flipped.split("\\toprule", 1)[1].split("\\bottomrule", 1)[0] if mode == "solutions" else ""
+    assert ("same \\\\" in rows) is (mode == "solutions")
+    assert ("\\toprule\nitem & notebook" in flipped) is (mode == "solutions")
 
 
 @pytest.mark.e2e

@@ -137,8 +137,10 @@ def split_reviews(df: pd.DataFrame, holdout: float, test_share: float, seed: int
             f"{len(df)} reviews are too few for a train/validation/test split with q4.data.split "
             f"holdout {holdout} and test_share {test_share}; use more data"
         )
+    # region: split_calls
     df_train, df_rest = train_test_split(df, test_size=holdout, random_state=seed)
     df_val, df_test = train_test_split(df_rest, test_size=test_share, random_state=seed)
+    # endregion
     return df_train, df_val, df_test
 
 

@@ -8,9 +8,11 @@ from hw4.plotting import plt, save_pdf
 # region: plot_scores
 def plot_scores(data: dict, path) -> None:
     """Item 4.2: how many reviews have each score."""
+    # region: plot_scores_cell
     counts = [data["score_counts"][str(s)] for s in range(1, 6)]
     fig, ax = plt.subplots(figsize=(4.2, 2.6))
     ax.bar(range(1, 6), counts, color="tab:blue")
+    # endregion
     ax.set_xlabel("review score")
     ax.set_ylabel("reviews")
     ax.set_title(f"{data['n_samples']} reviews, most common score {data['most_common_score']}")
@@ -41,11 +43,13 @@ def plot_classes(data: dict, path) -> None:
 # region: plot_history
 def plot_history(train: dict, path) -> None:
     """Item 4.11: train and validation accuracy against the epoch."""
+    # region: plot_history_cell
     h = train["history"]
     epochs = [r["epoch"] for r in h]
     fig, ax = plt.subplots(figsize=(4.6, 3.1))
     ax.plot(epochs, [r["train_acc"] for r in h], "o-", label="train accuracy")
     ax.plot(epochs, [r["val_acc"] for r in h], "s-", label="validation accuracy")
+    # endregion
     ax.axvline(train["best_epoch"], color="grey", ls=":", lw=1, label=f"best (epoch {train['best_epoch']})")
     ax.set_xlabel("epoch")
     ax.set_ylabel("accuracy")
