@@ -204,3 +204,15 @@ def test_the_boxes_and_the_bias_sentence_follow_the_claims(results, monkeypatch,
         r["importance_bias"] = r["k"] ** -0.5
     text = render_q3(results, monkeypatch, mode, estimators=est)
     assert "not the $-1$ of the asymptotic $1/k$ over these $k$" in text and "of the theory)" not in text
+
+
+def test_a_jump_at_the_last_measured_size_leaves_no_slope_above_it(results, monkeypatch):
+    from hw4.q3.check import full_time_regimes
+
+    ds = [1000, 3000, 10000]
+    timing = {"h": 8, "rows": [{"d": d, "time_full_s": t} for d, t in zip(ds, [1e-4, 3e-4, 1e-2], strict=True)]}
+    r = full_time_regimes(timing)
+    assert r["jump"] and r["steepest"]["d_to"] == 10000 and not r["fitted_above"] and r["slope_above"] is None
+    jumped = timing_result([1e-4, 1e-2], [2e-5, 2e-5], slope_full=2.0, slope_sampled=0.0)
+    text = render_q3(results, monkeypatch, "submission", timing=jumped)
+    assert r"Above the jump only $d=1\,000$ was measured, too few sizes to fit a slope there" in text

@@ -171,6 +171,8 @@ def full_time_regimes(timing: dict) -> dict:
         "u_mib_from": steepest["d_from"] * timing["h"] * 4 / 2**20 if steepest else None,
         "u_mib_to": steepest["d_to"] * timing["h"] * 4 / 2**20 if steepest else None,
         "slope_above": slope_above,
+        # a jump at the last measured step leaves one size above it: nothing to fit there
+        "fitted_above": slope_above is not None,
         "linear_above": slope_above is not None and abs(slope_above - 1) <= LINEAR_SLOPE_TOLERANCE,
         "jump_excess": JUMP_EXCESS,
     }
