@@ -204,6 +204,7 @@ def timing_claims(bench: dict, derive: dict | None = None) -> dict:
         "crossovers": crossovers,
         "some_late": bool(late),
         "late_plural": len(late) > 1,
+        "late_labels": [c["label"] for c in late],
         "slopes": slopes,
         "slope_tolerance": SLOPE_TOLERANCE,
         "time_slopes_as_expected": all(s["time_as_expected"] for s in [slopes[ref], *approx]),

@@ -193,6 +193,9 @@ def timing_claims(timing: dict) -> dict:
         "rows": rows,
         "largest": largest,
         "sampled_faster_at_largest": largest["speedup"] > 1,
+        "n_sizes": len(rows),
+        "smallest_d": rows[0]["d"],
+        "several_threads": timing["machine"]["torch_threads"] > 1,
         # the full gradient's time against d next to its operation count, which is linear in d
         "full_faster_than_linear": timing["slope_full"] > 1 + LINEAR_SLOPE_TOLERANCE,
         "full_slower_than_linear": timing["slope_full"] < 1 - LINEAR_SLOPE_TOLERANCE,

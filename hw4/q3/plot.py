@@ -1,6 +1,6 @@
 """Problem 3 figures: the estimators' bias and variance against k, and time per gradient against d."""
 
-from hw4.plotting import legend_below, plt, save_pdf
+from hw4.plotting import LEGEND_BELOW_RECT, legend_below_figure, plt, save_pdf
 
 ESTIMATORS = (
     ("uniform", "uniform (exact $Z$)", "o"),
@@ -12,7 +12,7 @@ ESTIMATORS = (
 def plot_estimators(result: dict, path) -> None:
     rows = result["rows"]
     ks = [r["k"] for r in rows]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6.4, 3.8))  # room for the legend below the axes
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6.4, 3.3))  # room for the legend below the axes
     for key, label, marker in ESTIMATORS:
         (line,) = ax1.loglog(ks, [r[f"{key}_bias"] for r in rows], marker=marker, label=label)
         ax2.loglog(ks, [r[f"{key}_var"] for r in rows], marker=marker, label=label)
@@ -21,11 +21,11 @@ def plot_estimators(result: dict, path) -> None:
     ax1.set_xlabel("samples k")
     ax1.set_ylabel(r"$\|E[\hat g] - g\| \,/\, \|g\|$")
     ax1.set_title(f"bias (mean of {result['replicates']} draws)")
-    legend_below(ax1, ncol=2)
+    legend_below_figure(fig, ax1, ncol=3)
     ax2.set_xlabel("samples k")
     ax2.set_ylabel(r"$E\|\hat g - E[\hat g]\|^2 \,/\, \|g\|^2$")
     ax2.set_title("variance")
-    fig.tight_layout()
+    fig.tight_layout(rect=LEGEND_BELOW_RECT)
     save_pdf(fig, path)
 
 

@@ -160,6 +160,21 @@ def _nonzero(counts: dict) -> list[dict]:
     return [{"class": name, "count": n} for name, n in counts.items() if n]
 
 
+def token_claims(tokens: dict) -> dict:
+    """Items 4.4-4.5 in numbers: the sample's word pieces, and what its padded encoding holds."""
+    pieces = tokens["tokens"]["tokens"]
+    mask = tokens["encoding"]["attention_mask"]
+    attended = sum(mask)
+    return {
+        "n_sample_tokens": len(pieces),
+        "n_attended": attended,
+        "n_padding": len(mask) - attended,
+        # [CLS], the word pieces, [SEP]: the inverted ids give the sentence's own pieces back
+        "round_trip": tokens["encoding"]["inverted"][1 : 1 + len(pieces)] == pieces,
+        "special_tokens": attended - len(pieces),
+    }
+
+
 def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dict:
     """Every number the Problem 4 prose derives, and every choice of a sentence."""
     removed = sum(r["rows"] for r in data["removed"])
@@ -185,7 +200,7 @@ def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dic
             "has_empty_texts": data["empty_texts"] > 0,
             "empty_texts_singular": data["empty_texts"] == 1,
         },
-        "tokens": {"n_sample_tokens": len(tokens["tokens"]["tokens"])},
+        "tokens": token_claims(tokens),
         "train": {
             "best_epoch": best["epoch"],
             "best_val_acc": best["val_acc"],

@@ -43,7 +43,7 @@ def _read_csv(path: Path, fix: str) -> pd.DataFrame:
         )
     try:
         # region: read_csv
-        # Everything as text: scores are checked by hand below, and empty reviews stay "" (not NaN).
+        # Everything as text, so that empty reviews stay "" (not NaN); scores are converted after reading.
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         # endregion
     except UnicodeDecodeError as exc:

@@ -47,8 +47,8 @@ def plot_history(train: dict, path) -> None:
     h = train["history"]
     epochs = [r["epoch"] for r in h]
     fig, ax = plt.subplots(figsize=(4.6, 3.1))
-    ax.plot(epochs, [r["train_acc"] for r in h], "o-", label="train accuracy")
-    ax.plot(epochs, [r["val_acc"] for r in h], "s-", label="validation accuracy")
+    ax.plot(epochs, [r["train_acc"] for r in h], "o-", label="train")
+    ax.plot(epochs, [r["val_acc"] for r in h], "s-", label="validation")
     # endregion
     ax.axvline(train["best_epoch"], color="grey", ls=":", lw=1, label=f"best (epoch {train['best_epoch']})")
     ax.set_xlabel("epoch")

@@ -300,9 +300,8 @@ def fit(model, train_loader, val_loader, *, epochs, optimizer, device, amp_dtype
         val_acc, val_loss = eval_model(model, val_loader, loss_fn, device, amp_dtype)
         record = dict(epoch=epoch + 1, train_acc=train_acc, train_loss=train_loss, val_acc=val_acc, val_loss=val_loss)
         history.append(record | dict(train_seconds=train_s, epoch_seconds=time.perf_counter() - t0))
-        print(
-            f"epoch {epoch + 1}/{epochs}: train loss {train_loss:.4f} acc {train_acc:.4f}; val loss {val_loss:.4f} acc {val_acc:.4f}"
-        )
+        print(f"epoch {epoch + 1}/{epochs}: train loss {train_loss:.4f} acc {train_acc:.4f};", end=" ")
+        print(f"val loss {val_loss:.4f} acc {val_acc:.4f}")
         if val_acc > best_acc:  # the best model by validation accuracy
             best_acc = val_acc
             save_best(model, ckpt_dir, key, epoch + 1)
