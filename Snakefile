@@ -27,3 +27,5 @@ rule all:
         "build/hw4.pdf",
         "build/hw4_solutions.pdf",
         "build/hw4_problems.pdf",
+        "build/hw4_q4.ipynb",
+        "build/hw4_q4_handout.ipynb",

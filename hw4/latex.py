@@ -15,6 +15,8 @@ from pathlib import Path
 
 import jinja2
 
+from hw4.regions import read_region
+
 
 class Raw(str):
     """LaTeX source that must reach the document unescaped (sympy output, project-made markup)."""
@@ -144,38 +146,14 @@ _LISTING_END = re.compile(r"\\end\s*\{\s*lstlisting\s*\}")
 
 
 def code_excerpt(script: str | Path, region: str, source: bool = True) -> Raw:
-    """The lines between ``# region: NAME`` and its ``# endregion`` in a project module, as a listing.
-
-    Regions nest: a region may hold smaller ones (the few lines a notebook cell shows, inside the function the
-    instructor's solutions show whole); an ``# endregion`` closes the innermost open region, and the marker lines
-    themselves are not shown.  Code shown in the PDF is excerpted from the code that ran, never retyped.
-    """
-    lines = Path(script).read_text(encoding="utf-8").splitlines()
-    start = f"# region: {region}"
-    try:
-        i = next(k for k, line in enumerate(lines) if line.strip() == start)
-    except StopIteration:
-        raise KeyError(f"{script}: no marked region '{start}' (add it, or fix the name in the template)") from None
-    depth, j = 1, None
-    for k in range(i + 1, len(lines)):
-        marker = lines[k].strip()
-        if marker.startswith("# region: "):
-            depth += 1
-        elif marker == "# endregion":
-            depth -= 1
-            if depth == 0:
-                j = k
-                break
-    if j is None:
-        raise KeyError(f"{script}: region '{region}' has no closing '# endregion'")
-    body = [s for s in lines[i + 1 : j] if not (s.strip().startswith("# region: ") or s.strip() == "# endregion")]
-    indent = min((len(s) - len(s.lstrip()) for s in body if s.strip()), default=0)
-    text = "\n".join(s[indent:] for s in body)
+    """A marked region of a project module (read_region) as a listing; ``source`` names file, region and lines
+    under it (the instructor's solutions), else the code stands alone (the submission)."""
+    text, first, last = read_region(script, region)
     if _LISTING_END.search(text) or not text.isascii():
         raise ValueError(f"{script}: region '{region}' must be ASCII and must not contain \\end{{lstlisting}}")
     if not source:  # the submission: the code alone, no file names (build vocabulary) under it
         return Raw(f"\\begin{{lstlisting}}\n{text}\n\\end{{lstlisting}}")
-    caption = escape_latex(f"{script}, region '{region}' (lines {i + 2}-{j})")
+    caption = escape_latex(f"{script}, region '{region}' (lines {first}-{last})")
     return Raw(f"\\begin{{lstlisting}}[caption={{{caption}}}]\n{text}\n\\end{{lstlisting}}")
 
 

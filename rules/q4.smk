@@ -3,6 +3,8 @@
 # its own job. Settings: config["q4"] (config/full.yaml: the notebook's recipe, which q4_recipe compares this run
 # against).
 
+from hw4.q4.notebook import code_inputs as notebook_code_inputs  # noqa: E402
+
 Q4_RESULTS = {
     "q4_data": "build/results/q4_data.json",
     "q4_tokens": "build/results/q4_tokens.json",
@@ -29,6 +31,9 @@ Q4_EXCERPTS = [
     "hw4/q4/plot.py",
 ]
 Q4_SPLITS = {s: f"build/q4/{s}.csv" for s in ("train", "val", "test")}
+# The files a notebook is made of (read as text, not imported): the modules whose regions are its cells, and the
+# hw4 files it carries for a runtime without the package.
+Q4_NOTEBOOK_CODE = notebook_code_inputs()
 
 
 # source gdown: rule q4_fetch copies the download cache (q4.data.cache_dir, managed by hw4/q4/fetch.py and
@@ -157,6 +162,36 @@ rule q4_evaluate:
         seed=config["seed"],
     script:
         "../scripts/q4_evaluate.py"
+
+
+# Problem 4 as Jupyter notebooks: the completed one, executed on this profile (the pipeline's trained model for the
+# same settings is loaded, not trained again), and the incomplete one for the handout. Their cells are the marked
+# regions of hw4/q4/ (the PDF's listings) and of hw4/q4/nbflow.py; hw4/q4/notebook.py says which.
+rule q4_notebook:
+    input:
+        csv=Q4_REVIEWS,
+        trained="build/results/q4_train.json",
+        model="build/q4/best_model.pt",
+        requirements="requirements.txt",
+        regions=Q4_NOTEBOOK_CODE,
+        code=code("scripts/q4_notebook.py"),
+    output:
+        solution="build/hw4_q4.ipynb",
+        handout="build/hw4_q4_handout.ipynb",
+    log:
+        "build/logs/q4_notebook.log",
+    benchmark:
+        "build/benchmarks/q4_notebook.tsv"
+    threads: THREADS
+    resources:
+        mem_mb=8000,
+        runtime=60,
+    params:
+        q4={key: value for key, value in config["q4"].items()},
+        seed=config["seed"],
+        work_dir="build/q4/notebook",
+    script:
+        "../scripts/q4_notebook.py"
 
 
 # Problem 4 opens with this run against the notebook's recipe (the full profile), item by item. The recipe is

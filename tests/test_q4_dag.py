@@ -24,6 +24,8 @@ Q4_TARGETS = [
     "figures/q4_classes.pdf",
     "figures/q4_history.pdf",
     "figures/q4_confusion.pdf",
+    "build/hw4_q4.ipynb",
+    "build/hw4_q4_handout.ipynb",
 ]
 # Reviews as users write them: TeX specials, a TeX command, emoji, non-Latin scripts, a bidi override.
 HOSTILE = [
@@ -308,3 +310,42 @@ def test_full_profile_plans_download_and_bert_base(tmp_path):
     # The fetch writes the build's copy; the download cache (data/downloads/) is no rule's output.
     assert "q4_fetch" in proc.stdout and "build/q4/reviews.csv" in proc.stdout
     assert "data/downloads/reviews.csv" not in proc.stdout
+
+
+@pytest.mark.slow
+def test_the_executed_notebook_shows_the_numbers_of_the_results(tiny_build):
+    """The solution notebook, executed on the tiny slice by the build: every item's output is there, the training
+    cell loaded the pipeline's model instead of training twice, and its numbers are the results files'."""
+    import nbformat
+
+    nb = nbformat.read(tiny_build / "build/hw4_q4.ipynb", as_version=4)
+    nbformat.validate(nb)
+    outputs = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            text = []
+            for out in cell.outputs:
+                assert out.output_type != "error", cell.source[:200]
+                text.append(out.get("text", "") + out.get("data", {}).get("text/plain", ""))
+            k = cell.metadata.get("hw4", {}).get("item")
+            outputs[k if k is not None else cell.source.splitlines()[0]] = "".join(text)
+    data = json.loads((tiny_build / "build/results/q4_data.json").read_text())
+    tokens = json.loads((tiny_build / "build/results/q4_tokens.json").read_text())
+    train = json.loads((tiny_build / "build/results/q4_train.json").read_text())
+    ev = json.loads((tiny_build / "build/results/q4_eval.json").read_text())
+    assert outputs[1].strip() == str(data["n_samples"])
+    assert str(tokens["tokens"]["ids"]) in outputs[4] and str(tokens["encoding"]["input_ids"]) in outputs[5]
+    shapes = data["shapes"]
+    assert outputs[6].strip() == " ".join(str(tuple(shapes[s])) for s in ("train", "val", "test"))
+    assert str(tokens["hidden"]["last_hidden_state"]) in outputs[7]
+    setup = next(v for key, v in outputs.items() if isinstance(key, str) and key.startswith("# The frames"))
+    assert "not training again" in setup and train["fingerprint"] in setup
+    assert f"best validation accuracy {train['best_val_acc']:.4f}" in "".join(map(str, outputs.values()))
+    assert f"test accuracy {ev['test_acc']:.4f} on {ev['n_test']} reviews" in outputs[12]
+    assert f"hardest class: {ev['hardest']['class']}" in outputs[12]
+    assert f"Sentiment  : {ev['raw']['prediction']}" in outputs[13]
+    images = [c for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 4  # the scores, classes, history and confusion figures, inline
+    handout = nbformat.read(tiny_build / "build/hw4_q4_handout.ipynb", as_version=4)
+    nbformat.validate(handout)
+    assert all(not c.get("outputs") for c in handout.cells if c.cell_type == "code")

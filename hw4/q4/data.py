@@ -147,12 +147,23 @@ def split_reviews(df: pd.DataFrame, holdout: float, test_share: float, seed: int
 # endregion
 
 
+def score_summary(df: pd.DataFrame) -> dict:
+    """Items 4.1-4.2: the samples, how many have each score, and the most common score (the lowest on a tie)."""
+    score_counts = {str(s): int((df["score"] == s).sum()) for s in range(1, 6)}
+    most = max(range(1, 6), key=lambda s: (score_counts[str(s)], -s))
+    return {"n_samples": df.shape[0], "score_counts": score_counts, "most_common_score": most}
+
+
+def class_summary(df: pd.DataFrame) -> dict:
+    """Item 4.3: reviews per sentiment class, and the smallest class as a share of the largest."""
+    class_counts = {name: int((df["sentiment"] == k).sum()) for k, name in enumerate(CLASS_NAMES)}
+    balance = min(class_counts.values()) / max(class_counts.values())
+    return {"class_counts": class_counts, "class_names": CLASS_NAMES, "balance_min_over_max": balance}
+
+
 def summarize(df: pd.DataFrame, file_rows: int, removed: list[dict], frames: dict, head: int = 5, head_chars: int = 90):
     """Items 4.1-4.3 and 4.6: sample, score and class counts, the balance verdict, the frames' shapes."""
-    score_counts = {str(s): int((df["score"] == s).sum()) for s in range(1, 6)}
-    class_counts = {name: int((df["sentiment"] == k).sum()) for k, name in enumerate(CLASS_NAMES)}
-    most = max(range(1, 6), key=lambda s: (score_counts[str(s)], -s))
-    balance = min(class_counts.values()) / max(class_counts.values())
+    scores, classes = score_summary(df), class_summary(df)
     examples = []
     for _, row in frames["train"].head(head).iterrows():
         text = row["content"].replace("\n", " ")
@@ -166,13 +177,13 @@ def summarize(df: pd.DataFrame, file_rows: int, removed: list[dict], frames: dic
     return {
         "rows_in_file": file_rows,
         "removed": removed,
-        "n_samples": len(df),
+        "n_samples": scores["n_samples"],
         "columns": list(df.columns),
-        "score_counts": score_counts,
-        "most_common_score": most,
-        "class_counts": class_counts,
+        "score_counts": scores["score_counts"],
+        "most_common_score": scores["most_common_score"],
+        "class_counts": classes["class_counts"],
         "class_names": CLASS_NAMES,
-        "balance_min_over_max": balance,
+        "balance_min_over_max": classes["balance_min_over_max"],
         "balance_threshold": BALANCE_THRESHOLD,
         "empty_texts": int((df["content"].str.strip() == "").sum()),
         "shapes": {name: [len(f), len(f.columns)] for name, f in frames.items()},
@@ -181,10 +192,18 @@ def summarize(df: pd.DataFrame, file_rows: int, removed: list[dict], frames: dic
     }
 
 
-def prepare(csv: str | Path, out: dict, data_cfg: dict, seed: int) -> dict:
-    """Read, optionally clean, map and split the reviews; write the three frames' model inputs to `out`."""
+def write_splits(frames: dict, out: dict) -> None:
+    """The model's inputs of each frame (text, score, class), as CSV; training fingerprints these files."""
     from hw4.io import atomic_path
 
+    for name, frame in frames.items():
+        Path(out[name]).parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(out[name]) as tmp:
+            frame[["content", "score", "sentiment"]].to_csv(tmp, index=False)
+
+
+def prepare(csv: str | Path, out: dict, data_cfg: dict, seed: int) -> dict:
+    """Read, optionally clean, map and split the reviews; write the three frames' model inputs to `out`."""
     df = load_reviews(csv)
     expected = data_cfg.get("expected_rows")
     if expected is not None and len(df) != expected:
@@ -198,9 +217,7 @@ def prepare(csv: str | Path, out: dict, data_cfg: dict, seed: int) -> dict:
     split = data_cfg["split"]
     train, val, test = split_reviews(df, split["holdout"], split["test_share"], seed)
     frames = {"train": train, "val": val, "test": test}
-    for name, frame in frames.items():
-        with atomic_path(out[name]) as tmp:
-            frame[["content", "score", "sentiment"]].to_csv(tmp, index=False)
+    write_splits(frames, out)
     summary = summarize(df, file_rows, removed, frames)
     summary.update(
         source=data_cfg["source"],

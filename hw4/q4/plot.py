@@ -6,7 +6,7 @@ from hw4.plotting import plt, save_pdf
 
 
 # region: plot_scores
-def plot_scores(data: dict, path) -> None:
+def draw_scores(data: dict):
     """Item 4.2: how many reviews have each score."""
     # region: plot_scores_cell
     counts = [data["score_counts"][str(s)] for s in range(1, 6)]
@@ -17,14 +17,14 @@ def plot_scores(data: dict, path) -> None:
     ax.set_ylabel("reviews")
     ax.set_title(f"{data['n_samples']} reviews, most common score {data['most_common_score']}")
     fig.tight_layout()
-    save_pdf(fig, path)
+    return fig
 
 
 # endregion
 
 
 # region: plot_classes
-def plot_classes(data: dict, path) -> None:
+def draw_classes(data: dict):
     """Item 4.3: reviews per sentiment class after the mapping."""
     names = data["class_names"]
     counts = [data["class_counts"][c] for c in names]
@@ -34,14 +34,14 @@ def plot_classes(data: dict, path) -> None:
     ax.set_ylabel("reviews")
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)  # below, off the bars
     fig.tight_layout()
-    save_pdf(fig, path)
+    return fig
 
 
 # endregion
 
 
 # region: plot_history
-def plot_history(train: dict, path) -> None:
+def draw_history(train: dict):
     """Item 4.11: train and validation accuracy against the epoch."""
     # region: plot_history_cell
     h = train["history"]
@@ -57,14 +57,14 @@ def plot_history(train: dict, path) -> None:
     ax.set_ylim(0, 1)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)  # below the curves
     fig.tight_layout()
-    save_pdf(fig, path)
+    return fig
 
 
 # endregion
 
 
 # region: plot_confusion
-def plot_confusion(ev: dict, path) -> None:
+def draw_confusion(ev: dict):
     """Item 4.12: the 3x3 confusion matrix on the test set (rows: true class, columns: predicted)."""
     cm = np.array(ev["confusion"])
     names = ev["class_names"]
@@ -81,9 +81,14 @@ def plot_confusion(ev: dict, path) -> None:
     ax.set_xlabel("predicted sentiment")
     ax.set_ylabel("true sentiment")
     fig.tight_layout()
-    save_pdf(fig, path)
+    return fig
 
 
 # endregion
 
-PLOTS = {"scores": plot_scores, "classes": plot_classes, "history": plot_history, "confusion": plot_confusion}
+DRAW = {"scores": draw_scores, "classes": draw_classes, "history": draw_history, "confusion": draw_confusion}
+
+
+def plot(figure: str, result: dict, path) -> None:
+    """Draw one of the figures from its results and save it (the rule q4_plot)."""
+    save_pdf(DRAW[figure](result), path)

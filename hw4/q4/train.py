@@ -260,6 +260,19 @@ def resume(model, optimizer, scheduler, device, ckpt_dir, key, epochs):
     return history, best_acc, start
 
 
+def finished_run(results_path, model_path, key: str):
+    """The best weights, history and best validation accuracy of the pipeline's finished training with these very
+    settings (fingerprint ``key``), or None: the notebook loads them instead of training twice."""
+    results_path, model_path = Path(results_path), Path(model_path)
+    if not (results_path.exists() and model_path.exists()):
+        return None
+    done = json.loads(results_path.read_text(encoding="utf-8"))
+    if done.get("fingerprint") != key:
+        return None
+    weights = torch.load(model_path, map_location="cpu", weights_only=True)
+    return {"model": weights, "history": done["history"], "best_val_acc": done["best_val_acc"]}
+
+
 def save_best(model, ckpt_dir, key, epoch) -> None:
     _save({"fingerprint": key, "epoch": epoch, "model": model.state_dict()}, Path(ckpt_dir) / "best.pt")
 
