@@ -13,7 +13,11 @@ def read_region(script: str | Path, region: str) -> tuple[str, int, int]:
     themselves are not part of the text.  The PDF's listings and the notebook's cells both come from here: code
     is excerpted from the code that ran, never retyped.
     """
-    lines = Path(script).read_text(encoding="utf-8").splitlines()
+    return region_span(Path(script).read_text(encoding="utf-8").splitlines(), region, script)
+
+
+def region_span(lines: list[str], region: str, script="<text>") -> tuple[str, int, int]:
+    """read_region on lines already read: (text, first body line (1-based), index of the closing marker)."""
     start = f"# region: {region}"
     try:
         i = next(k for k, line in enumerate(lines) if line.strip() == start)

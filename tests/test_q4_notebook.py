@@ -15,6 +15,7 @@ from hw4.q4.notebook import (
     execute,
     fill,
     handout_notebook,
+    item_regions,
     item_solution,
     package_zip,
     pinned_packages,
@@ -87,7 +88,36 @@ def test_the_handout_gives_no_solution_away_and_filling_it_gives_the_solution_ba
             if len(line.strip()) > 3:
                 assert line.strip() not in text, (k, line)
     filled = fill(handout)
+    handout_package = next(c for c in handout.cells if c.metadata.get("hw4", {}).get("role") == "package")
+    solution_package = next(c for c in solution.cells if c.metadata.get("hw4", {}).get("role") == "package")
+    filled_package = next(c for c in filled.cells if c.metadata.get("hw4", {}).get("role") == "package")
+    filled_package.source = solution_package.source  # the one cell fill() leaves: the package it carries
     assert [c.source for c in filled.cells] == [c.source for c in solution.cells]
+    # nor does the hw4 code that the handout carries for Colab hold the items' code
+    carried = package_text(handout_package.source)
+    for path, regions in item_regions().items():
+        for name, k in regions:
+            text = read_region(ROOT / path, name)[0]
+            assert text not in carried, (k, name)
+            # no definition, loop or update step of an item is left in the carried code
+            for line in text.splitlines():
+                key = line.strip()
+                if key.startswith(("def ", "for ", "class ")) or any(
+                    w in key for w in ("backward()", ".step()", "f1 =")
+                ):
+                    assert key not in carried, (k, key)
+    assert "# Q10: the item's code is the notebook's" in carried
+
+
+def package_text(cell_source: str) -> str:
+    """Every module of the zip a package cell carries, as one text."""
+    import base64
+    import io
+    import zipfile
+
+    data = base64.b64decode(cell_source.split('HW4_PACKAGE = "', 1)[1].rstrip('"'))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return "\n".join(archive.read(name).decode() for name in archive.namelist())
 
 
 def test_the_notebook_carries_its_settings_pins_and_package(solution, tmp_path):

@@ -83,6 +83,7 @@ def cells(CONFIG: dict) -> None:  # noqa: N803 (the notebook's name for its sett
     # region: nb_load
     data_cfg, csv = CONFIG["data"], Path(CONFIG["data_path"])
     if data_cfg["source"] == "gdown" and not csv.exists():  # the notebook's download, once
+        csv.parent.mkdir(parents=True, exist_ok=True)
         fetch_reviews(data_cfg["gdown_id"], csv, data_cfg.get("gdown_sha256"))
     df = load_reviews(csv)
     df, removed = clean_reviews(df, data_cfg.get("clean", {}))
@@ -186,8 +187,9 @@ def cells(CONFIG: dict) -> None:  # noqa: N803 (the notebook's name for its sett
     test_acc, test_loss, labels, probs = eval_model(model, test_loader, loss_fn, device, amp_dtype, True)
     cm = confusion_matrix(labels.numpy(), probs.argmax(dim=1).numpy())
     print(f"test accuracy {test_acc:.4f} on {len(labels)} reviews")
-    display(pd.DataFrame(per_class_metrics(cm)).set_index("class").round(3))
-    hardest = hardest_class(cm)
+    scores = per_class_metrics(cm)
+    display(pd.DataFrame(scores).set_index("class").round(3))
+    hardest = hardest_class(cm, metrics=scores)
     print(f"hardest class: {hardest['class']} (lowest F1, {hardest['f1']:.3f})")
     fig = draw_confusion({"confusion": cm.tolist(), "class_names": CLASS_NAMES})
     # endregion

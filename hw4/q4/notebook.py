@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 
-from hw4.regions import read_region
+from hw4.regions import read_region, region_span
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOW = "hw4/q4/nbflow.py"
@@ -79,10 +79,10 @@ PLAN = [
     ("item", 13, [("hw4/q4/evaluate.py", "predict_raw"), (FLOW, "nb_q13")]),
 ]
 
-# What the zip of the hw4 package holds: the modules the cells import, and what they import in turn.
+# What the zip of the hw4 package holds: the modules the cells between the items import, and what they import in
+# turn (the items' own code is in the item cells). The handout's copy has the items' regions cut out.
 PACKAGE_FILES = ["hw4/__init__.py", "hw4/io.py", "hw4/runtime.py", "hw4/plotting.py"] + [
-    f"hw4/q4/{name}.py"
-    for name in ("__init__", "data", "fetch", "metrics", "model", "tokens", "train", "evaluate", "plot")
+    f"hw4/q4/{name}.py" for name in ("__init__", "data", "fetch", "metrics", "model", "train")
 ]
 
 
@@ -112,6 +112,28 @@ def pinned_packages(requirements: Path, model_name: str) -> dict:
     return {module: pins[name] for module, name in wanted.items() if name in pins}
 
 
+def item_regions() -> dict:
+    """{package module: [(region, item)]}: the package regions that the item cells hold."""
+    out = {}
+    for cell in PLAN:
+        if cell[0] == "item":
+            for path, name in cell[2]:
+                if path != FLOW:
+                    out.setdefault(path, []).append((name, cell[1]))
+    return out
+
+
+def without_items(path: str, root: Path = ROOT) -> str:
+    """A module's text with the regions of the items cut out (a comment says where each went)."""
+    lines = (root / path).read_text(encoding="utf-8").splitlines()
+    for name, k in item_regions().get(path, []):
+        _, first, last = region_span(lines, name, path)
+        start = first - 2  # the marker line
+        indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
+        lines[start : last + 1] = [f"{indent}# Q{k}: the item's code is the notebook's (its TODO cell)"]
+    return "\n".join(lines) + "\n"
+
+
 def code_inputs() -> list[str]:
     """Every file a notebook is made of: the regions' modules and the package files it carries."""
     regions = {path for cell in PLAN if cell[0] in ("code", "item") for path, _ in cell[-1]}
@@ -128,14 +150,16 @@ def item_solution(k: int, root: Path = ROOT) -> str:
     return _source(regions, root)
 
 
-def package_zip(root: Path = ROOT) -> str:
-    """The hw4 files the notebook needs, zipped (fixed dates: the same code gives the same bytes), in base64."""
+def package_zip(root: Path = ROOT, handout: bool = False) -> str:
+    """The hw4 files the notebook needs, zipped (fixed dates: the same code gives the same bytes), in base64. The
+    handout's copy leaves the items' code out: it must not hand out the solutions."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for rel in PACKAGE_FILES:
             info = zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, (root / rel).read_bytes())
+            data = without_items(rel, root).encode("utf-8") if handout else (root / rel).read_bytes()
+            zf.writestr(info, data)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -155,11 +179,7 @@ def solution_notebook(config: dict, intro: str, root: Path = ROOT) -> nbformat.N
             text = "# The settings this notebook was built and run with.\nCONFIG = " + pprint.pformat(config, width=110)
             nb.cells.append(nbformat.v4.new_code_cell(text, metadata={"hw4": {"role": "config"}}))
         elif kind == "package":
-            text = (
-                "# The project's hw4 package (helper code between the items), zipped: the set-up cell below unpacks\n"
-                "# it when hw4 is not installed (e.g. on Colab).\n"
-                f'HW4_PACKAGE = "{package_zip(root)}"'
-            )
+            text = _package_cell(root, handout=False)
             meta = {"hw4": {"role": "package"}, "jupyter": {"source_hidden": True}, "cellView": "form"}
             nb.cells.append(nbformat.v4.new_code_cell(text, metadata=meta))
         elif kind == "code":
@@ -172,8 +192,17 @@ def solution_notebook(config: dict, intro: str, root: Path = ROOT) -> nbformat.N
     return nb
 
 
-def handout_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The incomplete notebook: each item's solution replaced by its TODO line and a stub; no outputs."""
+def _package_cell(root: Path, handout: bool) -> str:
+    return (
+        "# The project's hw4 package (helper code between the items), zipped: the set-up cell below unpacks\n"
+        "# it when hw4 is not installed (e.g. on Colab).\n"
+        f'HW4_PACKAGE = "{package_zip(root, handout)}"'
+    )
+
+
+def handout_notebook(solution: nbformat.NotebookNode, root: Path = ROOT) -> nbformat.NotebookNode:
+    """The incomplete notebook: each item's solution replaced by its TODO line and a stub; no outputs; the hw4
+    package it carries without the items' code."""
     nb = nbformat.from_dict(solution)
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -183,6 +212,8 @@ def handout_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
         k = cell.metadata.get("hw4", {}).get("item")
         if k is not None:
             cell.source = f"# TODO: Q{k}. {QUESTIONS[k]}\n{STUB}"
+        elif cell.metadata.get("hw4", {}).get("role") == "package":
+            cell.source = _package_cell(root, handout=True)
     nbformat.validate(nb)
     return nb
 
