@@ -172,7 +172,6 @@ rule q4_notebook:
         csv=Q4_REVIEWS,
         trained="build/results/q4_train.json",
         model="build/q4/best_model.pt",
-        requirements="requirements.txt",
         regions=Q4_NOTEBOOK_CODE,
         code=code("scripts/q4_notebook.py"),
     output:

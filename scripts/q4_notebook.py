@@ -23,7 +23,7 @@ def main(sm) -> None:
         "seed": p.seed,
         "threads": sm.threads,
         "raw_text": p.q4["raw_text"],
-        "packages": pinned_packages(Path(sm.input.requirements), p.q4["model"]["name"]),
+        "packages": pinned_packages(p.q4["model"]["name"]),
         "work_dir": p.work_dir,
         "trained": {"results": sm.input.trained, "model": sm.input.model},
     }

