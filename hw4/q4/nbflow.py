@@ -12,8 +12,6 @@ in the notebook.
 # The cells define names for the item cells that run between them (the training loop uses val_loader, time,
 # checkpoint, ...): here those look unused.
 # ruff: noqa: F401, F841
-import sys
-
 # The items' own code: in the notebook, each is defined by its item cell (the same regions as the PDF's listings).
 from hw4.q4.data import split_reviews, to_sentiment
 from hw4.q4.evaluate import predict_text
@@ -25,13 +23,17 @@ from hw4.q4.train import eval_model, train_epoch
 
 def cells(CONFIG: dict) -> None:  # noqa: N803 (the notebook's name for its settings)
     # region: nb_setup
+    import importlib
     import importlib.util
+    import os
     import subprocess
+    import sys
     import warnings
 
     warnings.filterwarnings("ignore", message="IProgress not found")  # progress bars as text, without ipywidgets
 
-    # A fresh runtime (Colab): install what is missing, at the versions this notebook was run with.
+    # A fresh runtime (Colab): install the packages that are missing, at the versions this notebook ran with (those
+    # the runtime already has are kept as they are).
     missing = [spec for module, spec in CONFIG["packages"].items() if importlib.util.find_spec(module) is None]
     if missing:
         subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", *missing])
@@ -41,6 +43,8 @@ def cells(CONFIG: dict) -> None:  # noqa: N803 (the notebook's name for its sett
         import zipfile
 
         zipfile.ZipFile(io.BytesIO(base64.b64decode(globals()["HW4_PACKAGE"]))).extractall(".")
+        sys.path.insert(0, os.getcwd())
+        importlib.invalidate_caches()
     # endregion
 
     # region: nb_imports
@@ -85,7 +89,9 @@ def cells(CONFIG: dict) -> None:  # noqa: N803 (the notebook's name for its sett
     if data_cfg["source"] == "gdown" and not csv.exists():  # the notebook's download, once
         csv.parent.mkdir(parents=True, exist_ok=True)
         fetch_reviews(data_cfg["gdown_id"], csv, data_cfg.get("gdown_sha256"))
-    df = load_reviews(csv)
+    df = load_reviews(
+        csv, fix="upload the reviews CSV and set CONFIG['data_path'] to it, or set CONFIG['data']['source'] to 'gdown'"
+    )
     df, removed = clean_reviews(df, data_cfg.get("clean", {}))
     df.head()
     # endregion
@@ -95,7 +101,9 @@ def cells(CONFIG: dict) -> None:  # noqa: N803 (the notebook's name for its sett
     # endregion
 
     # region: nb_q2
-    fig = draw_scores(score_summary(df))
+    scores = score_summary(df)
+    print(f"most common score: {scores['most_common_score']}")
+    fig = draw_scores(scores)
     # endregion
 
     # region: nb_q3
@@ -107,6 +115,7 @@ def cells(CONFIG: dict) -> None:  # noqa: N803 (the notebook's name for its sett
     # region: nb_tokenizer
     tokenizer, bert = load_pretrained(model_cfg["name"], model_cfg.get("offline", False))
     sample_txt = CONFIG["tokenizer"]["sample_text"]
+    review_text = CONFIG["raw_text"]
     # endregion
 
     # region: nb_q4
@@ -171,11 +180,14 @@ def cells(CONFIG: dict) -> None:  # noqa: N803 (the notebook's name for its sett
         history, best_acc, start = resume(model, optimizer, scheduler, device, ckpt_dir, key, epochs)
     # endregion
 
+    # region: nb_q10
+    display(pd.DataFrame(history).set_index("epoch")[["train_loss", "train_acc", "val_loss", "val_acc"]].round(4))
+    # endregion
+
     # region: nb_after_training
     if done is None:  # trained here: the best epoch's weights, as the pipeline keeps them
         model.load_state_dict(torch.load(ckpt_dir / "best.pt", map_location="cpu", weights_only=False)["model"])
     best_epoch = max(history, key=lambda h: h["val_acc"])["epoch"]
-    display(pd.DataFrame(history).set_index("epoch").round(4))
     print(f"best validation accuracy {max(h['val_acc'] for h in history):.4f} after epoch {best_epoch}")
     # endregion
 
@@ -191,11 +203,13 @@ def cells(CONFIG: dict) -> None:  # noqa: N803 (the notebook's name for its sett
     display(pd.DataFrame(scores).set_index("class").round(3))
     hardest = hardest_class(cm, metrics=scores)
     print(f"hardest class: {hardest['class']} (lowest F1, {hardest['f1']:.3f})")
+    if hardest["small_test_set"]:
+        print(f"(with {len(labels)} test reviews, one review more or less moves these scores: a weak ranking)")
     fig = draw_confusion({"confusion": cm.tolist(), "class_names": CLASS_NAMES})
     # endregion
 
     # region: nb_q13
-    raw = predict_text(model, tokenizer, CONFIG["raw_text"], train_cfg["max_len"], device)
+    raw = predict_text(model, tokenizer, review_text, train_cfg["max_len"], device)
     print(f"Review text: {raw['text']}")
     print(f"Sentiment  : {raw['prediction']}")
     # endregion

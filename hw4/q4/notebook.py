@@ -66,11 +66,11 @@ PLAN = [
     ("md", "## Sentiment Classification with BERT"),
     ("item", 7, [("hw4/q4/tokens.py", "hidden"), (FLOW, "nb_q7")]),
     ("code", [("hw4/q4/model.py", "classifier")]),
-    ("md", "## Training"),
+    ("md", "## Training\n\n{contract}"),
     ("item", 8, [("hw4/q4/train.py", "train_epoch")]),
     ("item", 9, [("hw4/q4/train.py", "eval_model")]),
     ("code", [(FLOW, "nb_training_setup")]),
-    ("item", 10, [("hw4/q4/train.py", "training_loop")]),
+    ("item", 10, [("hw4/q4/train.py", "training_loop"), (FLOW, "nb_q10")]),
     ("code", [(FLOW, "nb_after_training")]),
     ("md", "## Evaluation"),
     ("item", 11, [("hw4/q4/plot.py", "plot_history"), (FLOW, "nb_q11")]),
@@ -145,7 +145,30 @@ def code_inputs() -> list[str]:
 
 
 def _source(regions, root: Path) -> str:
-    return "\n\n".join(read_region(root / path, name)[0] for path, name in regions)
+    return "\n\n".join(read_region(root / path, name)[0].strip("\n") for path, name in regions)
+
+
+def contract(root: Path = ROOT) -> str:
+    """What the fixed cells expect of the items' code: the names, signatures and data they use (signatures read
+    from the code, never retyped)."""
+
+    def signature(path, region):
+        text = read_region(root / path, region)[0]
+        return next(line for line in text.splitlines() if line.startswith("def ")).rstrip(":")
+
+    return (
+        "The cells between the items use these names, so the items must define them: Q3 adds the column "
+        '`df["sentiment"]` (0 negative, 1 neutral, 2 positive); Q6 makes `df_train`, `df_val`, `df_test`; the '
+        "training functions are\n\n"
+        f"- `{signature('hw4/q4/train.py', 'train_epoch')}`, returning (accuracy, mean loss);\n"
+        f"- `{signature('hw4/q4/train.py', 'eval_model')}`, returning (accuracy, mean loss) and, with "
+        "`return_outputs=True`, also the labels and the class probabilities.\n\n"
+        "A batch is a dict of `input_ids`, `attention_mask` and `labels` (move it with `_to(batch, device)`). The "
+        "loop of Q10 runs the epochs from `start` to `epochs`, appends a dict with `epoch`, `train_acc`, "
+        "`train_loss`, `val_acc`, `val_loss` to `history` after each epoch, and keeps the best model by validation "
+        "accuracy with `save_best(...)` (its arguments: the model, `ckpt_dir`, `key` and the epoch number; "
+        "`checkpoint(...)` saves what a resumed run needs)."
+    )
 
 
 def item_solution(k: int, root: Path = ROOT) -> str:
@@ -178,7 +201,7 @@ def solution_notebook(config: dict, intro: str, root: Path = ROOT) -> nbformat.N
     for cell in PLAN:
         kind = cell[0]
         if kind == "md":
-            nb.cells.append(nbformat.v4.new_markdown_cell(cell[1].format(intro=intro)))
+            nb.cells.append(nbformat.v4.new_markdown_cell(cell[1].format(intro=intro, contract=contract(root))))
         elif kind == "config":
             text = "# The settings this notebook was built and run with.\nCONFIG = " + pprint.pformat(config, width=110)
             nb.cells.append(nbformat.v4.new_code_cell(text, metadata={"hw4": {"role": "config"}}))
