@@ -58,7 +58,6 @@ def cells(CONFIG: dict) -> None:  # noqa: N803 (the notebook's name for its sett
     from torch import nn
     from tqdm.auto import tqdm
 
-    from hw4.io import sha256_files
     from hw4.plotting import plt
     from hw4.q4.data import (
         CLASS_NAMES,
@@ -73,7 +72,7 @@ def cells(CONFIG: dict) -> None:  # noqa: N803 (the notebook's name for its sett
     from hw4.q4.fetch import fetch_reviews
     from hw4.q4.metrics import hardest_class
     from hw4.q4.model import SentimentClassifier, autocast_dtype, load_pretrained, make_optimizer
-    from hw4.q4.train import _to, checkpoint, encode_reviews, fingerprint, finished_run, make_loader, resume, save_best
+    from hw4.q4.train import _to, checkpoint, encode_reviews, finished_run, make_loader, resume, save_best, training_key
     from hw4.runtime import pick_device, seed_everything
 
     try:  # in Jupyter: figures inline (hw4.plotting chose the file-only backend for the pipeline)
@@ -166,8 +165,7 @@ def cells(CONFIG: dict) -> None:  # noqa: N803 (the notebook's name for its sett
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: max(0.0, 1 - s / total_steps))  # no warm-up
     ckpt_dir = Path(CONFIG["work_dir"]) / "checkpoints"
     ckpt_dir.mkdir(parents=True, exist_ok=True)
-    data_sha = sha256_files([splits["train"], splits["val"]])
-    key = fingerprint({"model": model_cfg, "train": train_cfg, "seed": seed, "data": data_sha, "device": device.type})
+    key = training_key(model_cfg, train_cfg, seed, splits, device)
     # No double training: the pipeline's trained model for these very settings (same fingerprint) is loaded.
     done = finished_run(CONFIG["trained"]["results"], CONFIG["trained"]["model"], key)
     if done is not None:

@@ -170,6 +170,13 @@ def fingerprint(settings: dict) -> str:
     return sha256_bytes(json.dumps(settings, sort_keys=True).encode())[:16]
 
 
+def training_key(model_cfg: dict, train_cfg: dict, seed: int, splits: dict, device) -> str:
+    """The fingerprint of a training run: its settings and the bytes of its train and validation files. Checkpoints
+    and the finished model carry it; the notebook computes it too, to load the pipeline's model, not retrain."""
+    data_sha = sha256_files([splits["train"], splits["val"]])
+    return fingerprint({"model": model_cfg, "train": train_cfg, "seed": seed, "data": data_sha, "device": device.type})
+
+
 def _save(obj, path: Path) -> None:
     """torch.save atomically, with a sidecar sha256 so that a damaged file is recognised before it is used."""
     with atomic_path(path) as tmp:
@@ -348,8 +355,7 @@ def train(splits: dict, model_cfg: dict, train_cfg: dict, seed: int, threads: in
     optimizer = make_optimizer(
         model, train_cfg["lr"], device, train_cfg["weight_decay"], bias_correction=train_cfg["bias_correction"]
     )
-    data_sha = sha256_files([splits["train"], splits["val"]])
-    key = fingerprint({"model": model_cfg, "train": train_cfg, "seed": seed, "data": data_sha, "device": device.type})
+    key = training_key(model_cfg, train_cfg, seed, splits, device)
     Path(ckpt_dir).mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     history, best = fit(
