@@ -111,6 +111,11 @@ def sci(x: float, digits: int = 3) -> str:
     return rf"\ensuremath{{{m:.{digits - 1}f}\times 10^{{{e}}}}}"
 
 
+def fixed(x, decimals: int = 2) -> Raw:
+    """``x`` with ``decimals`` decimals, thousands grouped by thin spaces."""
+    return Raw(f"{float(x):,.{decimals}f}".replace(",", r"\,"))
+
+
 def finalize(value):
     """Applied by Jinja to every ``\\VAR{}`` value: the default-escaping rule of the project."""
     if isinstance(value, Raw):
@@ -164,8 +169,9 @@ def _excerpt_for_document(context, script: str | Path, region: str) -> Raw:
     return code_excerpt(script, region, source=context.get("full", True))
 
 
-def make_env(template_dir: str | Path) -> jinja2.Environment:
-    """The project's Jinja environment for LaTeX (see module docstring)."""
+def make_env(template_dir: str | Path, marker=None) -> jinja2.Environment:
+    """The project's Jinja environment for LaTeX (see module docstring). ``marker`` (the diff document's
+    hw4.versions.marks.Marker) wraps the values that changed since a base version in change marks."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         block_start_string=r"\BLOCK{",
@@ -184,8 +190,12 @@ def make_env(template_dir: str | Path) -> jinja2.Environment:
         finalize=finalize,
     )
     env.filters["sci"] = lambda x, digits=3: Raw(sci(x, digits))
-    env.filters["fixed"] = lambda x, decimals=2: Raw(f"{float(x):,.{decimals}f}".replace(",", r"\,"))
+    env.filters["fixed"] = fixed
+    # A fitted quantity that may be missing (None: not enough points to fit), e.g. a slope.
+    env.filters["fixed_or_na"] = lambda x, decimals=2: Raw("n/a") if x is None else fixed(x, decimals)
     env.filters["pct"] = lambda x, decimals=1: Raw(f"{100 * float(x):.{decimals}f}\\,\\%")
     env.filters["int"] = lambda x: Raw(format_number(int(x)))
     env.globals["excerpt"] = _excerpt_for_document
+    if marker is not None:
+        marker.install(env)
     return env

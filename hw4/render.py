@@ -21,8 +21,8 @@ def _template_frame(exc: BaseException) -> str:
     return where
 
 
-def render(template_dir: str | Path, template: str, context: dict) -> str:
-    env = make_env(template_dir)
+def render(template_dir: str | Path, template: str, context: dict, marker=None) -> str:
+    env = make_env(template_dir, marker)
     try:
         return env.get_template(template).render(**context)
     except jinja2.UndefinedError as exc:

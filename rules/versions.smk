@@ -33,6 +33,8 @@ rule provenance:
         # rule, render and compile, never the experiments.
         git=git_params,
         config_hash=config_hash(config),
+        # The settings themselves, so that a diff against this build marks the printed ones that changed.
+        config_values=lambda w: REPORT_CONFIG,
         profiles=config_profiles(workflow),
         source_date_epoch=lambda w: source_date_epoch(),
         rules=lambda w: rule_table(workflow),
@@ -52,6 +54,8 @@ rule archive_label:
         **BUILD_DOCUMENTS,
         results=lambda w: list(SOLUTION_RESULTS.values()),
         figures=lambda w: SOLUTION_FIGURES,
+        # The templates travel with the archive: a value-level diff against it compares their words.
+        templates=lambda w: TEMPLATES,
         code=code("scripts/archive.py"),
     output:
         # protected: Snakemake refuses to replace it, and the script refuses a label that holds any file.
@@ -72,6 +76,9 @@ rule diff:
         **BUILD_DOCUMENTS,
         results=lambda w: list(SOLUTION_RESULTS.values()),
         figures=lambda w: SOLUTION_FIGURES,
+        # The value-level diff renders the current templates again, with the changed values marked.
+        templates=lambda w: TEMPLATES,
+        modules=lambda w: EXCERPTED_MODULES,
         code=code("scripts/diff.py"),
     output:
         pdf="build/diff/hw4-diff.pdf",
@@ -94,5 +101,13 @@ rule diff:
         archive_root=ARCHIVE_ROOT,
         dpi=VERSIONS["dpi"],
         current=lambda w: {**git_params(), "label": archive_label()},
+        # How the compared document (the submission) is rendered: the value-level diff renders it again.
+        render=lambda w: {
+            "template_dir": "report",
+            "template": "hw4.tex.j2",
+            "mode": DOCUMENTS["hw4"]["mode"],
+            "config": REPORT_CONFIG,
+            "results": dict(DOCUMENTS["hw4"]["results"]),
+        },
     script:
         "../scripts/diff.py"

@@ -8,10 +8,11 @@ from hw4.versions.archive import ArchiveError, build_files, load_archive, save_a
 
 
 def main(sm) -> None:
-    documents = [sm.input[k] for k in sm.input.keys() if k not in ("results", "figures", "code")]
+    documents = [sm.input[k] for k in sm.input.keys() if k not in ("results", "figures", "templates", "code")]
+    templates = [str(Path(t).resolve().relative_to(Path.cwd().resolve())) for t in sm.input.templates]
     manifest_path = Path(sm.output.manifest)
     try:
-        files = build_files(".", documents, list(sm.input.results), list(sm.input.figures))
+        files = build_files(".", documents + templates, list(sm.input.results), list(sm.input.figures))
         save_archive(
             ".",
             manifest_path.parent.parent,

@@ -5,7 +5,15 @@ from pathlib import Path
 
 from hw4.io import log_to
 from hw4.versions.archive import ArchiveError
-from hw4.versions.diff import PROVENANCE, DiffError, describe_base, diff_builds, get_base, read_build
+from hw4.versions.diff import (
+    PROVENANCE,
+    DiffError,
+    describe_base,
+    diff_builds,
+    get_base,
+    read_build,
+    templates_at_commit,
+)
 
 
 def main(sm) -> None:
@@ -15,7 +23,12 @@ def main(sm) -> None:
         repo, archive_root, sm.params.base["spec"], sm.threads, Path(sm.log[0]).with_suffix(".base.log")
     )
     old = read_build(base_root)
-    new = read_build(repo, [str(p) for p in sm.input.results], [str(p) for p in sm.input.figures])
+    sha = (base["manifest"].get("git") or {}).get("sha")
+    if old["templates"] is None and sha and not base["manifest"]["git"].get("dirty"):
+        old["templates"] = templates_at_commit(repo, sha)  # an archive made before archives kept templates
+    new = read_build(
+        repo, [str(p) for p in sm.input.results], [str(p) for p in sm.input.figures], list(sm.input.templates)
+    )
     prov = new["results"].get(PROVENANCE, {})
     cur = sm.params.current
     current_text = (
@@ -30,6 +43,7 @@ def main(sm) -> None:
         current_text,
         prov.get("source_date_epoch", 0),
         log_path=Path(sm.log[0]).with_suffix(".tex.log"),
+        render_spec=dict(sm.params.render),
     )
     r = report["results"]
     print(

@@ -8,6 +8,7 @@ def main(sm) -> None:
     prov = provenance(
         git=dict(sm.params.git),
         config_hash=sm.params.config_hash,
+        config_values=dict(sm.params.config_values),
         profiles=dict(sm.params.profiles),
         source_date_epoch=sm.params.source_date_epoch,
         rules=dict(sm.params.rules),

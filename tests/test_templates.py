@@ -32,7 +32,9 @@ COMPUTING = [
 ]
 # Allowed: formatting arguments, indices into a list of rows, and choosing a sentence by a category that the
 # check step wrote (`%% if c.category == "never"`): a string, not a number.
-ALLOWED = re.compile(r"\|\s*(?:sci|fixed|pct|int)\s*\(\s*\d+\s*\)|\[\s*-?\d+\s*\]|loop\.index0?|[=!]=\s*\"\"")
+ALLOWED = re.compile(
+    r"\|\s*(?:sci|fixed_or_na|fixed|pct|int)\s*\(\s*\d+\s*\)|\[\s*-?\d+\s*\]|loop\.index0?|[=!]=\s*\"\""
+)
 
 
 def computing_expressions(text: str) -> list[tuple[int, str, str]]:

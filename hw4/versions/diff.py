@@ -15,7 +15,6 @@ archived as rev-<sha12>, so the next diff against it is quick.
 
 import difflib
 import json
-import math
 import os
 import re
 import shutil
@@ -32,6 +31,10 @@ from hw4.latex import escape_latex
 from hw4.tex import TexError, compile_tex
 from hw4.versions.archive import build_files, load_archive, save_archive
 from hw4.versions.git import git, resolve_base
+from hw4.versions.results import flatten, is_number, is_timing, results_diff  # noqa: F401 (the diff's API)
+from hw4.versions.valuediff import DESCRIPTION as VALUE_DESCRIPTION
+from hw4.versions.valuediff import MODE as VALUE_MODE
+from hw4.versions.valuediff import ValueModeUnavailable, value_document
 
 TEX = "build/tex/hw4.tex"
 PDF = "build/hw4.pdf"
@@ -44,34 +47,7 @@ DOCUMENTS = [
     "build/tex/hw4_problems.tex",
 ]
 PROVENANCE = "provenance.json"
-# A path segment that names a measurement of time, speed or memory (split on "_": time_loop_s -> time, loop, s).
-TIMING_WORDS = {
-    "time",
-    "times",
-    "timing",
-    "timings",
-    "elapsed",
-    "duration",
-    "latency",
-    "throughput",
-    "wall",
-    "speed",
-    "speedup",
-    "faster",
-    "slower",
-    "slope",
-    "slopes",
-    "s",
-    "ms",
-    "us",
-    "sec",
-    "seconds",
-    "bench",
-    "machine",
-    "rss",
-    "peak",
-    "memory",
-}
+TEMPLATE_DIR = "report"
 # latexdiff modes, finest first. "coarse" treats tables, pictures and listings as single blocks, marks math
 # whole and marks changes with colour and font only (CFONT needs no ulem underlining, the usual failure).
 LATEXDIFF_MODES = {
@@ -84,6 +60,7 @@ LATEXDIFF_MODES = {
     ],
 }
 MODE_NAMES = {
+    VALUE_MODE: VALUE_DESCRIPTION,
     "fine": "latexdiff, default markup (words underlined/struck out, math by parts)",
     "coarse": "latexdiff, coarse markup (math, tables, pictures and listings marked whole; colour only)",
     "text": "text only: word diff of the two PDFs' text (latexdiff output did not compile)",
@@ -92,64 +69,6 @@ MODE_NAMES = {
 
 class DiffError(RuntimeError):
     pass
-
-
-# --------------------------------------------------------------------------------------------- results
-def flatten(obj, prefix: str = "") -> dict:
-    """{key path: leaf value}: dict keys joined by '.', list items as [i]."""
-    out = {}
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            out.update(flatten(v, f"{prefix}[{i}]"))
-    else:
-        out[prefix] = obj
-    return out
-
-
-def is_number(x) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
-
-
-def is_timing(key: str) -> bool:
-    """Whether a key path names a measurement that varies between runs (time, speed, memory, the machine)."""
-    for segment in re.split(r"[.\[\]]+", key.lower()):
-        if TIMING_WORDS & set(segment.split("_")):
-            return True
-    return False
-
-
-def results_diff(old: dict[str, dict], new: dict[str, dict]) -> dict:
-    """Compare results files (file name -> parsed JSON) of two builds.
-
-    Returns {changed: numbers that changed, other_changed: other values (text, formulas, types), added,
-    removed, files_added, files_removed}; each entry names its file and key path, timings are flagged.
-    """
-    out = {"changed": [], "other_changed": [], "added": [], "removed": [], "files_added": [], "files_removed": []}
-    for name in sorted(set(old) | set(new)):
-        if name not in old:
-            out["files_added"].append(name)
-            continue
-        if name not in new:
-            out["files_removed"].append(name)
-            continue
-        a, b = flatten(old[name]), flatten(new[name])
-        for key in sorted(set(a) | set(b)):
-            entry = {"file": name, "key": key, "timing": is_timing(key)}
-            if key not in a:
-                out["added"].append({**entry, "new": b[key]})
-            elif key not in b:
-                out["removed"].append({**entry, "old": a[key]})
-            elif is_number(a[key]) and is_number(b[key]):
-                if a[key] != b[key] and not (math.isnan(a[key]) and math.isnan(b[key])):
-                    delta = b[key] - a[key]
-                    rel = delta / abs(a[key]) if a[key] != 0 else None
-                    out["changed"].append({**entry, "old": a[key], "new": b[key], "abs": delta, "rel": rel})
-            elif a[key] != b[key] or type(a[key]) is not type(b[key]):
-                out["other_changed"].append({**entry, "old": a[key], "new": b[key]})
-    return out
 
 
 # --------------------------------------------------------------------------------------------- figures
@@ -309,14 +228,39 @@ def document_diff(
     modes=("fine", "coarse"),
     compile_fn=compile_tex,
     log_path: Path | None = None,
+    values=None,
 ) -> dict:
-    """Make the diff PDF, trying each latexdiff mode then the text-only diff.
+    """Make the diff PDF: the value-level document when ``values`` (a function returning its LaTeX and what it
+    marked) is given and applies, else each latexdiff mode, then the text-only diff.
 
     Returns {mode, description, attempts: [{mode, ok, error}], tex: the source that compiled, pdf: its path
-    inside a compile directory (the caller moves it and removes ``work``), work}.
+    inside a compile directory (the caller moves it and removes ``work``), work, marked (value mode only)}.
     """
     attempts = []
     pngs = [Path(p) for p in figure_pngs]
+    why = ""
+    if values is not None:
+        try:
+            tex, marked = values()
+            path = workdir / "hw4-diff.tex"
+            path.write_text(tex, encoding="utf-8")
+            work, pdf, _ = compile_fn(path, [*figures, *pngs], source_date_epoch, log_path)
+        except (ValueModeUnavailable, TexError, subprocess.TimeoutExpired) as err:
+            attempts.append({"mode": VALUE_MODE, "ok": False, "error": str(err).strip()[:1500]})
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            why = f" Value-level marks were not used: {escape_latex(first[:400])}."
+        else:
+            attempts.append({"mode": VALUE_MODE, "ok": True, "error": None})
+            return {
+                "mode": VALUE_MODE,
+                "description": MODE_NAMES[VALUE_MODE],
+                "attempts": attempts,
+                "tex": tex,
+                "pdf": pdf,
+                "work": work,
+                "marked": marked,
+            }
+    note = note.replace("@WHY@", why)
     for mode in modes:
         try:
             raw = run_latexdiff(old_tex, new_tex, LATEXDIFF_MODES[mode])
@@ -355,22 +299,50 @@ def document_diff(
 
 
 # --------------------------------------------------------------------------------------------- builds
-def read_build(root: str | Path, results: list[str] | None = None, figures: list[str] | None = None) -> dict:
-    """The parts of a build (a project directory or an archive) that a diff compares."""
+def read_build(
+    root: str | Path,
+    results: list[str] | None = None,
+    figures: list[str] | None = None,
+    templates: list[str] | None = None,
+) -> dict:
+    """The parts of a build (a project directory or an archive) that a diff compares: its results, figures,
+    rendered .tex and PDF, its templates (None when it keeps none) and the config it was built with (None when
+    its provenance does not record it)."""
     root = Path(root)
     result_paths = [root / r for r in results] if results is not None else sorted(root.glob("build/results/*.json"))
     figure_paths = [root / f for f in figures] if figures is not None else sorted(root.glob("figures/*.pdf"))
+    template_paths = (
+        [root / t for t in templates] if templates is not None else sorted(root.glob(f"{TEMPLATE_DIR}/*.j2"))
+    )
     loaded = {}
     for p in result_paths:
         loaded[p.name] = json.loads(p.read_text(encoding="utf-8"))
     pdf = root / PDF
+    config = (loaded.get(PROVENANCE) or {}).get("config", {}).get("values")
     return {
         "root": root,
         "tex": root / TEX,
         "pdf": pdf if pdf.is_file() else None,
         "results": loaded,
         "figures": {p.stem: p for p in figure_paths},
+        "templates": {p.name: p.read_text(encoding="utf-8") for p in template_paths} or None,
+        "config": config,
     }
+
+
+def templates_at_commit(repo: Path, sha: str) -> dict[str, str] | None:
+    """The report's templates as commit ``sha`` had them (for a base archived before archives kept them)."""
+    names = git(repo, "ls-tree", "--name-only", f"{sha}:{TEMPLATE_DIR}")
+    if not names:
+        return None
+    out = {}
+    for name in names.splitlines():
+        if name.endswith(".j2"):
+            text = git(repo, "show", f"{sha}:{TEMPLATE_DIR}/{name}")
+            if text is None:
+                return None
+            out[name] = text + "\n"  # git() strips the final newline
+    return out or None
 
 
 def snakemake_bin() -> str:
@@ -400,6 +372,7 @@ def build_in_worktree(repo: Path, sha: str, archive_root: Path, label: str, core
         if proc.returncode != 0:
             raise DiffError(f"the default build of {sha[:12]} in a worktree failed; see {log}:\n{proc.stderr[-3000:]}")
         docs = [d for d in DOCUMENTS if (tree / d).is_file()]
+        docs += [str(p.relative_to(tree)) for p in sorted(tree.glob(f"{TEMPLATE_DIR}/*.j2"))]
         results = [str(p.relative_to(tree)) for p in sorted(tree.glob("build/results/*.json"))]
         figures = [str(p.relative_to(tree)) for p in sorted(tree.glob("figures/*.pdf"))]
         prov = tree / "build/results/provenance.json"
@@ -453,7 +426,17 @@ def markdown(report: dict) -> str:
     lines += [f"- Document diff: `hw4-diff.pdf`, mode **{d['mode']}**: {d['description']}"]
     for a in d["attempts"]:
         if not a["ok"]:
-            lines.append(f"  - mode {a['mode']} failed: {a['error'].splitlines()[0] if a['error'] else ''}")
+            verb = "not used" if a["mode"] == VALUE_MODE else "failed"
+            lines.append(f"  - mode {a['mode']} {verb}: {a['error'].splitlines()[0] if a['error'] else ''}")
+    if "marked" in d:
+        m = d["marked"]
+        words = m["words"]
+        lines.append(
+            f"  - marked: {sum(len(v) for v in m['values'].values())} value(s) in place, "
+            f"+{sum(w['added'] for w in words.values())} / -{sum(w['deleted'] for w in words.values())} word(s), "
+            f"{len(m['figures'])} figure caption(s); {len(m['verdicts'])} verdict(s) changed; "
+            f"{len(m['not_printed'])} changed value(s) the document does not print"
+        )
     lines.append("")
 
     def table(title, rows, cols):
@@ -549,9 +532,15 @@ def diff_builds(
     compile_fn=compile_tex,
     modes=("fine", "coarse"),
     log_path=None,
+    render_spec: dict | None = None,
+    mark_all: bool = False,
 ) -> dict:
     """Compare two builds (see read_build); write hw4-diff.pdf/.tex, results-diff.md/.json and figures/ in
-    ``out_dir``; return the report."""
+    ``out_dir``; return the report.
+
+    ``render_spec`` (template_dir, template, mode, config, results: name -> path) says how the current document
+    is rendered: with it the document is the value-level diff (hw4/versions/valuediff.py) where that applies,
+    latexdiff's otherwise. ``mark_all`` marks every printed value as changed (a test of the marks)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     png_dir = out_dir / "figures"
     shutil.rmtree(png_dir, ignore_errors=True)
@@ -571,11 +560,28 @@ def diff_builds(
     n_num = len([e for e in res["changed"] if not e["timing"]])
     note = (
         f"\\textbf{{Diff of this report.}} Base: {escape_latex(base_text)}. Current: {escape_latex(current_text)}. "
-        "Markup: @MODE@. "
+        "Markup: @MODE@.@WHY@ "
         f"{n_num} numeric result(s) changed, {len(figs['changed'])} figure(s) changed by pixels"
         f"{' (shown side by side at the end)' if pngs else ''}; details in build/diff/results-diff.md."
     )
     old_figs = [p for n, p in old["figures"].items() if n not in new["figures"]]
+    values = None
+    if render_spec is not None:
+        spec = {**render_spec, "templates": new.get("templates") or {}}
+
+        def values():
+            return value_document(
+                render_spec=spec,
+                old_templates=old.get("templates"),
+                old_results=old["results"],
+                old_config=old.get("config"),
+                res=res,
+                changed_figures={c["figure"]: c["png"] for c in figs["changed"]},
+                base_text=base_text,
+                current_text=current_text,
+                mark_all=mark_all,
+            )
+
     with tempfile.TemporaryDirectory(prefix=".diff-", dir=out_dir) as tmp:
         doc = document_diff(
             old["tex"],
@@ -590,6 +596,7 @@ def diff_builds(
             modes=modes,
             compile_fn=compile_fn,
             log_path=log_path,
+            values=values,
         )
         try:
             with atomic_path(out_dir / "hw4-diff.pdf") as t:
@@ -601,7 +608,7 @@ def diff_builds(
     report = {
         "base": {"description": base_text},
         "current": {"description": current_text},
-        "document": {k: doc[k] for k in ("mode", "description", "attempts")},
+        "document": {k: doc[k] for k in ("mode", "description", "attempts", "marked") if k in doc},
         "results": res,
         "figures": {**figs, "changed": [{**c, "png": f"figures/{Path(c['png']).name}"} for c in figs["changed"]]},
         "provenance": prov_rows,

@@ -181,9 +181,11 @@ def provenance(
     rules: dict,
     results: dict[str, str],
     figures: list[str] | None = None,
+    config_values: dict | None = None,
 ) -> dict:
     """The appendix's content. ``results``: name -> path of the results files this build wrote; ``figures``:
-    the figures it made."""
+    the figures it made; ``config_values``: the settings the build used (a diff against it marks those that
+    changed where the report prints them)."""
     loaded = {}
     for name, path in results.items():
         with open(path, encoding="utf-8") as fh:
@@ -193,7 +195,7 @@ def provenance(
     sha = git.get("sha")
     return {
         "git": {"sha": sha, "short": sha[:12] if sha else None, "dirty": git.get("dirty")},
-        "config": {**profiles, "hash": config_hash, "hash_short": config_hash[:12]},
+        "config": {**profiles, "hash": config_hash, "hash_short": config_hash[:12], "values": config_values},
         "source_date_epoch": int(source_date_epoch),
         "date": datetime.fromtimestamp(int(source_date_epoch), UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "versions": {**package_versions(), "tex": tex_version()},

@@ -1,0 +1,271 @@
+"""Value marks for the diff document: the current templates rendered with every value that changed since the base
+wrapped in a change mark (the new value, then the old one small and struck out).
+
+The renderer knows which results key each ``\\VAR{}`` prints: the results (and the config) reach the templates
+wrapped by :func:`track`, so that every leaf carries its key, ``(file, path)``, with the path spelled as
+:func:`hw4.versions.diff.flatten` spells it (``instances[2].h``). A :class:`Marker` installed in the Jinja
+environment (``make_env(..., marker=...)``) sees each printed leaf in ``finalize`` and in the formatting filters,
+formats the base's value the same way, and wraps the pair in ``\\hwchg``. Unchanged values print exactly as in
+the report. The marks are macros (:data:`PREAMBLE`) that work in text, ``tabular`` cells and math, so tables and
+formulas stay well formed: a mark never adds ``&``, ``\\\\`` or a paragraph break.
+
+Every mark also writes its problem and page to the .aux file, so the summary page links each problem's changes
+to their pages (``\\hwpages{q1}``).
+"""
+
+import re
+
+from hw4.latex import Raw, escape_latex, finalize
+
+ADDED = object()  # a key the base did not have: marked as new, with no old value
+
+
+class Tracked:
+    """A results value that knows its key; ``hw4_old`` overrides the base value when a filter transformed it."""
+
+    hw4_key: tuple[str, str]
+
+
+class TInt(int, Tracked):
+    pass
+
+
+class TFloat(float, Tracked):
+    pass
+
+
+class TStr(str, Tracked):
+    pass
+
+
+class TRaw(Raw, Tracked):
+    __slots__ = ("__dict__",)
+
+
+def _child(path: str, key) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def track(value, file: str, path: str = ""):
+    """``value`` (a parsed results file, or the config) with every leaf carrying its key ``(file, path)``.
+
+    Dicts and lists are wrapped lazily (their items are wrapped when read), booleans and None stay as they are
+    (a bool cannot be subclassed; verdicts are listed on the summary page instead).
+    """
+    if isinstance(value, dict) and not isinstance(value, TDict):
+        return TDict(value, file, path)
+    if isinstance(value, list) and not isinstance(value, TList):
+        return TList(value, file, path)
+    if isinstance(value, bool) or value is None or isinstance(value, Tracked):
+        return value
+    if isinstance(value, Raw):
+        out = TRaw(value)
+    elif isinstance(value, str):
+        out = TStr(value)
+    elif isinstance(value, int):
+        out = TInt(value)
+    elif isinstance(value, float):
+        out = TFloat(value)
+    else:
+        return value
+    out.hw4_key = (file, path)
+    return out
+
+
+class TDict(dict):
+    def __init__(self, raw: dict, file: str, path: str):
+        super().__init__(raw)
+        self._hw4 = (file, path)
+
+    def __getitem__(self, key):
+        return track(super().__getitem__(key), self._hw4[0], _child(self._hw4[1], key))
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def items(self):
+        return [(k, self[k]) for k in self.keys()]
+
+    def values(self):
+        return [self[k] for k in self.keys()]
+
+
+class TList(list):
+    def __init__(self, raw: list, file: str, path: str):
+        super().__init__(raw)
+        self._hw4 = (file, path)
+
+    def _item(self, i: int):
+        return track(list.__getitem__(self, i), self._hw4[0], f"{self._hw4[1]}[{i}]")
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._item(j) for j in range(*i.indices(len(self)))]
+        return self._item(i if i >= 0 else len(self) + i)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self._item(i)
+
+
+def problem_of(file: str, path: str = "") -> str:
+    """The part of the report a key belongs to: q1..q4 by the results file (or the config section), else the
+    front matter or the appendix."""
+    m = re.match(r"q(\d)", file) or (re.match(r"q(\d)", path) if file == "config" else None)
+    if m:
+        return f"q{m.group(1)}"
+    return "appendix" if file.startswith("provenance") else "front"
+
+
+def _format_any(value) -> str:
+    """A base value formatted as finalize would, or shown literally when finalize refuses it (None, a list)."""
+    if value is ADDED:
+        return ""
+    try:
+        return finalize(value)
+    except (TypeError, ValueError):
+        return escape_latex(str(value))
+
+
+class Marker:
+    """Which keys changed (key -> base value, or ADDED), and what the render printed.
+
+    ``printed``: every key that reached the document; ``marks``: (problem, key) of each mark made.
+    """
+
+    def __init__(self, changes: dict[tuple[str, str], object], mark_all: bool = False):
+        self.changes = changes
+        self.mark_all = mark_all  # every printed value marked (a test that the marks never break compilation)
+        self.printed: set[tuple[str, str]] = set()
+        self.marks: list[tuple[str, tuple[str, str]]] = []
+
+    def _changed(self, key) -> bool:
+        return self.mark_all or key in self.changes
+
+    def _old(self, value, key):
+        if hasattr(value, "hw4_old"):
+            return value.hw4_old
+        return self.changes.get(key, value)
+
+    def wrap(self, key, new_tex: str, old_tex: str | None) -> Raw:
+        problem = problem_of(*key)
+        self.marks.append((problem, key))
+        if old_tex is None:
+            return Raw(f"\\hwnew{{{problem}}}{{{new_tex}}}")
+        return Raw(f"\\hwchg{{{problem}}}{{{new_tex}}}{{{old_tex}}}")
+
+    # ------------------------------------------------------------------------------ hooks into the environment
+    def finalize(self, value):
+        out = finalize(value)
+        key = getattr(value, "hw4_key", None)
+        if key is None:
+            return out
+        self.printed.add(key)
+        if not self._changed(key):
+            return out
+        old = self._old(value, key)
+        return self.wrap(key, out, None if old is ADDED else _format_any(old))
+
+    def filter(self, fn):
+        """A formatting filter that marks its output when its input is a changed value (the base value goes
+        through the same filter, with the same arguments)."""
+
+        def marked(value, *args, **kwargs):
+            out = fn(value, *args, **kwargs)
+            key = getattr(value, "hw4_key", None)
+            if key is None:
+                return out
+            self.printed.add(key)
+            if not self._changed(key):
+                return out
+            old = self._old(value, key)
+            if old is ADDED:
+                return self.wrap(key, finalize(out), None)
+            try:
+                old_out = finalize(fn(old, *args, **kwargs))
+            except (TypeError, ValueError, OverflowError):
+                old_out = _format_any(old)
+            return self.wrap(key, finalize(out), old_out)
+
+        return marked
+
+    def string(self, value):
+        """Jinja's ``string``, keeping the key (the base value is turned into a string too)."""
+        key = getattr(value, "hw4_key", None)
+        if key is None:
+            return str(value)
+        out = TStr(str(value))
+        out.hw4_key = key
+        if self._changed(key):
+            old = self._old(value, key)
+            out.hw4_old = old if old is ADDED else str(old)
+        return out
+
+    def join(self, seq, d: str = ""):
+        """Jinja's ``join``, with each changed item marked in place (unchanged lists print as before)."""
+        items = list(seq)
+        if not any(self._changed(k) for k in (getattr(x, "hw4_key", None) for x in items) if k is not None):
+            for x in items:
+                if getattr(x, "hw4_key", None) is not None:
+                    self.printed.add(x.hw4_key)
+            return d.join(str(x) for x in items)
+        parts = []
+        for x in items:
+            key = getattr(x, "hw4_key", None)
+            if key is not None:
+                self.printed.add(key)
+            if key is None or not self._changed(key):
+                parts.append(escape_latex(str(x)))
+                continue
+            old = self._old(x, key)
+            parts.append(self.wrap(key, escape_latex(str(x)), None if old is ADDED else escape_latex(str(old))))
+        return Raw(escape_latex(d).join(parts))
+
+    def install(self, env) -> None:
+        env.finalize = self.finalize
+        for name in ("sci", "fixed", "fixed_or_na", "pct", "int"):
+            env.filters[name] = self.filter(env.filters[name])
+        env.filters["string"] = self.string
+        env.filters["join"] = self.join
+
+
+def changes_from(results_diff: dict, old_flat: dict[tuple[str, str], object]) -> dict:
+    """key -> base value for every value of a results diff (hw4.versions.diff.results_diff) that changed or was
+    added; ``old_flat`` holds the base values, ``*_tex`` strings marked raw."""
+    out = {}
+    for entry in results_diff["changed"] + results_diff["other_changed"]:
+        key = (entry["file"], entry["key"])
+        out[key] = old_flat.get(key, entry["old"])
+    for entry in results_diff["added"]:
+        out[(entry["file"], entry["key"])] = ADDED
+    return out
+
+
+# The marks. Colours from the Okabe-Ito palette (distinct for the common colour blindnesses); in greyscale the
+# old value stays distinct by its strike-out and size, added prose by its underline, deleted prose by its
+# strike-out. The strike is a rule over a box (no ulem): safe in tables, math, captions and section titles.
+# Each mark writes "\hwpage{problem}{page}" to the .aux, from which \hwpages{problem} lists the pages as links.
+PREAMBLE = r"""
+%% ---- diff marks (hw4/versions/marks.py) ----
+\usepackage[normalem]{ulem}
+\definecolor{hwnewc}{HTML}{0072B2}
+\definecolor{hwoldc}{HTML}{D55E00}
+\makeatletter
+\newcommand\hw@at[1]{\protected@write\@auxout{}{\string\hwpage{#1}{\thepage}}}
+\newcommand\hwpage[2]{\@ifundefined{hw@seen@#1@#2}{\global\@namedef{hw@seen@#1@#2}{}%
+  \@ifundefined{hw@pages@#1}{\global\@namedef{hw@pages@#1}{\hyperlink{page.#2}{#2}}}%
+  {\expandafter\g@addto@macro\csname hw@pages@#1\endcsname{, \hyperlink{page.#2}{#2}}}}{}}
+\newcommand\hwpages[1]{\@ifundefined{hw@pages@#1}{--}{\@nameuse{hw@pages@#1}}}
+\newcommand\hw@strike[1]{\setbox\z@\hbox{#1}\rlap{\color{hwoldc}\rule[0.55ex]{\wd\z@}{0.6pt}}\box\z@}
+\DeclareRobustCommand\hwchg[3]{\hw@at{#1}\ifmmode{\color{hwnewc}#2}\,\text{\scriptsize\color{hwoldc}\hw@strike{$#3$}}%
+  \else{\color{hwnewc}#2}\,{\scriptsize\color{hwoldc}\hw@strike{#3}}\fi}
+\DeclareRobustCommand\hwnew[2]{\hw@at{#1}{\color{hwnewc}#2}\ifmmode^{\text{\tiny new}}\else\textsuperscript{\tiny new}\fi}
+\DeclareRobustCommand\hwadd[2]{\hw@at{#1}{\color{hwnewc}\uline{#2}}}
+\DeclareRobustCommand\hwdel[2]{\hw@at{#1}{\color{hwoldc}\sout{#2}}}
+\DeclareRobustCommand\hwfig[2]{\hw@at{#1}{\color{hwnewc}\textbf{[Figure changed: base and current side by side
+  on page~\pageref{#2}.]}} }
+\pdfstringdefDisableCommands{\def\hwchg#1#2#3{#2}\def\hwnew#1#2{#2}\def\hwadd#1#2{#2}\def\hwdel#1#2{}%
+  \def\hwfig#1#2{}}
+\makeatother
+%% ---- end of diff marks ----
+"""
