@@ -101,13 +101,14 @@ rule diff:
         archive_root=ARCHIVE_ROOT,
         dpi=VERSIONS["dpi"],
         current=lambda w: {**git_params(), "label": archive_label()},
-        # How the compared document (the submission) is rendered: the value-level diff renders it again.
+        # The compared document (versions.document), and how it is rendered: the value-level diff renders it again.
+        document=lambda w: VERSIONS["document"],
         render=lambda w: {
             "template_dir": "report",
             "template": "hw4.tex.j2",
-            "mode": DOCUMENTS["hw4"]["mode"],
+            "mode": DOCUMENTS[VERSIONS["document"]]["mode"],
             "config": REPORT_CONFIG,
-            "results": dict(DOCUMENTS["hw4"]["results"]),
+            "results": dict(DOCUMENTS[VERSIONS["document"]]["results"]),
         },
     script:
         "../scripts/diff.py"

@@ -6,6 +6,7 @@ from pathlib import Path
 from hw4.io import log_to
 from hw4.versions.archive import ArchiveError
 from hw4.versions.diff import (
+    COMPARED,
     PROVENANCE,
     DiffError,
     describe_base,
@@ -22,12 +23,17 @@ def main(sm) -> None:
     base_root, base = get_base(
         repo, archive_root, sm.params.base["spec"], sm.threads, Path(sm.log[0]).with_suffix(".base.log")
     )
-    old = read_build(base_root)
+    document = sm.params.document
+    old = read_build(base_root, document=document)
     sha = (base["manifest"].get("git") or {}).get("sha")
     if old["templates"] is None and sha and not base["manifest"]["git"].get("dirty"):
         old["templates"] = templates_at_commit(repo, sha)  # an archive made before archives kept templates
     new = read_build(
-        repo, [str(p) for p in sm.input.results], [str(p) for p in sm.input.figures], list(sm.input.templates)
+        repo,
+        [str(p) for p in sm.input.results],
+        [str(p) for p in sm.input.figures],
+        list(sm.input.templates),
+        document=document,
     )
     prov = new["results"].get(PROVENANCE, {})
     cur = sm.params.current
@@ -40,7 +46,7 @@ def main(sm) -> None:
         Path(sm.output.md).parent,
         sm.params.dpi,
         describe_base(base),
-        current_text,
+        f"{current_text}; document compared: {COMPARED[document]}",
         prov.get("source_date_epoch", 0),
         log_path=Path(sm.log[0]).with_suffix(".tex.log"),
         render_spec=dict(sm.params.render),

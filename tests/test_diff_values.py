@@ -156,7 +156,7 @@ TEMPLATE = r"""\documentclass[11pt]{article}
 PROBLEM = r"""\section*{Problem 1}
 %% set r = results.q1
 The recurrence is evaluated along anti-diagonals. @SENTENCE@ The convnet has four layers. The accuracy is
-\VAR{r.accuracy | fixed(4)} on the test set.
+\VAR{r.accuracy | fixed(4)} on the test set. The RNN is \BLOCK{if r.claims.faster}faster\BLOCK{else}slower\BLOCK{endif} here.
 \[ P = \VAR{r.formula_tex} \]
 \begin{center}
 \begin{tabular}{lrr}
@@ -204,6 +204,7 @@ def make_version(root: Path, v: dict, problem: str = PROBLEM, keep_templates: bo
         "formula_tex": v["formula_tex"],
         "instances": [{"h": 8, "params": 152}, {"h": 16, "params": 560}, {"h": v["h3"], "params": v["params3"]}],
         "time_forward_s": 0.5,
+        "claims": {"faster": v["accuracy"] > 0.83},  # a verdict: flips between the two versions
     }
     (root / "build/results").mkdir(parents=True)
     (root / "build/results/q1.json").write_text(json.dumps(results))
@@ -272,6 +273,10 @@ def test_value_diff_marks_the_cell_the_formula_the_figure_the_sentence_and_the_v
     flat = " ".join(body.split())
     assert "Each step is one costs a single batched matrix product." in flat
     assert "The accuracy is 0.8438 0.8125 on the test set." in flat
+    # the sentence a changed verdict chose is flagged, and the verdict listed on the summary page
+    assert "The RNN is [verdict changed] faster here." in flat
+    assert "q1.json claims.faster: no → yes" in " ".join(summary.split())
+    assert doc["marked"]["verdicts"] == [{"file": "q1.json", "key": "claims.faster", "old": False, "new": True}]
     # the figure: its caption marked, pointing at the side-by-side page
     assert "Figure 1: [Figure changed: base and current side by side on page 3.] Loss against the epoch." in flat
     assert "q1_curve: figures/q1_curve.png" in " ".join(figures.split())

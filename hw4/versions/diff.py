@@ -36,16 +36,11 @@ from hw4.versions.valuediff import DESCRIPTION as VALUE_DESCRIPTION
 from hw4.versions.valuediff import MODE as VALUE_MODE
 from hw4.versions.valuediff import ValueModeUnavailable, value_document
 
-TEX = "build/tex/hw4.tex"
-PDF = "build/hw4.pdf"
+# The documents a diff can compare (versions.document): the submission, or the instructor's solutions.
+COMPARED = {"hw4": "the submission (hw4.pdf)", "hw4_solutions": "the instructor's solutions (hw4_solutions.pdf)"}
 DOCUMENTS = [
-    "build/hw4.pdf",
-    "build/hw4_pages.json",
-    "build/hw4_problems.pdf",
-    "build/hw4_problems_pages.json",
-    "build/tex/hw4.tex",
-    "build/tex/hw4_problems.tex",
-]
+    f"build/{name}{suffix}" for name in ("hw4", "hw4_problems", "hw4_solutions") for suffix in (".pdf", "_pages.json")
+] + [f"build/tex/{name}.tex" for name in ("hw4", "hw4_problems", "hw4_solutions")]
 PROVENANCE = "provenance.json"
 TEMPLATE_DIR = "report"
 # latexdiff modes, finest first. "coarse" treats tables, pictures and listings as single blocks, marks math
@@ -304,10 +299,11 @@ def read_build(
     results: list[str] | None = None,
     figures: list[str] | None = None,
     templates: list[str] | None = None,
+    document: str = "hw4",
 ) -> dict:
     """The parts of a build (a project directory or an archive) that a diff compares: its results, figures,
-    rendered .tex and PDF, its templates (None when it keeps none) and the config it was built with (None when
-    its provenance does not record it)."""
+    the rendered .tex and PDF of ``document``, its templates (None when it keeps none) and the config it was
+    built with (None when its provenance does not record it)."""
     root = Path(root)
     result_paths = [root / r for r in results] if results is not None else sorted(root.glob("build/results/*.json"))
     figure_paths = [root / f for f in figures] if figures is not None else sorted(root.glob("figures/*.pdf"))
@@ -317,11 +313,11 @@ def read_build(
     loaded = {}
     for p in result_paths:
         loaded[p.name] = json.loads(p.read_text(encoding="utf-8"))
-    pdf = root / PDF
+    pdf = root / f"build/{document}.pdf"
     config = (loaded.get(PROVENANCE) or {}).get("config", {}).get("values")
     return {
         "root": root,
-        "tex": root / TEX,
+        "tex": root / f"build/tex/{document}.tex",
         "pdf": pdf if pdf.is_file() else None,
         "results": loaded,
         "figures": {p.stem: p for p in figure_paths},

@@ -18,6 +18,9 @@ import re
 from hw4.latex import Raw, escape_latex, finalize
 
 ADDED = object()  # a key the base did not have: marked as new, with no old value
+# Keys read while a condition of the template is evaluated (see Marker.test_begin): leaves as they are read from
+# a results dict, lists as their truth is tested. Only the diff's render uses it; it runs in one thread.
+_READ: list[tuple[str, str]] = []
 
 
 class Tracked:
@@ -78,7 +81,11 @@ class TDict(dict):
         self._hw4 = (file, path)
 
     def __getitem__(self, key):
-        return track(super().__getitem__(key), self._hw4[0], _child(self._hw4[1], key))
+        value = super().__getitem__(key)
+        path = _child(self._hw4[1], key)
+        if not isinstance(value, dict | list):
+            _READ.append((self._hw4[0], path))
+        return track(value, self._hw4[0], path)
 
     def get(self, key, default=None):
         return self[key] if key in self else default
@@ -100,12 +107,16 @@ class TList(list):
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self._item(j) for j in range(*i.indices(len(self)))]
-        return self._item(i if i >= 0 else len(self) + i)
+            return [self._item(j) for j in range(*i.indices(list.__len__(self)))]
+        return self._item(i if i >= 0 else list.__len__(self) + i)
 
     def __iter__(self):
-        for i in range(len(self)):
+        for i in range(list.__len__(self)):
             yield self._item(i)
+
+    def __len__(self):
+        _READ.append(self._hw4)  # `if X.items` tests a list's truth through its length
+        return list.__len__(self)
 
 
 def problem_of(file: str, path: str = "") -> str:
@@ -138,6 +149,41 @@ class Marker:
         self.mark_all = mark_all  # every printed value marked (a test that the marks never break compilation)
         self.printed: set[tuple[str, str]] = set()
         self.marks: list[tuple[str, tuple[str, str]]] = []
+        self.consulted: dict[int, set[tuple[str, str]]] = {}  # if-chain -> keys its conditions read
+        self.flips: list[tuple[str, tuple[str, str]]] = []  # (problem, changed key) of each flagged branch
+
+    def _changed_prefix(self, key) -> bool:
+        if self.mark_all:
+            return True
+        file, path = key
+        return any(
+            f == file and (p == path or p.startswith(path + ".") or p.startswith(path + "[")) for f, p in self.changes
+        )
+
+    # ------------------------------------------------------------------------------ branches (see flag_branches)
+    def test_begin(self, chain: int, first: bool) -> bool:
+        """Called as a condition of an if-chain starts: forget what was read before. Returns False, so that
+        ``test_begin(...) or (EXPR)`` is EXPR."""
+        _READ.clear()
+        if first:
+            self.consulted[chain] = set()
+        return False
+
+    def test_end(self, value, chain: int):
+        self.consulted.setdefault(chain, set()).update(_READ)
+        _READ.clear()
+        return value
+
+    def branch_flag(self, chain: int) -> Raw:
+        """At the start of the branch an if-chain took: a flag when its conditions read a value that changed
+        (a verdict of the check step), since the base may have taken another branch, i.e. said another thing."""
+        changed = sorted(k for k in self.consulted.get(chain, ()) if self._changed_prefix(k))
+        if not changed:
+            return Raw("")
+        problem = problem_of(*changed[0])
+        for key in changed:
+            self.flips.append((problem, key))
+        return Raw(f"\\hwflip{{{problem}}}")
 
     def _changed(self, key) -> bool:
         return self.mark_all or key in self.changes
@@ -222,11 +268,72 @@ class Marker:
         return Raw(escape_latex(d).join(parts))
 
     def install(self, env) -> None:
+        env.globals.update(hw4_test_begin=self.test_begin, hw4_test_end=self.test_end, hw4_flag=self.branch_flag)
         env.finalize = self.finalize
         for name in ("sci", "fixed", "fixed_or_na", "pct", "int"):
             env.filters[name] = self.filter(env.filters[name])
         env.filters["string"] = self.string
         env.filters["join"] = self.join
+
+
+_TAG = re.compile(r"^\s*(?:\\BLOCK\{|%%)\s*(\w+)\s*(.*?)\s*$", re.S)
+_ENDED = {"for", "macro", "call", "filter", "with", "block", "raw", "autoescape"}
+
+
+def flag_branches(text: str) -> str:
+    """The template with every if-chain reporting what its conditions read (Marker.test_begin/test_end) and a
+    ``\\VAR{hw4_flag(chain)}`` at the start of each branch: inline after ``\\BLOCK{if ...}``, and after a
+    ``%% if ...`` line when the branch's first line starts with a word (elsewhere, in vertical mode, between
+    ``\\item``s or rows, a mark could break the document; the summary page lists the verdicts anyway)."""
+    from hw4.versions.prose import tokenize
+
+    tokens = tokenize(text)
+    out, stack, chains = [], [], 0
+    flag_next = None
+    for t in tokens:
+        if flag_next is not None and t.kind not in ("ws", "comment"):
+            if t.kind == "word" and (not out or out[-1].endswith("\n")):
+                out.append(f"\\VAR{{hw4_flag({flag_next})}}")
+            flag_next = None
+        if t.kind not in ("jblock", "jline"):
+            out.append(t.text)
+            continue
+        m = _TAG.match(t.text)
+        name, rest = (m.group(1), m.group(2)) if m else ("", "")
+        inline = t.kind == "jblock"
+        if inline:
+            rest = rest[:-1].rstrip()  # the tag's closing brace
+        if name == "if":
+            chains += 1
+            stack.append(("if", chains))
+            new = f"if hw4_test_end(hw4_test_begin({chains}, True) or ({rest}), {chains})"
+        elif name == "elif" and stack and stack[-1][0] == "if":
+            chain = stack[-1][1]
+            new = f"elif hw4_test_end(hw4_test_begin({chain}, False) or ({rest}), {chain})"
+        elif name == "else" and stack and stack[-1][0] == "if":
+            new = None
+        else:
+            if name == "endif" and stack and stack[-1][0] == "if":
+                stack.pop()
+            elif name in _ENDED or (name == "set" and "=" not in rest):
+                stack.append((name, 0))
+            elif name.startswith("end") and stack and stack[-1][0] == name[3:]:
+                stack.pop()
+            out.append(t.text)
+            continue
+        chain = stack[-1][1]
+        if new is None:
+            out.append(t.text)
+        elif inline:
+            out.append("\\BLOCK{" + new + "}")
+        else:
+            prefix = t.text[: t.text.index("%%") + 2]
+            out.append(f"{prefix} {new}\n")
+        if inline:
+            out.append(f"\\VAR{{hw4_flag({chain})}}")
+        else:
+            flag_next = chain
+    return "".join(out)
 
 
 def changes_from(results_diff: dict, old_flat: dict[tuple[str, str], object]) -> dict:
@@ -260,11 +367,16 @@ PREAMBLE = r"""
 \DeclareRobustCommand\hwchg[3]{\hw@at{#1}\ifmmode{\color{hwnewc}#2}\,\text{\scriptsize\color{hwoldc}\hw@strike{$#3$}}%
   \else{\color{hwnewc}#2}\,{\scriptsize\color{hwoldc}\hw@strike{#3}}\fi}
 \DeclareRobustCommand\hwnew[2]{\hw@at{#1}{\color{hwnewc}#2}\ifmmode^{\text{\tiny new}}\else\textsuperscript{\tiny new}\fi}
+\DeclareRobustCommand\hwflip[1]{\hw@at{#1}\ifmmode^{\text{\tiny\color{hwnewc}[verdict changed]}}\else
+  \textsuperscript{\tiny\color{hwnewc}[verdict changed]}\fi}
 \DeclareRobustCommand\hwadd[2]{\hw@at{#1}{\color{hwnewc}\uline{#2}}}
 \DeclareRobustCommand\hwdel[2]{\hw@at{#1}{\color{hwoldc}\sout{#2}}}
 \DeclareRobustCommand\hwfig[2]{\hw@at{#1}{\color{hwnewc}\textbf{[Figure changed: base and current side by side
   on page~\pageref{#2}.]}} }
-\pdfstringdefDisableCommands{\def\hwchg#1#2#3{#2}\def\hwnew#1#2{#2}\def\hwadd#1#2{#2}\def\hwdel#1#2{}%
+\newsavebox\hw@table
+\newenvironment{hwfit}{\begin{lrbox}{\hw@table}}{\end{lrbox}\ifdim\wd\hw@table>\linewidth
+  \resizebox{\linewidth}{!}{\usebox\hw@table}\else\usebox\hw@table\fi}
+\pdfstringdefDisableCommands{\def\hwchg#1#2#3{#2}\def\hwnew#1#2{#2}\def\hwflip#1{}\def\hwadd#1#2{#2}\def\hwdel#1#2{}%
   \def\hwfig#1#2{}}
 \makeatother
 %% ---- end of diff marks ----

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hw4.latex import Raw, escape_latex, load_results, mark_raw
 from hw4.render import RenderError, build_context, render
-from hw4.versions.marks import PREAMBLE, Marker, changes_from, problem_of, track
+from hw4.versions.marks import PREAMBLE, Marker, changes_from, flag_branches, problem_of, track
 from hw4.versions.prose import diff_templates
 from hw4.versions.results import flatten, is_timing, results_diff
 
@@ -74,6 +74,29 @@ def mark_figures(tex: str, stems: list[str]) -> tuple[str, list[str]]:
             mark = f"\\hwfig{{{problem_of(stem)}}}{{{figure_label(stem)}}}"
             tex = tex[:pos] + mark + tex[pos:]
     return tex, found
+
+
+_TABULAR = re.compile(r"\\(begin|end)\{tabular\}")
+_MARK = re.compile(r"\\hw(?:chg|new|add|del)\{")
+
+
+def fit_tables(tex: str) -> str:
+    """Wrap each outermost tabular that carries a mark in ``hwfit``: the old values beside the new ones widen a
+    table, and a table wider than the line is scaled down to it (its rows stay rows, on the page)."""
+    out, depth, start, last = [], 0, 0, 0
+    for m in _TABULAR.finditer(tex):
+        if m.group(1) == "begin":
+            if depth == 0:
+                start = m.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                span = tex[start : m.end()]
+                if _MARK.search(span):
+                    out += [tex[last:start], "\\begin{hwfit}", span, "\\end{hwfit}"]
+                    last = m.end()
+    return "".join(out) + tex[last:]
 
 
 def _count(n: int) -> str:
@@ -145,8 +168,8 @@ def summary_tex(
     if verdicts:
         out += [
             "",
-            "\\noindent Verdicts (claims of the check steps) that changed; each chooses a sentence of its problem, "
-            "which reads differently now:",
+            "\\noindent Verdicts (claims of the check steps) that changed; each chooses words of its problem, which "
+            "may read differently now (marked \\hwflip{legend} where a sentence chosen by a changed value starts):",
             "\\begin{itemize}[itemsep=0pt]",
         ]
         for v in verdicts:
@@ -191,6 +214,7 @@ _NEEDS = r"""
 \@ifpackageloaded{amsmath}{}{\usepackage{amsmath}}
 \@ifpackageloaded{enumitem}{}{\usepackage{enumitem}}
 \@ifpackageloaded{booktabs}{}{\usepackage{booktabs}}
+\@ifpackageloaded{graphicx}{}{\usepackage{graphicx}}
 \makeatother
 \providecommand\hyperlink[2]{#2}
 \providecommand\href[2]{#2}
@@ -239,7 +263,9 @@ def value_document(
     marker = Marker(changes, mark_all=mark_all)
     with tempfile.TemporaryDirectory(prefix="hw4-diff-templates-") as tmp:
         for name, text in tdiff.marked.items():
-            (Path(tmp) / name).write_text(text, encoding="utf-8")
+            # the preamble's conditions choose definitions, not sentences: no flag may land there
+            flagged = text if name.startswith("preamble") else flag_branches(text)
+            (Path(tmp) / name).write_text(flagged, encoding="utf-8")
         try:
             tex = render(tmp, render_spec["template"], context, marker=marker)
         except RenderError as err:
@@ -247,6 +273,7 @@ def value_document(
     if "\\begin{document}" not in tex or "\\end{document}" not in tex:
         raise ValueModeUnavailable("the rendered document has no \\begin{document} ... \\end{document}")
     tex, figures = mark_figures(tex, sorted(changed_figures))
+    tex = fit_tables(tex)
     verdicts = [e for e in res["other_changed"] if isinstance(e["old"], bool) and isinstance(e["new"], bool)]
     summary = summary_tex(base_text, current_text, marker, changes, tdiff.words, figures, verdicts)
     begin = tex.index("\\begin{document}")
@@ -263,6 +290,7 @@ def value_document(
         "words": tdiff.words,
         "figures": figures,
         "verdicts": [{"file": v["file"], "key": v["key"], "old": v["old"], "new": v["new"]} for v in verdicts],
+        "flagged_branches": len(marker.flips),
         "not_printed": sorted(
             f"{f}:{k}" for (f, k) in changes if not any((f, k) in s for s in marked.values()) and not is_timing(k)
         ),
