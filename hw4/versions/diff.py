@@ -1,10 +1,13 @@
 """Diff this build of the report against a base version: the words, the numbers and the figures.
 
-- Document: latexdiff of the rendered (flattened) build/tex/hw4.tex of both versions, compiled in the project's
-  sandbox. When latexdiff's markup does not compile, a coarser mode is tried, then a text-only diff of the two
-  PDFs' text; the mode used is stated on the diff PDF's first page and in results-diff.md/.json.
+- Document: the value-level diff (hw4/versions/valuediff.py: the current templates rendered with each changed
+  value marked in place, their prose diffed by word, a summary page first) when the base keeps its templates
+  and they differ from the current ones in words only. Otherwise latexdiff of the rendered .tex of both
+  versions, compiled in the project's sandbox; when latexdiff's markup does not compile, a coarser mode is
+  tried, then a text-only diff of the two PDFs' text. The mode used (and why the value-level one was not) is
+  stated on the diff PDF's first page and in results-diff.md/.json.
 - Results: every value in build/results/*.json that changed (numbers with absolute and relative change, timings
-  flagged), and keys added or removed.
+  flagged), and keys added or removed (hw4/versions/results.py).
 - Figures: compared by their rendered pixels (pdftoppm at a fixed dpi), not by file bytes; each changed figure
   is shown old | new | changed pixels in a PNG, listed in the markdown and appended to the diff PDF.
 
