@@ -48,7 +48,12 @@ def source_date_epoch():
 
 
 # Versions: which base to diff against and which label to archive under (rules/versions.smk).
-from hw4.versions.git import default_archive_label, git_state, resolve_base  # noqa: E402
+from hw4.versions.git import (
+    NON_BUILD_KEYS,
+    default_archive_label,
+    git_state,
+    resolve_base,
+)  # noqa: E402
 
 VERSIONS = config["versions"]
 PROVENANCE_RESULTS = {"provenance": "build/results/provenance.json"}
@@ -85,3 +90,37 @@ def archive_label():
 @functools.cache
 def diff_base():
     return resolve_base(workflow.basedir, ARCHIVE_ROOT, VERSIONS["base"], git_now()["sha"])
+
+
+# Per-student variants (rules/variants.smk): the ids and numbers, read (a roster) and drawn only when asked for.
+from hw4.variants import VariantError, draw, variant_ids  # noqa: E402
+
+VARIANTS = config["variants"]
+VARIANT_DIR = "build/variants"
+
+
+@functools.cache
+def variant_table():
+    """id -> the variant's numbers; read (the roster) and drawn only when a variant is asked for."""
+    ranges = {p: config[p]["variant_ranges"] for p in ("q1", "q2", "q3")}
+    try:
+        return draw(variant_ids(VARIANTS), VARIANTS["seed"], ranges)
+    except VariantError as err:
+        raise WorkflowError(f"variants: {err}")
+
+
+def variant_params(vid):
+    table = variant_table()
+    if vid not in table:
+        raise WorkflowError(
+            f"variant '{vid}' is not one of this build's variants ({len(table)}: {', '.join(list(table)[:5])}"
+            f"{' ...' if len(table) > 5 else ''}). Fix: ask for `snakemake variants`, or check the id and "
+            "the variants settings (n, seed, roster)."
+        )
+    return table[vid]
+
+
+def variant_results(vid):
+    """What the variant's solutions print: its own results, the default build's for everything else."""
+    own = {name: f"{VARIANT_DIR}/{vid}/results/{name}.json" for name in OWN_RESULTS}
+    return {**SOLUTION_RESULTS, **own}

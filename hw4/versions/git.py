@@ -13,7 +13,10 @@ from pathlib import Path
 from hw4.io import sha256_bytes, sha256_file
 
 LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-NON_BUILD_KEYS = ("versions",)  # config keys that choose what to diff or archive, not what the build makes
+NON_BUILD_KEYS = (
+    "versions",
+    "variants",
+)  # config keys that choose what to diff, archive or vary, not what the build makes
 
 
 def git(root: str | Path, *args: str) -> str | None:

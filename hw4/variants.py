@@ -1,0 +1,207 @@
+"""Per-student variants of the homework: N versions from one source, each solved by the same code.
+
+A variant changes the numbers that Problems 1-3 are evaluated for: Q1's (n, c, h), Q2's (T, d, w, m) for the
+operation counts and Q3's (d, h, k). Each problem declares the ranges in the config (``q1.variant_ranges`` ...),
+and a generator seeded by (seed, variant id) draws them, so the same roster and seed give the same variants.
+Draws that make a question degenerate are never made (h >= 2 by the schema, w < T, k < d by construction), and
+no two variants share a problem's numbers (a repeat is drawn again from the same seeded stream, in roster order).
+
+What depends on the numbers is redone per variant (:func:`solve`: the sympy derivations, exact operation counts,
+exact checks and claims); the measured experiments (Q1's convnet comparison, Q2's benchmark and retrieval, Q3's
+estimators and timing, Problem 4) are the default build's, shared by every variant.
+"""
+
+import copy
+import csv
+import random
+import re
+from pathlib import Path
+
+from hw4.io import read_json
+
+PARAMS = {"q1": ("n", "c", "h"), "q2": ("T", "d", "w", "m"), "q3": ("d", "h", "k")}
+ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+ROSTER_ID_COLUMNS = ("id", "student_id", "netid", "net_id")
+# Results a variant writes (its own), and the shared results of the default build it reads.
+OWN_RESULTS = ("q1", "q1_verify", "q1_check", "q2", "q2_verify", "q2_check", "q3", "q3_check")
+
+
+class VariantError(ValueError):
+    pass
+
+
+# ------------------------------------------------------------------------------------------------ ids
+def read_roster(path: str | Path) -> list[str]:
+    """Student ids from a CSV roster (column id, student_id, netid or net_id; else the first column), in order.
+
+    A missing file, an empty id, an id that repeats or one that cannot name a folder is refused, naming the row.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise VariantError(
+            f"{path}: roster not found. Fix: give the path of a CSV file with a header row and one student id per row"
+        )
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    if not rows:
+        raise VariantError(f"{path}: the roster is empty. Fix: a header row (e.g. 'id'), then one student id per row")
+    header = [h.strip().lower() for h in rows[0]]
+    col = next((header.index(c) for c in ROSTER_ID_COLUMNS if c in header), 0)
+    ids, first_row = [], {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line
+        sid = row[col].strip() if col < len(row) else ""
+        where = f"{path}, row {line} (column '{rows[0][col] if col < len(rows[0]) else col + 1}')"
+        if not sid:
+            raise VariantError(f"{where}: empty student id. Fix: give this row an id, or delete the row")
+        if not ID_RE.fullmatch(sid):
+            raise VariantError(
+                f"{where}: student id {sid!r} cannot name a folder. Fix: use letters, digits, '.', '_' or '-' "
+                "(at most 64, starting with a letter or digit)"
+            )
+        if sid in first_row:
+            raise VariantError(
+                f"{where}: student id {sid!r} repeats row {first_row[sid]}. Fix: each student once, with a unique id"
+            )
+        first_row[sid] = line
+        ids.append(sid)
+    if not ids:
+        raise VariantError(f"{path}: the roster has a header but no student ids. Fix: one student id per row")
+    return ids
+
+
+def variant_ids(spec: dict) -> list[str]:
+    """The ids of the variants: the roster's, else v001 ... vN."""
+    if spec.get("roster"):
+        return read_roster(spec["roster"])
+    n = int(spec["n"])
+    width = max(3, len(str(n)))
+    return [f"v{k:0{width}d}" for k in range(1, n + 1)]
+
+
+# ------------------------------------------------------------------------------------------------ draws
+def check_ranges(ranges: dict) -> None:
+    """Refuse ranges that are empty, or that admit only degenerate draws (w >= T, k >= d)."""
+    for problem, names in PARAMS.items():
+        for name in names:
+            lo, hi = ranges[problem][name]
+            if lo > hi:
+                raise VariantError(
+                    f"{problem}.variant_ranges.{name} = [{lo}, {hi}]: the minimum exceeds the maximum. "
+                    "Fix: give [min, max] with min <= max"
+                )
+    for problem, small, big in (("q2", "w", "T"), ("q3", "k", "d")):
+        if ranges[problem][small][0] >= ranges[problem][big][0]:
+            raise VariantError(
+                f"{problem}.variant_ranges: {small} must stay below {big} ({small} >= {big} is degenerate), but the "
+                f"smallest {small} ({ranges[problem][small][0]}) is not below the smallest {big} "
+                f"({ranges[problem][big][0]}). Fix: lower {problem}.variant_ranges.{small}[0] or raise "
+                f"{problem}.variant_ranges.{big}[0]"
+            )
+
+
+def _draw(problem: str, rng: random.Random, r: dict) -> dict:
+    if problem == "q1":
+        return {"n": rng.randint(*r["n"]), "c": rng.randint(*r["c"]), "h": rng.randint(*r["h"])}
+    if problem == "q2":
+        T = rng.randint(*r["T"])
+        return {"T": T, "d": rng.randint(*r["d"]), "w": rng.randint(r["w"][0], min(r["w"][1], T - 1)),
+                "m": rng.randint(*r["m"])}  # fmt: skip
+    d = rng.randint(*r["d"])
+    return {"d": d, "h": rng.randint(*r["h"]), "k": rng.randint(r["k"][0], min(r["k"][1], d - 1))}
+
+
+def draw(ids: list[str], seed: int, ranges: dict, attempts: int = 10_000) -> dict[str, dict]:
+    """id -> {q1: {n, c, h}, q2: {T, d, w, m}, q3: {d, h, k}}: each variant from its own seeded stream; a
+    problem's numbers already given to an earlier variant are drawn again."""
+    check_ranges(ranges)
+    seen: dict[str, set] = {p: set() for p in PARAMS}
+    out = {}
+    for vid in ids:
+        rng = random.Random(f"hw4-variant:{seed}:{vid}")  # a str seed is hashed (sha512): stable everywhere
+        params = {}
+        for problem, names in PARAMS.items():
+            for _ in range(attempts):
+                p = _draw(problem, rng, ranges[problem])
+                key = tuple(p[n] for n in names)
+                if key not in seen[problem]:
+                    break
+            else:
+                raise VariantError(
+                    f"{problem}.variant_ranges admit too few distinct {names} for {len(ids)} variants that all "
+                    f"differ. Fix: widen {problem}.variant_ranges"
+                )
+            seen[problem].add(key)
+            params[problem] = p
+        out[vid] = params
+    return out
+
+
+def variant_config(config: dict, vid: str, seed: int, params: dict) -> dict:
+    """The build's config with the variant's numbers in place of the instances Problems 1-3 are evaluated for,
+    and the variant named (the documents print both)."""
+    cfg = copy.deepcopy(config)
+    cfg["q1"]["instances"] = [dict(params["q1"])]
+    cfg["q2"]["count_instances"] = [dict(params["q2"])]
+    cfg["q3"]["count_instances"] = [dict(params["q3"])]
+    cfg["variant"] = {"id": vid, "seed": seed}
+    return cfg
+
+
+# ------------------------------------------------------------------------------------------------ solve
+def solve(params: dict, config: dict, shared: dict[str, str]) -> dict[str, dict]:
+    """The results of one variant (OWN_RESULTS), by the functions the default build's rules call.
+
+    ``shared``: name -> path of the default build's results that do not depend on the variant (q1_compare,
+    q2_bench, q2_retrieval, q2_verify for its pattern figure's data, q3_verify, q3_estimators, q3_timing).
+    """
+    from hw4.q1.check import check as q1_check
+    from hw4.q1.derive import derive as q1_derive
+    from hw4.q1.rnn import verify_instance as q1_verify_instance
+    from hw4.q2.check import check as q2_check
+    from hw4.q2.derive import derive as q2_derive
+    from hw4.q2.verify import verify_instance as q2_verify_instance
+    from hw4.q3.check import check as q3_check
+    from hw4.q3.derive import derive as q3_derive
+    from hw4.runtime import seed_everything
+
+    seed = config["seed"]
+    s = {name: read_json(path) for name, path in shared.items()}
+    out = {}
+    q1 = [params["q1"]]
+    seed_everything(seed, 1)
+    out["q1"] = q1_derive(q1)
+    out["q1_verify"] = {
+        "instances": [
+            q1_verify_instance(i["n"], i["c"], i["h"], seed, config["q1"]["scalar_count_max_ops"]) for i in q1
+        ]
+    }
+    out["q1_check"] = q1_check(out["q1"], out["q1_verify"], s["q1_compare"])
+    q2 = [params["q2"]]
+    out["q2"] = q2_derive(q2, s["q2_default"]["at"])  # the benchmark point: the default build's
+    out["q2_verify"] = {
+        "instances": [q2_verify_instance(i["T"], i["d"], i["w"], i["m"], seed) for i in q2],
+        "patterns": s["q2_verify"]["patterns"],
+    }
+    out["q2_check"] = q2_check(out["q2"], out["q2_verify"], s["q2_bench"], s["q2_retrieval"])
+    out["q3"] = q3_derive(config["q3"]["symbolic"], [params["q3"]], seed)
+    out["q3_check"] = q3_check(out["q3"], s["q3_verify"], s["q3_estimators"], s["q3_timing"])
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ answer key
+def answers(vid: str, params: dict, results: dict[str, dict]) -> dict:
+    """The numbers a grader checks for one variant, each read from the variant's results (as its PDF prints
+    them): Q1's parameter and operation counts, Q2's operation count per method, Q3's full and sampled counts."""
+    q1 = results["q1"]["instances"][0]
+    q2 = results["q2"]["instances"][0]
+    q3 = results["q3"]["instances"][0]
+    row = {"id": vid}
+    row.update({f"q1_{k}": params["q1"][k] for k in PARAMS["q1"]})
+    row.update({"q1_params": q1["params"], "q1_ops": q1["ops"]})
+    row.update({f"q2_{k}": params["q2"][k] for k in PARAMS["q2"]})
+    row.update({f"q2_ops_{m}": q2["methods"][m]["ops"] for m in sorted(q2["methods"])})
+    row.update({f"q3_{k}": params["q3"][k] for k in PARAMS["q3"]})
+    row.update({"q3_ops_full": q3["full_formula"]["total"], "q3_ops_sampled": q3["sampled_formula"]["total"]})
+    return row

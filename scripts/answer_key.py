@@ -1,0 +1,50 @@
+"""Rule answer_key: one row per variant with every number a grader checks, as CSV and as a PDF table."""
+
+import csv
+import shutil
+import sys
+from pathlib import Path
+
+from hw4.io import atomic_path, read_json
+from hw4.render import RenderError, render
+from hw4.tex import TexError, compile_tex
+from hw4.variants import OWN_RESULTS, answers
+
+
+def main(sm) -> None:
+    rows = []
+    for path in sm.input.variants:  # build/variants/<id>/results/variant.json, in the variants' order
+        folder = Path(path).parent
+        vid = read_json(path)["id"]
+        params = read_json(path)["params"]
+        rows.append(answers(vid, params, {name: read_json(folder / f"{name}.json") for name in OWN_RESULTS}))
+    with atomic_path(sm.output.csv) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    context = {"rows": rows, "seed": sm.params.seed, "roster": sm.params.roster}
+    try:
+        text = render(sm.params.template_dir, "answer_key.tex.j2", context)
+    except RenderError as err:
+        print(f"answer key: {err}", file=sys.stderr)
+        sys.exit(1)
+    with atomic_path(sm.output.tex) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    try:
+        work, pdf, _ = compile_tex(Path(sm.output.tex), [], sm.params.source_date_epoch, sm.log[0])
+    except TexError as err:
+        print(f"answer key: {err}", file=sys.stderr)
+        sys.exit(1)
+    try:
+        with atomic_path(sm.output.pdf) as tmp:
+            shutil.copyfile(pdf, tmp)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"answer key: {len(rows)} variants -> {sm.output.csv}, {sm.output.pdf}")
+
+
+if "snakemake" not in globals():  # run by hand: python scripts/answer_key.py
+    from hw4.smk import mock_snakemake
+
+    snakemake = mock_snakemake("answer_key")
+main(snakemake)

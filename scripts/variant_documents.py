@@ -1,0 +1,44 @@
+"""Rule variant_documents: one variant's handout and solutions, rendered and compiled (the default build's
+templates and modes, the variant's numbers)."""
+
+import shutil
+import sys
+from pathlib import Path
+
+from hw4.io import atomic_path
+from hw4.render import RenderError, build_context, render
+from hw4.tex import TexError, compile_tex
+
+
+def main(sm) -> None:
+    figures = [Path(f) for f in sm.input.figures]
+    for output, mode in (("problems", "handout"), ("solutions", "solutions")):
+        results = dict(sm.params.results) if mode != "handout" else {}
+        context = build_context(dict(sm.params.config), mode != "handout", results, mode=mode)
+        try:
+            text = render(sm.params.template_dir, sm.params.template, context)
+        except RenderError as err:
+            print(f"render of variant {sm.wildcards.vid} ({mode}) failed: {err}", file=sys.stderr)
+            sys.exit(1)
+        tex = Path(sm.output[f"{output}_tex"])
+        with atomic_path(tex) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        try:
+            work, pdf, _ = compile_tex(
+                tex, figures if mode != "handout" else [], sm.params.source_date_epoch, sm.log[output]
+            )
+        except TexError as err:
+            print(f"compile of variant {sm.wildcards.vid} ({mode}) failed: {err}", file=sys.stderr)
+            sys.exit(1)
+        try:
+            with atomic_path(sm.output[output]) as tmp:
+                shutil.copyfile(pdf, tmp)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if "snakemake" not in globals():  # run by hand: python scripts/variant_documents.py vid=v001
+    from hw4.smk import mock_snakemake
+
+    snakemake = mock_snakemake("variant_documents")
+main(snakemake)
