@@ -73,8 +73,9 @@ rule variant_documents:
         problems_tex=f"{VARIANT_DIR}/{{vid}}/hw4_problems.tex",
         solutions_tex=f"{VARIANT_DIR}/{{vid}}/hw4_solutions.tex",
     log:
-        problems="build/logs/variants/{vid}_problems.log",
-        solutions="build/logs/variants/{vid}_solutions.log",
+        documents="build/logs/variants/{vid}_documents.log",
+        problems="build/logs/variants/{vid}_problems.tex.log",
+        solutions="build/logs/variants/{vid}_solutions.tex.log",
     benchmark:
         "build/benchmarks/variants/{vid}_documents.tsv"
     wildcard_constraints:

@@ -6,14 +6,14 @@ from pathlib import Path
 from hw4.io import log_to
 from hw4.versions.archive import ArchiveError
 from hw4.versions.diff import (
-    COMPARED,
     PROVENANCE,
     DiffError,
     describe_base,
+    describe_current,
     diff_builds,
     get_base,
+    read_base,
     read_build,
-    templates_at_commit,
 )
 
 
@@ -24,29 +24,17 @@ def main(sm) -> None:
         repo, archive_root, sm.params.base["spec"], sm.threads, Path(sm.log[0]).with_suffix(".base.log")
     )
     document = sm.params.document
-    old = read_build(base_root, document=document)
-    sha = (base["manifest"].get("git") or {}).get("sha")
-    if old["templates"] is None and sha and not base["manifest"]["git"].get("dirty"):
-        old["templates"] = templates_at_commit(repo, sha)  # an archive made before archives kept templates
-    new = read_build(
-        repo,
-        [str(p) for p in sm.input.results],
-        [str(p) for p in sm.input.figures],
-        list(sm.input.templates),
-        document=document,
-    )
+    old = read_base(repo, base_root, base["manifest"], document)
+    inputs = [[str(p) for p in sm.input[k]] for k in ("results", "figures", "templates")]
+    new = read_build(repo, *inputs, document=document)
     prov = new["results"].get(PROVENANCE, {})
-    cur = sm.params.current
-    current_text = (
-        "working tree" + (f" at commit {cur['sha'][:12]}" if cur["sha"] else "") + (" (dirty)" if cur["dirty"] else "")
-    )
     report = diff_builds(
         old,
         new,
         Path(sm.output.md).parent,
         sm.params.dpi,
         describe_base(base),
-        f"{current_text}; document compared: {COMPARED[document]}",
+        describe_current(sm.params.current, document),
         prov.get("source_date_epoch", 0),
         log_path=Path(sm.log[0]).with_suffix(".tex.log"),
         render_spec=dict(sm.params.render),

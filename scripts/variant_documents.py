@@ -3,9 +3,10 @@ templates and modes, the variant's numbers)."""
 
 import shutil
 import sys
+import time
 from pathlib import Path
 
-from hw4.io import atomic_path
+from hw4.io import atomic_path, log_to
 from hw4.render import RenderError, build_context, render
 from hw4.tex import TexError, compile_tex
 
@@ -13,6 +14,7 @@ from hw4.tex import TexError, compile_tex
 def main(sm) -> None:
     figures = [Path(f) for f in sm.input.figures]
     for output, mode in (("problems", "handout"), ("solutions", "solutions")):
+        start = time.perf_counter()
         results = dict(sm.params.results) if mode != "handout" else {}
         context = build_context(dict(sm.params.config), mode != "handout", results, mode=mode)
         try:
@@ -23,6 +25,7 @@ def main(sm) -> None:
         tex = Path(sm.output[f"{output}_tex"])
         with atomic_path(tex) as tmp:
             tmp.write_text(text, encoding="utf-8")
+        rendered = time.perf_counter()
         try:
             work, pdf, _ = compile_tex(
                 tex, figures if mode != "handout" else [], sm.params.source_date_epoch, sm.log[output]
@@ -35,10 +38,13 @@ def main(sm) -> None:
                 shutil.copyfile(pdf, tmp)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        # read by bench/variants.py (the share of the time spent in LaTeX)
+        print(f"{output}: render {rendered - start:.3f} s, latex {time.perf_counter() - rendered:.3f} s")
 
 
 if "snakemake" not in globals():  # run by hand: python scripts/variant_documents.py vid=v001
     from hw4.smk import mock_snakemake
 
     snakemake = mock_snakemake("variant_documents")
-main(snakemake)
+with log_to(snakemake.log["documents"]):
+    main(snakemake)

@@ -1,0 +1,83 @@
+"""Benchmark of `snakemake variants`: N variants after the default build, on this machine's cores.
+
+Runs in a temporary copy of the project: the default build first (not timed), then `snakemake variants` for a
+small and a large N from scratch, side by side in one run. Reports the wall time of each, the cost of one more
+variant ((large - small) / (N_large - N_small)), and the share of the variant jobs' time spent in LaTeX (from
+the variant_documents logs). Usage:
+    python bench/variants.py [--n 100] [--small 20] [--cores 2]
+"""
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ITEMS = ["Snakefile", "rules", "hw4", "scripts", "report", "config", "data", "environment.yml"]
+
+
+def snakemake(work: Path, cores: int, *args: str) -> float:
+    cmd = [str(Path(sys.executable).parent / "snakemake"), "-c", str(cores), "--quiet", *args]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"snakemake {' '.join(args)} failed in {work}:\n{proc.stderr[-3000:]}")
+    return dt
+
+
+def job_seconds(work: Path) -> tuple[float, float, float]:
+    """(all variant jobs' wall seconds, of which LaTeX, of which render) from the benchmark files and logs."""
+    total = 0.0
+    for tsv in (work / "build/benchmarks/variants").glob("*.tsv"):
+        total += float(tsv.read_text().splitlines()[1].split("\t")[0])
+    latex = render = 0.0
+    for log in (work / "build/logs/variants").glob("*_documents.log"):
+        for r, t in re.findall(r"render ([\d.]+) s, latex ([\d.]+) s", log.read_text()):
+            render, latex = render + float(r), latex + float(t)
+    return total, latex, render
+
+
+def run_variants(work: Path, cores: int, n: int) -> dict:
+    for path in ("build/variants", "build/benchmarks/variants", "build/logs/variants"):
+        shutil.rmtree(work / path, ignore_errors=True)
+    wall = snakemake(work, cores, "variants", "--config", f"variants={{n: {n}, seed: 2021}}")
+    jobs, latex, render = job_seconds(work)
+    return {"n": n, "wall": wall, "jobs": jobs, "latex": latex, "render": render}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100)
+    ap.add_argument("--small", type=int, default=20)
+    ap.add_argument("--cores", type=int, default=2)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="hw4-bench-variants-") as tmp:
+        work = Path(tmp)
+        for item in ITEMS:
+            src = ROOT / item
+            if src.is_dir():
+                shutil.copytree(src, work / item, ignore=shutil.ignore_patterns("__pycache__", "downloads", "archive"))
+            elif src.exists():
+                shutil.copy2(src, work / item)
+        t0 = time.perf_counter()
+        snakemake(work, args.cores, "all")
+        print(f"default build (not part of the figures below): {time.perf_counter() - t0:.0f} s")
+        small = run_variants(work, args.cores, args.small)
+        large = run_variants(work, args.cores, args.n)
+    per = (large["wall"] - small["wall"]) / (large["n"] - small["n"])
+    print(f"cores: {args.cores}")
+    for r in (small, large):
+        print(
+            f"{r['n']:4d} variants: {r['wall']:7.1f} s wall ({r['wall'] / 60:.1f} min); variant jobs {r['jobs']:.0f} s, "
+            f"of which LaTeX {r['latex']:.0f} s ({100 * r['latex'] / r['jobs']:.0f}%), render {r['render']:.0f} s"
+        )
+    print(f"one more variant: {per:.2f} s wall (goal: {args.n} variants <= 600 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""Per-student variants: rosters, seeded draws without degenerate or repeated numbers, and (end to end) the
+handouts, solutions and answer key that `snakemake variants` writes from the default build."""
+
+import csv
+import json
+import re
+import shutil
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from conftest import pdf_text
+
+from hw4.variants import PARAMS, VariantError, check_ranges, draw, read_roster, variant_config, variant_ids
+
+RANGES = {
+    "q1": {"n": [3, 12], "c": [1, 4], "h": [2, 16]},
+    "q2": {"T": [8, 24], "d": [2, 8], "w": [1, 6], "m": [2, 12]},
+    "q3": {"d": [5, 60], "h": [2, 10], "k": [1, 20]},
+}
+
+
+# ------------------------------------------------------------------------------------------------ rosters
+def _roster(tmp_path, text: str) -> Path:
+    path = tmp_path / "roster.csv"
+    path.write_text(text)
+    return path
+
+
+def test_roster_ids_in_order_from_the_id_column(tmp_path):
+    path = _roster(tmp_path, "name,NetID\nAda,ab123\n\nAlan,at42\n")
+    assert read_roster(path) == ["ab123", "at42"]  # the netid column, a blank line skipped
+    assert variant_ids({"roster": str(path), "n": 5}) == ["ab123", "at42"]
+    assert variant_ids({"roster": None, "n": 3}) == ["v001", "v002", "v003"]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("id\nab123\ncd456\nab123\n", "roster.csv, row 4 (column 'id'): student id 'ab123' repeats row 2"),
+        ("id,name\nab123,Ada\n,Alan\n", "roster.csv, row 3 (column 'id'): empty student id"),
+        ("id\nab123\n../etc\n", "roster.csv, row 3 (column 'id'): student id '../etc' cannot name a folder"),
+        ("id\n", "the roster has a header but no student ids"),
+    ],
+)
+def test_a_bad_roster_is_refused_naming_the_row(tmp_path, text, message):
+    with pytest.raises(VariantError, match=re.escape(message)) as err:
+        read_roster(_roster(tmp_path, text))
+    assert "Fix:" in str(err.value)
+
+
+def test_a_missing_roster_says_what_to_give(tmp_path):
+    with pytest.raises(VariantError, match="roster not found. Fix: give the path of a CSV file"):
+        read_roster(tmp_path / "nope.csv")
+
+
+# ------------------------------------------------------------------------------------------------ draws
+def test_the_same_ids_and_seed_give_the_same_variants_and_another_seed_others():
+    ids = variant_ids({"n": 30})
+    a, b, c = draw(ids, 2021, RANGES), draw(ids, 2021, RANGES), draw(ids, 2022, RANGES)
+    assert a == b and a != c
+    assert draw(ids[:10], 2021, RANGES) == {k: a[k] for k in ids[:10]}  # a variant does not depend on later ones
+
+
+def test_every_two_variants_differ_in_every_problem_and_no_draw_is_degenerate():
+    table = draw(variant_ids({"n": 200}), 7, RANGES)
+    for problem, names in PARAMS.items():
+        tuples = [tuple(v[problem][n] for n in names) for v in table.values()]
+        assert len(set(tuples)) == len(tuples), problem
+    for v in table.values():
+        for problem, names in PARAMS.items():
+            for name in names:
+                lo, hi = RANGES[problem][name]
+                assert lo <= v[problem][name] <= hi
+        assert v["q1"]["h"] >= 2 and v["q2"]["w"] < v["q2"]["T"] and v["q3"]["k"] < v["q3"]["d"]
+
+
+def test_ranges_that_admit_only_degenerate_or_too_few_draws_are_refused():
+    bad = json.loads(json.dumps(RANGES))
+    bad["q2"]["w"] = [8, 10]
+    with pytest.raises(VariantError, match=r"q2.variant_ranges: w must stay below T .* Fix: lower"):
+        check_ranges(bad)
+    bad = json.loads(json.dumps(RANGES))
+    bad["q1"]["c"] = [4, 1]
+    with pytest.raises(VariantError, match=r"q1.variant_ranges.c = \[4, 1\]: the minimum exceeds the maximum"):
+        check_ranges(bad)
+    tiny = json.loads(json.dumps(RANGES))
+    tiny["q1"] = {"n": [3, 3], "c": [1, 1], "h": [2, 3]}  # two distinct (n, c, h) for three variants
+    with pytest.raises(VariantError, match=r"q1.variant_ranges admit too few distinct .* Fix: widen"):
+        draw(["a", "b", "c"], 1, tiny, attempts=200)
+
+
+def test_variant_config_replaces_only_the_evaluated_instances():
+    config = {"q1": {"instances": [{"n": 4, "c": 3, "h": 8}], "x": 1}, "q2": {"count_instances": []},
+              "q3": {"count_instances": []}, "seed": 0}  # fmt: skip
+    params = {"q1": {"n": 5, "c": 2, "h": 7}, "q2": {"T": 9, "d": 3, "w": 2, "m": 4}, "q3": {"d": 9, "h": 4, "k": 3}}
+    out = variant_config(config, "ab123", 2021, params)
+    assert out["q1"] == {"instances": [{"n": 5, "c": 2, "h": 7}], "x": 1} and out["variant"]["id"] == "ab123"
+    assert out["q3"]["count_instances"] == [{"d": 9, "h": 4, "k": 3}] and config["q1"]["instances"][0]["n"] == 4
+
+
+# ------------------------------------------------------------------------------------------------ end to end
+def _number(x: int) -> str:
+    """An integer as the PDF prints it (thin-space groups read back by pdftotext as spaces)."""
+    return f"{x:,}".replace(",", " ")
+
+
+def _flat(pdf: Path) -> str:
+    return " ".join(pdf_text(pdf, layout=True).split())
+
+
+@pytest.mark.e2e
+def test_variants_documents_answer_key_and_reproducibility(built_project, tmp_path):
+    from conftest import run_snakemake
+
+    out = run_snakemake(built_project, "variants", config=("variants={n: 3, seed: 11}",))
+    ran = set(re.findall(r"^(?:local)?rule (\w+):", out.stdout + out.stderr, re.M))
+    assert ran == {"variant_solve", "variant_documents", "answer_key", "variants"}, ran  # no experiment reruns
+    folder = built_project / "build/variants"
+    with (folder / "answer_key.csv").open() as fh:
+        key = list(csv.DictReader(fh))
+    assert [r["id"] for r in key] == ["v001", "v002", "v003"]
+
+    texts = {}
+    for row in key:
+        r = {k: (int(v) if k != "id" else v) for k, v in row.items()}
+        solutions = folder / r["id"] / "hw4_solutions.pdf"
+        handout = folder / r["id"] / "hw4_problems.pdf"
+        text = _flat(solutions)
+        texts[r["id"]] = _flat(handout)
+        # the handout and the solutions name the variant and its numbers in the "This variant" lines
+        for t in (text, texts[r["id"]]):
+            assert f"Variant {r['id']}" in t
+            assert f"(n, c, h) = ({r['q1_n']}, {r['q1_c']}, {r['q1_h']})." in t
+            assert f"(T, d, w, m) = ({r['q2_T']}, {r['q2_d']}, {r['q2_w']}, {r['q2_m']})." in t
+            assert f"(d, h, k) = ({r['q3_d']}, {r['q3_h']}, {r['q3_k']})." in t
+        # the answer key equals what the solutions print: Q1's boxes, Q2's and Q3's count tables
+        nch = f"(n, c, h) = ({r['q1_n']}, {r['q1_c']}, {r['q1_h']})"
+        assert f"P = {_number(r['q1_params'])} for {nch}" in text
+        assert f"{_number(r['q1_ops'])} for ({r['q1_n']}, {r['q1_c']}, {r['q1_h']})" in text
+        row_q2 = f"{r['q2_T']} {r['q2_d']} {r['q2_w']} {r['q2_m']} full {_number(r['q2_ops_full'])}"
+        assert row_q2 in text
+        for method, label in (("window", "window"), ("linear", "linear"), ("performer", "Performer")):
+            assert f"{label} {_number(r[f'q2_ops_{method}'])} {_number(r[f'q2_ops_{method}'])}" in text
+        row_q3 = (
+            f"{r['q3_d']} {r['q3_h']} {r['q3_k']} {_number(r['q3_ops_full'])} {_number(r['q3_ops_full'])} "
+            f"{_number(r['q3_ops_sampled'])} {_number(r['q3_ops_sampled'])}"
+        )
+        assert row_q3 in text
+    # two variants differ in every problem's numbers
+    for a, b in combinations(key, 2):
+        for problem, names in PARAMS.items():
+            assert any(a[f"{problem}_{n}"] != b[f"{problem}_{n}"] for n in names), (problem, a["id"], b["id"])
+    assert len(set(texts.values())) == 3
+
+    # the same seed gives byte-identical PDFs
+    first = tmp_path / "first"
+    shutil.copytree(folder, first)
+    shutil.rmtree(folder)
+    run_snakemake(built_project, "variants", config=("variants={n: 3, seed: 11}",))
+    for pdf in sorted(first.rglob("*.pdf")):
+        assert pdf.read_bytes() == (folder / pdf.relative_to(first)).read_bytes(), pdf
+
+    # a roster: its ids name the variants; one with a repeated id is refused, naming the row
+    roster = tmp_path / "roster.csv"
+    roster.write_text("netid,name\nab123,Ada\nat42,Alan\nab123,Ada again\n")
+    bad = run_snakemake(built_project, "variants", config=(f"variants={{roster: {roster}}}",), check=False)
+    assert bad.returncode != 0
+    assert "roster.csv, row 4 (column 'netid'): student id 'ab123' repeats row 2" in bad.stdout + bad.stderr
