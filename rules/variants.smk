@@ -20,8 +20,11 @@ VARIANT_SHARED = {
 }
 
 
+# LaTeX runs where snakemake runs (TeX is needed on the login node only); a variant's solve is a cluster job.
 localrules:
     variants,
+    variant_documents,
+    answer_key,
 
 
 rule variants:
@@ -76,8 +79,6 @@ rule variant_documents:
         documents="build/logs/variants/{vid}_documents.log",
         problems="build/logs/variants/{vid}_problems.tex.log",
         solutions="build/logs/variants/{vid}_solutions.tex.log",
-    benchmark:
-        "build/benchmarks/variants/{vid}_documents.tsv"
     wildcard_constraints:
         vid=ID_RE.pattern,
     params:

@@ -26,7 +26,7 @@ from local_cluster import LocalSlurm, alive, missing_requirements  # noqa: E402
 
 pytestmark = pytest.mark.slow  # every test loads the workflow or runs it
 PROFILE = ROOT / "profiles" / "slurm" / "config.yaml"
-LIGHT_RULES = {"render", "compile"}  # plus every rule with "plot" in its name
+LIGHT_RULES = {"render", "compile", "variant_documents", "answer_key"}  # and every rule with "plot" in its name
 SLURM_RULES = {"q1_derive", "q1_verify", "q1_compare"}  # what the tiny build below submits
 LOCAL_RULES = {"q1_plot", "render", "compile"}  # what it runs beside snakemake
 # Problem 1 small enough to take seconds; its first instance is not in the default config, so the handout
