@@ -71,6 +71,25 @@ def test_comments_and_line_breaks_are_not_changes():
     assert (marked, counts, structural) == (new, {"added": 0, "deleted": 0}, [])
 
 
+def test_words_deleted_before_a_line_statement_leave_it_at_the_start_of_its_line(tmp_path):
+    """A deletion just before `%% else`, `%% endfor` or `%% include` must not push the statement off its line
+    (Jinja would no longer see it: a branch printed twice, a template silently dropped)."""
+    old = (
+        "%% if x\nkept deleted words\n%% else\nother\n%% endif\n"
+        "%% for i in items\nitem gone\n%% endfor\nlast words\n%% include 'inc.tex.j2'\n"
+    )
+    new = old.replace(" deleted words", "").replace("item gone", "item").replace("last words", "last")
+    marked, counts, structural = diff_template("q1.tex.j2", old, new)
+    assert structural == [] and counts == {"added": 0, "deleted": 4}
+    assert all(line.startswith("%%") for line in marked.splitlines() if "%%" in line), marked
+    (tmp_path / "t.tex.j2").write_text(marked)
+    (tmp_path / "inc.tex.j2").write_text("included\n")
+    env = make_env(tmp_path)
+    yes, no = (env.get_template("t.tex.j2").render(x=x, items=[1]) for x in (True, False))
+    assert yes == "kept \\hwdel{q1}{deleted words}\nitem \\hwdel{q1}{gone}\nlast \\hwdel{q1}{words}\nincluded\n"
+    assert no == "other\nitem \\hwdel{q1}{gone}\nlast \\hwdel{q1}{words}\nincluded\n"
+
+
 @pytest.mark.parametrize(
     "old, new",
     [
@@ -132,6 +151,32 @@ def test_marks_wrap_exactly_the_changed_values_each_formatted_like_the_new_one(t
     )
     assert {k for _, k in marker.marks} == set(changes)
     assert ("q1.json", "rows[0].b") in marker.printed and ("q1.json", "ids[0]") in marker.printed
+
+
+def test_a_value_equal_at_the_printed_precision_is_not_marked(tmp_path):
+    results = {"a": 0.88241, "rows": [{"b": 7}, {"b": 8}], "f_tex": "h", "ids": [1, 2], "name": "n"}
+    marker = Marker({("q1.json", "a"): 0.88239})
+    out = _render(tmp_path, "\\VAR{results.q1.a | fixed(3)} \\VAR{results.q1.a | fixed(5)}", results, marker)
+    assert out == "0.882 \\hwchg{q1}{0.88241}{0.88239}"  # the same at 3 decimals: printed as is, not marked
+    assert len(marker.marks) == 1
+
+
+def test_a_branch_is_flagged_only_where_a_condition_could_have_decided_otherwise(tmp_path):
+    from hw4.versions.marks import flag_branches
+
+    text = flag_branches(
+        "\\BLOCK{if results.q1.faster}faster\\BLOCK{else}slower\\BLOCK{endif}; "
+        "\\BLOCK{if results.q1.ratio is none}none\\BLOCK{else}some\\BLOCK{endif}; "
+        "\\BLOCK{if results.q1.winners}won\\BLOCK{else}lost\\BLOCK{endif}."
+    )
+    old = {"faster": False, "ratio": 4.0, "winners": ["a"]}
+    new = {"faster": True, "ratio": 5.0, "winners": ["b"]}
+    changes = {("q1.json", "faster"): False, ("q1.json", "ratio"): 4.0, ("q1.json", "winners[0]"): "a"}
+    marker = Marker(changes, old={"q1.json": old}, new={"q1.json": new})
+    out = _render(tmp_path, text, new, marker)
+    # the verdict flipped: flagged; the ratio moved but stayed a number, the list stayed non-empty: not flagged
+    assert out == "\\hwflip{q1}faster; some; won."
+    assert marker.flips == [("q1", ("q1.json", "faster"))]
 
 
 def test_mark_all_marks_every_printed_value(tmp_path):

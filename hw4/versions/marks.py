@@ -119,6 +119,21 @@ class TList(list):
         return list.__len__(self)
 
 
+_MISSING = object()
+
+
+def resolve(data, path: str):
+    """The value at a key path (``instances[2].h``) of parsed data, or _MISSING."""
+    if data is None:
+        return _MISSING
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        try:
+            data = data[int(index)] if index else data[name]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return data
+
+
 def problem_of(file: str, path: str = "") -> str:
     """The part of the report a key belongs to: q1..q4 by the results file (or the config section), else the
     front matter or the appendix."""
@@ -144,21 +159,43 @@ class Marker:
     ``printed``: every key that reached the document; ``marks``: (problem, key) of each mark made.
     """
 
-    def __init__(self, changes: dict[tuple[str, str], object], mark_all: bool = False):
+    def __init__(
+        self,
+        changes: dict[tuple[str, str], object],
+        mark_all: bool = False,
+        old: dict[str, object] | None = None,
+        new: dict[str, object] | None = None,
+    ):
         self.changes = changes
         self.mark_all = mark_all  # every printed value marked (a test that the marks never break compilation)
+        # file -> parsed data of the base and of the current build, to tell whether a condition could decide
+        # otherwise (flags); without them any changed value a condition reads raises a flag
+        self.old, self.new = old, new
         self.printed: set[tuple[str, str]] = set()
         self.marks: list[tuple[str, tuple[str, str]]] = []
         self.consulted: dict[int, set[tuple[str, str]]] = {}  # if-chain -> keys its conditions read
         self.flips: list[tuple[str, tuple[str, str]]] = []  # (problem, changed key) of each flagged branch
 
-    def _changed_prefix(self, key) -> bool:
+    def _may_decide_otherwise(self, key) -> bool:
+        """Whether a condition that read ``key`` could have gone the other way in the base: a verdict that
+        flipped, a value that became or stopped being None, empty or zero, or a text that changed (compared with
+        a word). A number that merely moved (4 -> 5) decides nothing here: templates hold no thresholds."""
         if self.mark_all:
             return True
         file, path = key
-        return any(
-            f == file and (p == path or p.startswith(path + ".") or p.startswith(path + "[")) for f, p in self.changes
-        )
+        if not any(
+            f == file and (p == path or p.startswith(path + ".") or p.startswith(path + "["))
+            for f, p in self.changes
+        ):
+            return False
+        if self.old is None or self.new is None:
+            return True
+        a, b = resolve(self.old.get(file), path), resolve(self.new.get(file), path)
+        if a is _MISSING or b is _MISSING:
+            return True
+        if isinstance(a, str) and isinstance(b, str):
+            return a != b
+        return bool(a) != bool(b) or (a is None) != (b is None)
 
     # ------------------------------------------------------------------------------ branches (see flag_branches)
     def test_begin(self, chain: int, first: bool) -> bool:
@@ -177,7 +214,7 @@ class Marker:
     def branch_flag(self, chain: int) -> Raw:
         """At the start of the branch an if-chain took: a flag when its conditions read a value that changed
         (a verdict of the check step), since the base may have taken another branch, i.e. said another thing."""
-        changed = sorted(k for k in self.consulted.get(chain, ()) if self._changed_prefix(k))
+        changed = sorted(k for k in self.consulted.get(chain, ()) if self._may_decide_otherwise(k))
         if not changed:
             return Raw("")
         problem = problem_of(*changed[0])
@@ -194,6 +231,8 @@ class Marker:
         return self.changes.get(key, value)
 
     def wrap(self, key, new_tex: str, old_tex: str | None) -> Raw:
+        if old_tex == new_tex and not self.mark_all:
+            return Raw(new_tex)  # changed below the printed precision: the document shows no change
         problem = problem_of(*key)
         self.marks.append((problem, key))
         if old_tex is None:

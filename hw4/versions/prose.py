@@ -243,6 +243,18 @@ def _wrap_runs(tokens: list[Token], a: int, b: int, problem: str) -> str:
     return "".join(out)
 
 
+def _before_line_statement(tokens: list[Token], at: int) -> bool:
+    """Whether text put before tokens[at] would share a line with a following `%%` line statement."""
+    for t in tokens[at:]:
+        if t.kind in ("ws", "par") and "\n" in t.text:
+            return False
+        if t.kind == "jline":
+            return True
+        if t.kind not in ("ws", "comment"):
+            return False
+    return False
+
+
 def diff_template(name: str, old: str, new: str) -> tuple[str, dict[str, int], list[dict]]:
     """(current text with prose marks, {"added": words, "deleted": words}, structural changes) of one template."""
     problem = problem_of_template(name)
@@ -277,8 +289,13 @@ def diff_template(name: str, old: str, new: str) -> tuple[str, dict[str, int], l
         if j2 > j1:
             first, last = b_sig[j1], b_sig[j2 - 1]
             replaced[first] = (last, mark + _wrap_runs(b_all, first, last, problem))
-        else:
-            at = b_sig[j1] if j1 < len(b_sig) else len(b_all)
+        elif deleted:
+            # After the words before the deletion (so on their line: a mark in front of a `%%` line statement
+            # would push it off the start of its line, where Jinja no longer sees it).
+            at = b_sig[j1 - 1] + 1 if j1 > 0 else 0
+            mark = f" \\hwdel{{{problem}}}{{{deleted}}}"
+            if _before_line_statement(b_all, at):
+                mark += "\n"
             inserts[at] = inserts.get(at, "") + mark
     out, k = [], 0
     while k < len(b_all):

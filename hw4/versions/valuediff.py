@@ -181,11 +181,12 @@ def summary_tex(
         out.append("\\end{itemize}")
     n_unprinted = sum(unprinted.values())
     if n_unprinted:
-        parts = ", ".join(f"{PARTS[p]} {n}" for p, n in unprinted.items())
+        parts = "; ".join(f"{PARTS[p]}: {n}" for p, n in unprinted.items())
         out += [
             "",
-            f"\\noindent {n_unprinted} changed value(s) are not printed in this document ({parts}); "
-            "results-diff.md beside this PDF lists every changed value.",
+            f"\\noindent {n_unprinted} changed value(s) are not marked in this document ({parts}): it does not "
+            "print them, or prints them equal at its precision. results-diff.md beside this PDF lists every "
+            "changed value.",
         ]
     return "\n".join(out) + "\n"
 
@@ -258,9 +259,15 @@ def value_document(
     changes = value_changes(res, old_results, old_config, config)
     results = render_spec["results"]
     context = build_context(config, True, {}, mode=render_spec["mode"])
-    context["results"] = {name: track(load_results(path), Path(path).name) for name, path in results.items()}
+    loaded = {Path(path).name: load_results(path) for path in results.values()}
+    context["results"] = {name: track(loaded[Path(path).name], Path(path).name) for name, path in results.items()}
     context["config"] = track(config, "config")
-    marker = Marker(changes, mark_all=mark_all)
+    marker = Marker(
+        changes,
+        mark_all=mark_all,
+        old={**old_results, "config": old_config},
+        new={**loaded, "config": config},
+    )
     with tempfile.TemporaryDirectory(prefix="hw4-diff-templates-") as tmp:
         for name, text in tdiff.marked.items():
             # the preamble's conditions choose definitions, not sentences: no flag may land there
