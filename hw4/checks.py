@@ -8,8 +8,14 @@ class CheckError(RuntimeError):
 
 def agreement(largest: float | None, tolerance: float) -> dict:
     """A float agreement as the results record it: the largest difference found, the tolerance, and whether it
-    is within (largest and agrees are None when nothing was compared)."""
-    return {"largest": largest, "tolerance": tolerance, "agrees": None if largest is None else largest <= tolerance}
+    is within, and whether the two are exactly equal (largest, agrees and exact are None when nothing was
+    compared)."""
+    return {
+        "largest": largest,
+        "tolerance": tolerance,
+        "agrees": None if largest is None else largest <= tolerance,
+        "exact": None if largest is None else largest == 0,
+    }
 
 
 def within(value: float | None, expected: float, tolerance: float) -> bool | None:

@@ -75,7 +75,7 @@ def test_float_disagreement_is_recorded_not_hidden(results):
     verify = copy.deepcopy(results["q1_verify"])
     verify["instances"][0]["orders_max_abs_diff"] = 1e-6
     out = run_check(results, verify=verify)
-    assert out["orders"] == {"largest": 1e-6, "tolerance": ORDERS_TOLERANCE, "agrees": False}
+    assert out["orders"] == {"largest": 1e-6, "tolerance": ORDERS_TOLERANCE, "agrees": False, "exact": False}
 
 
 def test_claims_flip_with_the_numbers(results):
@@ -115,6 +115,7 @@ def render_q1(res, monkeypatch, mode: str = "solutions") -> str:
 def test_the_prose_follows_the_claims(results, monkeypatch):
     fast = copy.deepcopy(results)
     fast["q1_compare"]["rows"][-1].update(time_loop_s=3.0, time_wavefront_s=2.0, time_conv_s=1.0)
+    fast["q1_verify"]["instances"][0]["orders_max_abs_diff"] = 2e-16  # summed in another order: rounding
     text = render_q1(fast, monkeypatch)
     assert "they agree to rounding" in text and "not the fastest" not in text
     assert r"slower here (2\,000 ms against 1\,000 ms)" in text  # the 1c box
@@ -126,6 +127,11 @@ def test_the_prose_follows_the_claims(results, monkeypatch):
     text = render_q1(slow, monkeypatch)
     assert "not the fastest of the three" in text and r"\emph{disagree}" in text
     assert "slower here" not in text
+    exact = copy.deepcopy(fast)
+    for row in exact["q1_verify"]["instances"]:
+        row["orders_max_abs_diff"] = 0.0  # a small variant: both orders add the same numbers in the same order
+    text = render_q1(exact, monkeypatch)
+    assert "they agree exactly" in text and "agree to rounding" not in text and "at most 0" not in text
 
 
 @pytest.mark.parametrize("conv_s,boxed", [(1.0, True), (4.0, False)])

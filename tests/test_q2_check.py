@@ -271,7 +271,8 @@ def render_q2(derived_and_verified, monkeypatch, mode: str, bench=None, retrieva
     }
     retrieval = {**(retrieval or fake_retrieval()), "T": 1024, "chance": 1 / 1024, "logit_gap": 10.0, "trials": 2}
     v = {**v, "patterns": {"T": 12, "w": 3}}
-    context = build_context({}, True, {}, mode=mode)
+    count_instances = [{k: inst[k] for k in ("T", "d", "w", "m")} for inst in d["instances"]]
+    context = build_context({"q2": {"count_instances": count_instances}}, True, {}, mode=mode)
     context["results"] = {
         "q2": mark_raw(d),
         "q2_verify": mark_raw(v),
@@ -296,6 +297,9 @@ def test_the_prose_follows_the_claims(derived_and_verified, monkeypatch, mode):
     assert "Performer is noisy" in box
     assert "Slower on short sequences" in text and "no penalty" not in text
     assert "is faster at every measured $T \\ge 512$" in text
+    several = len(derived_and_verified[0]["instances"]) > 1
+    checked = "in all 2 cases below" if several else "in the case below"
+    assert (checked in text) == (mode == "solutions")  # the check paragraph is the instructor's
     # a run in which the window is as good beyond w, linear attention finds the needle, Performer is exact, and
     # every approximation is faster already at the shortest T: every one of those sentences turns
     fast = fake_bench({(m.key, 256): 0.001 for m in APPROXIMATIONS})

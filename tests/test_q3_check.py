@@ -148,7 +148,13 @@ def render_q3(res, monkeypatch, mode="solutions", **replace) -> str:
         render(
             ROOT / "report",
             "q3.tex.j2",
-            {"config": {}, "solutions": True, "full": mode == "solutions", "mode": mode, "results": results},
+            {
+                "config": {"q3": {"count_instances": [{k: r[k] for k in "dhk"} for r in res["q3"]["instances"]]}},
+                "solutions": True,
+                "full": mode == "solutions",
+                "mode": mode,
+                "results": results,
+            },
         ),
     )
 

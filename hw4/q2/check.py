@@ -315,6 +315,7 @@ def check(derive: dict, verify: dict, bench: dict, retrieval: dict) -> dict:
     errors, found = error_claims(bench), retrieval_claims(retrieval)
     return {
         "instances_checked": len(derive["instances"]),
+        "several_instances_checked": len(derive["instances"]) > 1,
         **agreement(verify),
         **registry(),
         "fewer_ops_than_full": fewer_ops_than_full(derive),
