@@ -56,6 +56,8 @@ def main() -> None:
     ap.add_argument("--small", type=int, default=20)
     ap.add_argument("--cores", type=int, default=2)
     args = ap.parse_args()
+    if not 0 < args.small < args.n:
+        ap.error("--small must be between 0 and --n (the cost of one more variant is their difference)")
     with tempfile.TemporaryDirectory(prefix="hw4-bench-variants-") as tmp:
         work = Path(tmp)
         for item in ITEMS:

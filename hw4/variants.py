@@ -31,28 +31,50 @@ class VariantError(ValueError):
 
 
 # ------------------------------------------------------------------------------------------------ ids
-def read_roster(path: str | Path) -> list[str]:
-    """Student ids from a CSV roster (column id, student_id, netid or net_id; else the first column), in order.
+def _column_name(header: str) -> str:
+    return re.sub(r"[\s-]+", "_", header.strip().lower())
 
-    A missing file, an empty id, an id that repeats or one that cannot name a folder is refused, naming the row.
+
+def read_roster(path: str | Path) -> list[str]:
+    """Student ids from a CSV roster, in order. The first row is a header; the ids are in the column named id,
+    student_id, netid or net_id (any case, spaces or hyphens for underscores).
+
+    A missing or unreadable file, a header without an id column, an empty id, an id that cannot name a folder,
+    and an id that repeats (ignoring case: folders differ by more than case everywhere) are refused, naming
+    the row and the fix.
     """
     path = Path(path)
     if not path.is_file():
         raise VariantError(
             f"{path}: roster not found. Fix: give the path of a CSV file with a header row and one student id per row"
         )
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        rows = list(csv.reader(fh))
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.reader(fh))
+    except UnicodeDecodeError as err:
+        raise VariantError(
+            f"{path}: not UTF-8 text ({err.reason} at byte {err.start}). Fix: save it as UTF-8 CSV"
+        ) from None
+    except csv.Error as err:
+        raise VariantError(
+            f"{path}: not a readable CSV file ({err}). Fix: one student id per row, comma-separated"
+        ) from None
     if not rows:
         raise VariantError(f"{path}: the roster is empty. Fix: a header row (e.g. 'id'), then one student id per row")
-    header = [h.strip().lower() for h in rows[0]]
-    col = next((header.index(c) for c in ROSTER_ID_COLUMNS if c in header), 0)
+    header = [_column_name(h) for h in rows[0]]
+    known = [header.index(c) for c in ROSTER_ID_COLUMNS if c in header]
+    if not known:  # also a roster without a header: its first student would be read as the header
+        raise VariantError(
+            f"{path}, row 1: no id column among {rows[0]}. Fix: a header row first, naming the column of student "
+            f"ids {' or '.join(ROSTER_ID_COLUMNS)}"
+        )
+    col = known[0]
     ids, first_row = [], {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue  # a blank line
         sid = row[col].strip() if col < len(row) else ""
-        where = f"{path}, row {line} (column '{rows[0][col] if col < len(rows[0]) else col + 1}')"
+        where = f"{path}, row {line} (column '{rows[0][col].strip()}')"
         if not sid:
             raise VariantError(f"{where}: empty student id. Fix: give this row an id, or delete the row")
         if not ID_RE.fullmatch(sid):
@@ -60,11 +82,12 @@ def read_roster(path: str | Path) -> list[str]:
                 f"{where}: student id {sid!r} cannot name a folder. Fix: use letters, digits, '.', '_' or '-' "
                 "(at most 64, starting with a letter or digit)"
             )
-        if sid in first_row:
+        if sid.lower() in first_row:
             raise VariantError(
-                f"{where}: student id {sid!r} repeats row {first_row[sid]}. Fix: each student once, with a unique id"
+                f"{where}: student id {sid!r} repeats row {first_row[sid.lower()]} (ids are compared ignoring case). "
+                "Fix: each student once, with a unique id"
             )
-        first_row[sid] = line
+        first_row[sid.lower()] = line
         ids.append(sid)
     if not ids:
         raise VariantError(f"{path}: the roster has a header but no student ids. Fix: one student id per row")
@@ -201,7 +224,7 @@ def answers(vid: str, params: dict, results: dict[str, dict]) -> dict:
     row.update({f"q1_{k}": params["q1"][k] for k in PARAMS["q1"]})
     row.update({"q1_params": q1["params"], "q1_ops": q1["ops"]})
     row.update({f"q2_{k}": params["q2"][k] for k in PARAMS["q2"]})
-    row.update({f"q2_ops_{m}": q2["methods"][m]["ops"] for m in sorted(q2["methods"])})
+    row.update({f"q2_ops_{m}": q2["methods"][m]["ops"] for m in ("full", "window", "linear", "performer")})
     row.update({f"q3_{k}": params["q3"][k] for k in PARAMS["q3"]})
     row.update({"q3_ops_full": q3["full_formula"]["total"], "q3_ops_sampled": q3["sampled_formula"]["total"]})
     return row

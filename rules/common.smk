@@ -49,7 +49,7 @@ def source_date_epoch():
 
 # Versions: which base to diff against and which label to archive under (rules/versions.smk).
 from hw4.versions.git import (
-    NON_BUILD_KEYS,
+    build_config,
     default_archive_label,
     git_state,
     resolve_base,

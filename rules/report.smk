@@ -21,7 +21,7 @@ DOCUMENTS = {
 }
 # What the templates may read of the config: the build's settings, not versions.* (which base to diff
 # against, which label to archive under), so that choosing those reruns nothing.
-REPORT_CONFIG = {key: value for key, value in config.items() if key not in NON_BUILD_KEYS}
+REPORT_CONFIG = build_config(config)
 
 
 # Rendering and compiling take seconds: on a cluster they run where snakemake runs instead of queueing.

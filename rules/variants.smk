@@ -113,7 +113,7 @@ rule answer_key:
         "build/logs/variants/answer_key.log",
     params:
         seed=VARIANTS["seed"],
-        roster=VARIANTS["roster"],
+        roster=os.path.basename(VARIANTS["roster"]) if VARIANTS["roster"] else None,
         template_dir=lambda w, input: os.path.dirname(input.template),
         source_date_epoch=lambda w: source_date_epoch(),
     script:

@@ -41,6 +41,9 @@ def test_roster_ids_in_order_from_the_id_column(tmp_path):
         ("id,name\nab123,Ada\n,Alan\n", "roster.csv, row 3 (column 'id'): empty student id"),
         ("id\nab123\n../etc\n", "roster.csv, row 3 (column 'id'): student id '../etc' cannot name a folder"),
         ("id\n", "the roster has a header but no student ids"),
+        ("ab123\ncd456\n", "roster.csv, row 1: no id column among ['ab123']. Fix: a header row first"),
+        ("Name,Surname\nAda,L\n", "roster.csv, row 1: no id column among ['Name', 'Surname']"),
+        ("Student ID\nab1\nAB1\n", "roster.csv, row 3 (column 'Student ID'): student id 'AB1' repeats row 2"),
     ],
 )
 def test_a_bad_roster_is_refused_naming_the_row(tmp_path, text, message):
@@ -49,9 +52,12 @@ def test_a_bad_roster_is_refused_naming_the_row(tmp_path, text, message):
     assert "Fix:" in str(err.value)
 
 
-def test_a_missing_roster_says_what_to_give(tmp_path):
+def test_a_missing_or_unreadable_roster_says_what_to_give(tmp_path):
     with pytest.raises(VariantError, match="roster not found. Fix: give the path of a CSV file"):
         read_roster(tmp_path / "nope.csv")
+    (tmp_path / "latin1.csv").write_bytes("id\nJos\xe9\n".encode("latin-1"))
+    with pytest.raises(VariantError, match=r"latin1.csv: not UTF-8 text .* Fix: save it as UTF-8 CSV"):
+        read_roster(tmp_path / "latin1.csv")
 
 
 # ------------------------------------------------------------------------------------------------ draws
@@ -167,3 +173,19 @@ def test_variants_documents_answer_key_and_reproducibility(built_project, tmp_pa
     bad = run_snakemake(built_project, "variants", config=(f"variants={{roster: {roster}}}",), check=False)
     assert bad.returncode != 0
     assert "roster.csv, row 4 (column 'netid'): student id 'ab123' repeats row 2" in bad.stdout + bad.stderr
+
+
+def test_variant_settings_shape_no_part_of_the_default_build():
+    """Editing the ranges or asking for variants changes neither the config hash nor the config the default
+    documents are rendered with: nothing of the default build reruns."""
+    from hw4.versions.git import build_config, config_hash
+
+    config = {"q1": {"instances": [{"n": 4, "c": 3, "h": 8}], "variant_ranges": RANGES["q1"]}, "seed": 0,
+              "variants": {"n": 30, "seed": 2021, "roster": None}}  # fmt: skip
+    other = json.loads(json.dumps(config))
+    other["q1"]["variant_ranges"]["n"] = [5, 9]
+    other["variants"] = {"n": 100, "seed": 1, "roster": "r.csv"}
+    assert config_hash(config) == config_hash(other) and build_config(config) == build_config(other)
+    assert "variant_ranges" not in build_config(config)["q1"]
+    other["q1"]["instances"][0]["h"] = 9
+    assert config_hash(config) != config_hash(other)

@@ -13,10 +13,22 @@ from pathlib import Path
 from hw4.io import sha256_bytes, sha256_file
 
 LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-NON_BUILD_KEYS = (
-    "versions",
-    "variants",
-)  # config keys that choose what to diff, archive or vary, not what the build makes
+# Config keys that choose what to diff, archive or vary, not what the build makes: top-level sections, and the
+# variant ranges inside the problems' sections.
+NON_BUILD_KEYS = ("versions", "variants")
+NON_BUILD_PROBLEM_KEYS = ("variant_ranges",)
+
+
+def build_config(config: dict) -> dict:
+    """The config without what shapes no part of the default build (NON_BUILD_KEYS, NON_BUILD_PROBLEM_KEYS)."""
+    out = {}
+    for key, value in dict(config).items():
+        if key in NON_BUILD_KEYS:
+            continue
+        if isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k not in NON_BUILD_PROBLEM_KEYS}
+        out[key] = value
+    return out
 
 
 def git(root: str | Path, *args: str) -> str | None:
@@ -49,9 +61,8 @@ def git_state(root: str | Path) -> dict:
 
 
 def config_hash(config: dict) -> str:
-    """sha256 of the config that shapes the build (versions.* left out: choosing a diff base reruns nothing)."""
-    shaping = {k: v for k, v in dict(config).items() if k not in NON_BUILD_KEYS}
-    return sha256_bytes(json.dumps(shaping, sort_keys=True, default=str).encode())
+    """sha256 of the config that shapes the build (build_config: choosing a diff base or variants reruns nothing)."""
+    return sha256_bytes(json.dumps(build_config(config), sort_keys=True, default=str).encode())
 
 
 def default_archive_label(state: dict, label: str | None = None) -> str:

@@ -184,8 +184,7 @@ class Marker:
             return True
         file, path = key
         if not any(
-            f == file and (p == path or p.startswith(path + ".") or p.startswith(path + "["))
-            for f, p in self.changes
+            f == file and (p == path or p.startswith(path + ".") or p.startswith(path + "[")) for f, p in self.changes
         ):
             return False
         if self.old is None or self.new is None:
