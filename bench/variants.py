@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 ITEMS = ["Snakefile", "rules", "hw4", "scripts", "report", "config", "data", "environment.yml"]
 
 
-def snakemake(work: Path, cores: int, *args: str) -> float:
-    cmd = [str(Path(sys.executable).parent / "snakemake"), "-c", str(cores), "--quiet", *args]
+def snakemake(work: Path, cores: int, target: str, *args: str) -> float:
+    # the target first: --quiet takes any number of choices, and would read a target after it as one
+    cmd = [str(Path(sys.executable).parent / "snakemake"), target, "-c", str(cores), *args, "--quiet", "all"]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
     dt = time.perf_counter() - t0

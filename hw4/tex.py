@@ -91,8 +91,44 @@ def page_count_from_log(log_text: str) -> int:
     return int(m.group(1))
 
 
-def compile_tex(tex: Path, figures: list[Path], source_date_epoch: int, log_path: Path | None = None):
-    """Compile ``tex``; return (pdf bytes path in a temp dir, page map). Raises TexError with the first error."""
+# What latexmk needs to know of an earlier run of a document (its cross-references, bookmarks and the checksums
+# of what it read): seeded with them, a compile whose references have not moved takes one pdflatex pass, not two.
+STATE = (".aux", ".out", ".fdb_latexmk")
+
+
+def _seed_state(work: Path, stem: str, folders: list[Path]) -> None:
+    """Copy the state of the first folder that holds all of it (latexmk still reruns pdflatex when the
+    references it reads back changed, so a stale or foreign state changes the time taken, never the PDF)."""
+    for folder in folders:
+        found = [Path(folder) / f"{stem}{ext}" for ext in STATE]
+        if all(p.is_file() for p in found):
+            for p in found:
+                shutil.copy2(p, work / p.name)
+            return
+
+
+def _keep_state(work: Path, stem: str, folder: Path) -> None:
+    from hw4.io import atomic_path
+
+    for ext in STATE:
+        src = work / f"{stem}{ext}"
+        if src.is_file():
+            with atomic_path(Path(folder) / src.name) as tmp:  # never a half-written .aux for the next run
+                shutil.copyfile(src, tmp)
+
+
+def compile_tex(
+    tex: Path,
+    figures: list[Path],
+    source_date_epoch: int,
+    log_path: Path | None = None,
+    state: Path | None = None,
+    seed: list[Path] = (),
+):
+    """Compile ``tex``; return (pdf bytes path in a temp dir, page map). Raises TexError with the first error.
+
+    ``state``: a folder where the run's latexmk state is kept (STATE) and read back next time; ``seed``: other
+    folders to read it from when ``state`` has none (a variant's documents start from the default build's)."""
     if not shutil.which("latexmk") or not shutil.which("pdflatex"):
         raise TexError(INSTALL_HINT)
     build_root = tex.parent
@@ -102,6 +138,7 @@ def compile_tex(tex: Path, figures: list[Path], source_date_epoch: int, log_path
         (work / "figures").mkdir()
         for fig in figures:
             shutil.copy2(fig, work / "figures" / Path(fig).name)
+    _seed_state(work, tex.stem, ([state] if state else []) + list(seed))
     env = dict(os.environ)
     env.update(
         SOURCE_DATE_EPOCH=str(source_date_epoch),
@@ -122,7 +159,10 @@ def compile_tex(tex: Path, figures: list[Path], source_date_epoch: int, log_path
         tex.name,
     ]
     try:
-        return _run_latexmk(cmd, work, env, tex, log_path)
+        result = _run_latexmk(cmd, work, env, tex, log_path)
+        if state:
+            _keep_state(work, tex.stem, state)
+        return result
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

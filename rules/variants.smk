@@ -89,6 +89,7 @@ rule variant_documents:
         ),
         results=lambda w: variant_results(w.vid),
         source_date_epoch=lambda w: source_date_epoch(),
+        default_tex_dir=lambda w: os.path.dirname(rules.render.output.tex),
     script:
         "../scripts/variant_documents.py"
 

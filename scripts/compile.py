@@ -11,7 +11,9 @@ from hw4.tex import TexError, compile_tex
 def main(sm) -> None:
     tex = Path(sm.input.tex)
     try:
-        work, pdf, pages = compile_tex(tex, [Path(f) for f in sm.input.figures], sm.params.source_date_epoch, sm.log[0])
+        work, pdf, pages = compile_tex(
+            tex, [Path(f) for f in sm.input.figures], sm.params.source_date_epoch, sm.log[0], state=tex.parent
+        )
     except TexError as err:
         print(err, file=sys.stderr)
         sys.exit(1)

@@ -28,7 +28,12 @@ def main(sm) -> None:
         rendered = time.perf_counter()
         try:
             work, pdf, _ = compile_tex(
-                tex, figures if mode != "handout" else [], sm.params.source_date_epoch, sm.log[output]
+                tex,
+                figures if mode != "handout" else [],
+                sm.params.source_date_epoch,
+                sm.log[output],
+                state=tex.parent,
+                seed=[Path(sm.params.default_tex_dir)],  # the default build's documents: one pass where alike
             )
         except TexError as err:
             print(f"compile of variant {sm.wildcards.vid} ({mode}) failed: {err}", file=sys.stderr)

@@ -27,6 +27,44 @@ def test_compiles_and_maps_pages(tmp_path):
         shutil.rmtree(work)
 
 
+REFS = r"""\documentclass{article}
+\usepackage[hidelinks]{hyperref}
+\pdftrailerid{}
+\begin{document}
+\section{First}\label{first} See page \pageref{last} and section \ref{first}.
+@FILL@\section{Last}\label{last} Back to page \pageref{first}.
+\end{document}
+"""
+
+
+def test_a_kept_state_saves_a_pass_and_never_changes_the_pdf(tmp_path):
+    """The latexmk state of the last run (aux, bookmarks, checksums) makes an unchanged-references compile one
+    pdflatex pass; when the references moved (a stale state, or another document's), latexmk reruns and the PDF
+    is byte for byte the one a fresh compile makes."""
+    import shutil
+
+    state, log = tmp_path / "state", tmp_path / "run.log"
+    state.mkdir()
+
+    def compile_(text, name, **kw):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "doc.tex").write_text(text)
+        work, pdf, pages = compile_tex(folder / "doc.tex", [], 0, log, **kw)
+        out = pdf.read_bytes()
+        shutil.rmtree(work)
+        return out, log.read_text().count("Run number")
+
+    short, long = REFS.replace("@FILL@", ""), REFS.replace("@FILL@", "\\clearpage\n" * 3)
+    fresh_short, runs = compile_(short, "a", state=state)
+    assert runs >= 2 and {p.name for p in state.iterdir()} == {"doc.aux", "doc.out", "doc.fdb_latexmk"}
+    again, runs = compile_(short.replace("See page", "See  page"), "b", state=state)
+    assert runs == 1 and again == fresh_short  # same references: one pass, the same PDF
+    moved, runs = compile_(long, "c", state=state)  # the last section moved to page 4: a stale state
+    fresh_long, _ = compile_(long, "d")
+    assert runs >= 2 and moved == fresh_long
+
+
 def test_error_names_file_line_and_leaves_nothing(tmp_path):
     tex = tmp_path / "doc.tex"
     tex.write_text("\\documentclass{article}\n\\begin{document}\nfine\n\\undefinedmacro here\n\\end{document}\n")
