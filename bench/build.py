@@ -5,7 +5,6 @@ Runs in a temporary copy of the project so the user's build/ is untouched.  Usag
 """
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
@@ -13,8 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-ITEMS = ["Snakefile", "rules", "hw4", "scripts", "report", "config", "data", "figures", "environment.yml"]
+from _project import copy_sources
 
 
 def snakemake(work: Path, cores: int, *args: str) -> float:
@@ -34,12 +32,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="hw4-bench-") as tmp:
         work = Path(tmp)
-        for item in ITEMS:
-            src = ROOT / item
-            if src.is_dir():
-                shutil.copytree(src, work / item, ignore=shutil.ignore_patterns("__pycache__", "*.pdf", "downloads"))
-            elif src.exists():
-                shutil.copy2(src, work / item)
+        copy_sources(work)
         cold = snakemake(work, args.cores)
         noop = [snakemake(work, args.cores) for _ in range(args.repeats)]
         tpl = work / "report" / "q1.tex.j2"

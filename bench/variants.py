@@ -16,8 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-ITEMS = ["Snakefile", "rules", "hw4", "scripts", "report", "config", "data", "environment.yml"]
+from _project import copy_sources
 
 
 def snakemake(work: Path, cores: int, target: str, *args: str) -> float:
@@ -61,12 +60,7 @@ def main() -> None:
         ap.error("--small must be between 0 and --n (the cost of one more variant is their difference)")
     with tempfile.TemporaryDirectory(prefix="hw4-bench-variants-") as tmp:
         work = Path(tmp)
-        for item in ITEMS:
-            src = ROOT / item
-            if src.is_dir():
-                shutil.copytree(src, work / item, ignore=shutil.ignore_patterns("__pycache__", "downloads", "archive"))
-            elif src.exists():
-                shutil.copy2(src, work / item)
+        copy_sources(work)
         t0 = time.perf_counter()
         snakemake(work, args.cores, "all")
         print(f"default build (not part of the figures below): {time.perf_counter() - t0:.0f} s")

@@ -357,7 +357,9 @@ def test_appendix_holds_the_builds_sha_and_versions(repo, tmp_path, monkeypatch)
     (tmp_path / "templates/doc.tex.j2").write_text(doc)
     from hw4.latex import load_results
 
-    tex = render(tmp_path / "templates", "doc.tex.j2", {"results": {"provenance": load_results(prov_path)}})
+    tex = render(
+        tmp_path / "templates", "doc.tex.j2", {"config": {}, "results": {"provenance": load_results(prov_path)}}
+    )
     (tmp_path / "doc.tex").write_text(tex)
     work, pdf, _ = compile_tex(tmp_path / "doc.tex", [], 1617321600)
     text = pdftext(pdf).replace("\n", " ")

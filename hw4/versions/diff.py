@@ -236,64 +236,37 @@ def document_diff(
     """
     attempts = []
     pngs = [Path(p) for p in figure_pngs]
+    path = workdir / "hw4-diff.tex"
+
+    def compiled(mode: str, tex: str, files: list[Path], **extra) -> dict:
+        path.write_text(tex, encoding="utf-8")
+        work, pdf, _ = compile_fn(path, files, source_date_epoch, log_path)
+        attempts.append({"mode": mode, "ok": True, "error": None, **extra.pop("attempt", {})})
+        return {"mode": mode, "description": MODE_NAMES[mode], "attempts": attempts, "tex": tex, "pdf": pdf,
+                "work": work, **extra}  # fmt: skip
+
     why = ""
     if values is not None:
         try:
             tex, marked = values()
-            path = workdir / "hw4-diff.tex"
-            path.write_text(tex, encoding="utf-8")
-            work, pdf, _ = compile_fn(path, [*figures, *pngs], source_date_epoch, log_path)
+            return compiled(VALUE_MODE, tex, [*figures, *pngs], marked=marked)
         except (ValueModeUnavailable, TexError, subprocess.TimeoutExpired) as err:
             attempts.append({"mode": VALUE_MODE, "ok": False, "error": str(err).strip()[:1500]})
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             why = f" Value-level marks were not used: {escape_latex(first[:400])}."
-        else:
-            attempts.append({"mode": VALUE_MODE, "ok": True, "error": None})
-            return {
-                "mode": VALUE_MODE,
-                "description": MODE_NAMES[VALUE_MODE],
-                "attempts": attempts,
-                "tex": tex,
-                "pdf": pdf,
-                "work": work,
-                "marked": marked,
-            }
     note = note.replace("@WHY@", why)
     for mode in modes:
         try:
             raw = run_latexdiff(old_tex, new_tex, LATEXDIFF_MODES[mode])
             tex = annotate(raw, note.replace("@MODE@", escape_latex(MODE_NAMES[mode])), figure_pngs)
-            path = workdir / "hw4-diff.tex"
-            path.write_text(tex, encoding="utf-8")
-            work, pdf, _ = compile_fn(path, [*figures, *pngs], source_date_epoch, log_path)
+            return compiled(mode, tex, [*figures, *pngs])
         except (DiffError, TexError, subprocess.TimeoutExpired) as err:
             attempts.append({"mode": mode, "ok": False, "error": str(err).strip()[:1500]})
-            continue
-        attempts.append({"mode": mode, "ok": True, "error": None})
-        return {
-            "mode": mode,
-            "description": MODE_NAMES[mode],
-            "attempts": attempts,
-            "tex": tex,
-            "pdf": pdf,
-            "work": work,
-        }
     if old_pdf is None or not Path(old_pdf).is_file():
         raise DiffError("latexdiff output did not compile in any mode and the base has no PDF for a text diff")
     doc, hunks = text_diff_tex(old_pdf, new_pdf, note)
     tex = annotate(doc, note.replace("@MODE@", escape_latex(MODE_NAMES["text"])), figure_pngs)
-    path = workdir / "hw4-diff.tex"
-    path.write_text(tex, encoding="utf-8")
-    work, pdf, _ = compile_fn(path, pngs, source_date_epoch, log_path)
-    attempts.append({"mode": "text", "ok": True, "error": None, "hunks": hunks})
-    return {
-        "mode": "text",
-        "description": MODE_NAMES["text"],
-        "attempts": attempts,
-        "tex": tex,
-        "pdf": pdf,
-        "work": work,
-    }
+    return compiled("text", tex, pngs, attempt={"hunks": hunks})
 
 
 # --------------------------------------------------------------------------------------------- builds

@@ -239,37 +239,33 @@ class Marker:
         return Raw(f"\\hwchg{{{problem}}}{{{new_tex}}}{{{old_tex}}}")
 
     # ------------------------------------------------------------------------------ hooks into the environment
-    def finalize(self, value):
-        out = finalize(value)
+    def _mark(self, value, new_tex, format_old):
+        """``new_tex`` (the printed TeX of ``value``), marked when ``value`` carries a key that changed; the base
+        value is printed by ``format_old``."""
         key = getattr(value, "hw4_key", None)
         if key is None:
-            return out
+            return new_tex
         self.printed.add(key)
         if not self._changed(key):
-            return out
+            return new_tex
         old = self._old(value, key)
-        return self.wrap(key, out, None if old is ADDED else _format_any(old))
+        return self.wrap(key, new_tex, None if old is ADDED else format_old(old))
+
+    def finalize(self, value):
+        return self._mark(value, finalize(value), _format_any)
 
     def filter(self, fn):
         """A formatting filter that marks its output when its input is a changed value (the base value goes
         through the same filter, with the same arguments)."""
 
-        def marked(value, *args, **kwargs):
-            out = fn(value, *args, **kwargs)
-            key = getattr(value, "hw4_key", None)
-            if key is None:
-                return out
-            self.printed.add(key)
-            if not self._changed(key):
-                return out
-            old = self._old(value, key)
-            if old is ADDED:
-                return self.wrap(key, finalize(out), None)
+        def format_old(old, args, kwargs):
             try:
-                old_out = finalize(fn(old, *args, **kwargs))
+                return finalize(fn(old, *args, **kwargs))
             except (TypeError, ValueError, OverflowError):
-                old_out = _format_any(old)
-            return self.wrap(key, finalize(out), old_out)
+                return _format_any(old)
+
+        def marked(value, *args, **kwargs):
+            return self._mark(value, finalize(fn(value, *args, **kwargs)), lambda old: format_old(old, args, kwargs))
 
         return marked
 
