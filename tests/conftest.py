@@ -49,9 +49,10 @@ def run_snakemake(
     return proc
 
 
-def pdf_text(pdf, layout: bool = False, first: int | None = None, last: int | None = None) -> str:
-    """The text of a PDF (or of pages first..last) as pdftotext prints it; ``layout`` keeps columns."""
-    cmd = ["pdftotext"] + (["-layout"] if layout else [])
+def pdf_text(pdf, layout: bool = False, first: int | None = None, last: int | None = None, raw: bool = False) -> str:
+    """The text of a PDF (or of pages first..last) as pdftotext prints it; ``layout`` keeps columns, ``raw`` keeps
+    the order TeX wrote it in (a table row's exponents stay with their numbers wherever the table lands)."""
+    cmd = ["pdftotext"] + (["-layout"] if layout else []) + (["-raw"] if raw else [])
     if first:
         cmd += ["-f", str(first), "-l", str(last or first)]
     return subprocess.run([*cmd, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
