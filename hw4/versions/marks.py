@@ -176,6 +176,13 @@ class Marker:
         self.consulted: dict[int, set[tuple[str, str]]] = {}  # if-chain -> keys its conditions read
         self.flips: list[tuple[str, tuple[str, str]]] = []  # (problem, changed key) of each flagged branch
 
+    def by_part(self) -> dict[str, set[tuple[str, str]]]:
+        """problem -> the keys marked there."""
+        out: dict[str, set[tuple[str, str]]] = {}
+        for problem, key in self.marks:
+            out.setdefault(problem, set()).add(key)
+        return out
+
     def _may_decide_otherwise(self, key) -> bool:
         """Whether a condition that read ``key`` could have gone the other way in the base: a verdict that
         flipped, a value that became or stopped being None, empty or zero, or a text that changed (compared with

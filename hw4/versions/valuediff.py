@@ -113,9 +113,7 @@ def summary_tex(
     verdicts: list[dict],
 ) -> str:
     """The first page: what changed, by part, with links to the pages the marks are on."""
-    marked = {}
-    for problem, key in marker.marks:
-        marked.setdefault(problem, set()).add(key)
+    marked = marker.by_part()
     unprinted = {}
     for key in changes:
         if not any(key in keys for keys in marked.values()) and not is_timing(key[1]):
@@ -289,9 +287,7 @@ def value_document(
     tex = tex[:after] + "\n" + summary + "\\clearpage\n" + tex[after:]
     end = tex.rindex("\\end{document}")
     tex = tex[:end] + figures_pages(figures, changed_figures) + tex[end:]
-    marked = {}
-    for problem, key in marker.marks:
-        marked.setdefault(problem, set()).add(key)
+    marked = marker.by_part()
     stats = {
         "values": {p: sorted(f"{f}:{k}" for f, k in keys) for p, keys in marked.items()},
         "words": tdiff.words,
