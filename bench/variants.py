@@ -10,24 +10,11 @@ the variant_documents logs). Usage:
 import argparse
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _project import copy_sources
-
-
-def snakemake(work: Path, cores: int, target: str, *args: str) -> float:
-    # the target first: --quiet takes any number of choices, and would read a target after it as one
-    cmd = [str(Path(sys.executable).parent / "snakemake"), target, "-c", str(cores), *args, "--quiet", "all"]
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
-    dt = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(f"snakemake {' '.join(args)} failed in {work}:\n{proc.stderr[-3000:]}")
-    return dt
+from _project import copy_sources, snakemake
 
 
 def job_seconds(work: Path) -> tuple[float, float, float]:

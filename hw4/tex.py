@@ -13,6 +13,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from hw4.io import atomic_path
+
 INSTALL_HINT = (
     "latexmk/pdflatex not found. Install TeX Live, e.g. on Debian/Ubuntu:\n"
     "  sudo apt-get install -y latexmk texlive-latex-extra texlive-fonts-recommended lmodern\n"
@@ -108,8 +110,6 @@ def _seed_state(work: Path, stem: str, folders: list[Path]) -> None:
 
 
 def _keep_state(work: Path, stem: str, folder: Path) -> None:
-    from hw4.io import atomic_path
-
     for ext in STATE:
         src = work / f"{stem}{ext}"
         if src.is_file():
@@ -166,6 +166,18 @@ def compile_tex(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+
+
+def compile_pdf(tex: Path, pdf_out: Path, figures: list[Path], source_date_epoch: int, log_path=None, **state):
+    """compile_tex, then the PDF moved into ``pdf_out`` atomically and the compile directory removed; returns
+    the page map. ``state``: compile_tex's state and seed."""
+    work, pdf, pages = compile_tex(Path(tex), figures, source_date_epoch, log_path, **state)
+    try:
+        with atomic_path(pdf_out) as tmp:
+            shutil.copyfile(pdf, tmp)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return pages
 
 
 def _run_latexmk(cmd, work: Path, env: dict, tex: Path, log_path):

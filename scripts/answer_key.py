@@ -1,13 +1,12 @@
 """Rule answer_key: one row per variant with every number a grader checks, as CSV and as a PDF table."""
 
 import csv
-import shutil
 import sys
 from pathlib import Path
 
 from hw4.io import atomic_path, read_json
 from hw4.render import RenderError, render
-from hw4.tex import TexError, compile_tex
+from hw4.tex import TexError, compile_pdf
 from hw4.variants import OWN_RESULTS, answers
 
 
@@ -31,15 +30,10 @@ def main(sm) -> None:
     with atomic_path(sm.output.tex) as tmp:
         tmp.write_text(text, encoding="utf-8")
     try:
-        work, pdf, _ = compile_tex(Path(sm.output.tex), [], sm.params.source_date_epoch, sm.log[0])
+        compile_pdf(Path(sm.output.tex), sm.output.pdf, [], sm.params.source_date_epoch, sm.log[0])
     except TexError as err:
         print(f"answer key: {err}", file=sys.stderr)
         sys.exit(1)
-    try:
-        with atomic_path(sm.output.pdf) as tmp:
-            shutil.copyfile(pdf, tmp)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     print(f"answer key: {len(rows)} variants -> {sm.output.csv}, {sm.output.pdf}")
 
 

@@ -1,14 +1,13 @@
 """Rule variant_documents: one variant's handout and solutions, rendered and compiled (the default build's
 templates and modes, the variant's numbers)."""
 
-import shutil
 import sys
 import time
 from pathlib import Path
 
 from hw4.io import atomic_path, log_to
 from hw4.render import RenderError, build_context, render
-from hw4.tex import TexError, compile_tex
+from hw4.tex import TexError, compile_pdf
 
 
 def main(sm) -> None:
@@ -27,8 +26,9 @@ def main(sm) -> None:
             tmp.write_text(text, encoding="utf-8")
         rendered = time.perf_counter()
         try:
-            work, pdf, _ = compile_tex(
+            compile_pdf(
                 tex,
+                sm.output[output],
                 figures if mode != "handout" else [],
                 sm.params.source_date_epoch,
                 sm.log[output],
@@ -38,11 +38,6 @@ def main(sm) -> None:
         except TexError as err:
             print(f"compile of variant {sm.wildcards.vid} ({mode}) failed: {err}", file=sys.stderr)
             sys.exit(1)
-        try:
-            with atomic_path(sm.output[output]) as tmp:
-                shutil.copyfile(pdf, tmp)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
         # read by bench/variants.py (the share of the time spent in LaTeX)
         print(f"{output}: render {rendered - start:.3f} s, latex {time.perf_counter() - rendered:.3f} s")
 

@@ -3,7 +3,7 @@ wrapped in a change mark (the new value, then the old one small and struck out).
 
 The renderer knows which results key each ``\\VAR{}`` prints: the results (and the config) reach the templates
 wrapped by :func:`track`, so that every leaf carries its key, ``(file, path)``, with the path spelled as
-:func:`hw4.versions.diff.flatten` spells it (``instances[2].h``). A :class:`Marker` installed in the Jinja
+:func:`hw4.versions.results.flatten` spells it (``instances[2].h``). A :class:`Marker` installed in the Jinja
 environment (``make_env(..., marker=...)``) sees each printed leaf in ``finalize`` and in the formatting filters,
 formats the base's value the same way, and wraps the pair in ``\\hwchg``. Unchanged values print exactly as in
 the report. The marks are macros (:data:`PREAMBLE`) that work in text, ``tabular`` cells and math, so tables and
@@ -16,6 +16,7 @@ to their pages (``\\hwpages{q1}``).
 import re
 
 from hw4.latex import Raw, escape_latex, finalize
+from hw4.versions.results import child_key, item_key
 
 ADDED = object()  # a key the base did not have: marked as new, with no old value
 # Keys read while a condition of the template is evaluated (see Marker.test_begin): leaves as they are read from
@@ -43,10 +44,6 @@ class TStr(str, Tracked):
 
 class TRaw(Raw, Tracked):
     __slots__ = ("__dict__",)
-
-
-def _child(path: str, key) -> str:
-    return f"{path}.{key}" if path else str(key)
 
 
 def track(value, file: str, path: str = ""):
@@ -82,7 +79,7 @@ class TDict(dict):
 
     def __getitem__(self, key):
         value = super().__getitem__(key)
-        path = _child(self._hw4[1], key)
+        path = child_key(self._hw4[1], key)
         if not isinstance(value, dict | list):
             _READ.append((self._hw4[0], path))
         return track(value, self._hw4[0], path)
@@ -103,7 +100,7 @@ class TList(list):
         self._hw4 = (file, path)
 
     def _item(self, i: int):
-        return track(list.__getitem__(self, i), self._hw4[0], f"{self._hw4[1]}[{i}]")
+        return track(list.__getitem__(self, i), self._hw4[0], item_key(self._hw4[1], i))
 
     def __getitem__(self, i):
         if isinstance(i, slice):

@@ -15,6 +15,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from hw4.versions.marks import problem_of
+
 # Commands whose arguments are prose (True) or not (False), by argument position; others' arguments are not.
 TEXT_ARGS = {
     **{
@@ -180,13 +182,6 @@ def _set_context(tokens: list[Token]) -> None:
             owner, arg = None, 0
 
 
-def problem_of_template(name: str) -> str:
-    m = re.match(r"q(\d)", name)
-    if m:
-        return f"q{m.group(1)}"
-    return "appendix" if name.startswith("provenance") else "front"
-
-
 @dataclass
 class TemplateDiff:
     marked: dict[str, str]  # template name -> current text with the prose marks
@@ -257,7 +252,7 @@ def _before_line_statement(tokens: list[Token], at: int) -> bool:
 
 def diff_template(name: str, old: str, new: str) -> tuple[str, dict[str, int], list[dict]]:
     """(current text with prose marks, {"added": words, "deleted": words}, structural changes) of one template."""
-    problem = problem_of_template(name)
+    problem = problem_of(name)
     a_all, b_all = tokenize(old), tokenize(new)
     a_sig = [k for k, t in enumerate(a_all) if t.kind not in ("ws", "comment")]
     b_sig = [k for k, t in enumerate(b_all) if t.kind not in ("ws", "comment")]
@@ -319,7 +314,7 @@ def diff_templates(old: dict[str, str], new: dict[str, str]) -> TemplateDiff:
         result.marked[name] = marked
         result.structural += structural
         if counts["added"] or counts["deleted"]:
-            total = result.words.setdefault(problem_of_template(name), {"added": 0, "deleted": 0})
+            total = result.words.setdefault(problem_of(name), {"added": 0, "deleted": 0})
             total["added"] += counts["added"]
             total["deleted"] += counts["deleted"]
     return result

@@ -37,15 +37,25 @@ TIMING_WORDS = {
 }
 
 
+def child_key(prefix: str, key) -> str:
+    """The key path of a dict item (``a.b``) ..."""
+    return f"{prefix}.{key}" if prefix else str(key)
+
+
+def item_key(prefix: str, index: int) -> str:
+    """... and of a list item (``a[2]``): the one spelling of results keys (flatten, the diff's value marks)."""
+    return f"{prefix}[{index}]"
+
+
 def flatten(obj, prefix: str = "") -> dict:
     """{key path: leaf value}: dict keys joined by '.', list items as [i]."""
     out = {}
     if isinstance(obj, dict):
         for k, v in obj.items():
-            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+            out.update(flatten(v, child_key(prefix, k)))
     elif isinstance(obj, list):
         for i, v in enumerate(obj):
-            out.update(flatten(v, f"{prefix}[{i}]"))
+            out.update(flatten(v, item_key(prefix, i)))
     else:
         out[prefix] = obj
     return out
