@@ -29,6 +29,12 @@ def explain_write_error(path: Path, err: OSError) -> BuildWriteError:
     return BuildWriteError(err.errno, f"cannot write {path}: {err.strerror or err}; {advice.format(dir=path.parent)}")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(path: str | Path, suffix: str = ""):
     """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds.
@@ -46,6 +52,7 @@ def atomic_path(path: str | Path, suffix: str = ""):
         raise explain_write_error(path, err) from err
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the output gets a new file's usual mode
         os.replace(tmp, path)
     except OSError as err:
         if isinstance(err, BuildWriteError) or err.errno not in _WRITE_ADVICE:

@@ -55,6 +55,28 @@ _NATIVE = set(
 _WORD_MAX = 60  # longest unbroken run before a break point is offered (10,000-char "words" must not overflow)
 
 
+def _non_ascii(ch: str) -> str:
+    """How a character outside ASCII reaches pdflatex: itself if typeset natively, else dropped (controls, bidi
+    overrides), a space (other spaces) or its code point."""
+    if ch in _NATIVE:
+        return ch
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+        return ""
+    if category == "Zs":
+        return " "
+    return rf"\unichar{{{ord(ch):04X}}}"
+
+
+def unicode_safe(tex: str) -> str:
+    """LaTeX source (made by a trusted converter, e.g. nbconvert) whose text may hold any character: every
+    character outside ASCII is shown as in ``escape_latex``, so that no text stops the compile."""
+    return "".join(
+        ch if " " <= ch <= "~" or ch in "\n\t" else "" if ch < " " or ch == "\x7f" else _non_ascii(ch)
+        for ch in unicodedata.normalize("NFC", tex)
+    )
+
+
 def escape_latex(value: str) -> str:
     """Typeset ``value`` literally: TeX specials escaped, control bytes dropped, odd characters shown safely."""
     out: list[str] = []
@@ -68,16 +90,13 @@ def escape_latex(value: str) -> str:
             continue
         elif " " <= ch <= "~":
             out.append(ch)
-        elif ch in _NATIVE:
-            out.append(ch)
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
-            continue  # control, format (incl. bidi overrides), surrogates, unassigned: dropped
-        elif unicodedata.category(ch) == "Zs":
-            out.append(" ")
-            run = 0
-            continue
         else:
-            out.append(rf"\unichar{{{ord(ch):04X}}}")
+            mapped = _non_ascii(ch)
+            if mapped in ("", " "):  # dropped, or another space
+                out.append(mapped)
+                run = 0 if mapped else run
+                continue
+            out.append(mapped)
         run = 0 if ch == " " else run + 1
         if run >= _WORD_MAX:
             out.append(r"\allowbreak{}")

@@ -1,7 +1,7 @@
 """Run a rule's script by hand, outside Snakemake, with the object Snakemake would give it.
 
     python scripts/q1_derive.py                 # the default config
-    python scripts/q4_plot.py figure=history    # wildcards as name=value
+    python scripts/compile.py doc=hw4            # wildcards as name=value
     HW4_CONFIGFILE=config/full.yaml python scripts/q4_recipe.py
 
 Each rule script ends with ``if "snakemake" not in globals(): snakemake = mock_snakemake("<rule>")``: the

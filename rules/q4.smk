@@ -1,9 +1,8 @@
-# Problem 4: the BERT sentiment notebook as pipeline steps. Data -> tokenizer items -> training (checkpointed,
-# resumable) -> evaluation -> check (the results against each other, the claims the PDF prints); every figure has
-# its own job. Settings: config["q4"] (config/full.yaml: the notebook's recipe, which q4_recipe compares this run
-# against).
-
-from hw4.q4.notebook import code_inputs as notebook_code_inputs  # noqa: E402
+# Problem 4: the course's BERT sentiment notebook. Its experiment is the solution notebook itself
+# (notebooks/hw4_q4.py): q4_notebook executes it on this profile's settings and reads the results out of its
+# kernel; q4_recipe compares the run with the notebook's recipe (config/full.yaml); q4_check checks the results
+# against each other and writes the claims; q4_finish adds each item's one-line answer and converts the finished
+# notebook to the LaTeX that the documents include. The handout is made from the notebook's source alone.
 
 Q4_RESULTS = {
     "q4_data": "build/results/q4_data.json",
@@ -12,36 +11,19 @@ Q4_RESULTS = {
     "q4_eval": "build/results/q4_eval.json",
     "q4_recipe": "build/results/q4_recipe.json",
     "q4_check": "build/results/q4_check.json",
+    "q4_notebook": "build/results/q4_notebook.json",
 }
-# Each figure and the results file it plots.
-Q4_PLOTS = {
-    "scores": Q4_RESULTS["q4_data"],
-    "classes": Q4_RESULTS["q4_data"],
-    "history": Q4_RESULTS["q4_train"],
-    "confusion": Q4_RESULTS["q4_eval"],
-}
-Q4_FIGURES = [f"figures/q4_{name}.pdf" for name in Q4_PLOTS]
-Q4_EXCERPTS = [
-    "hw4/q4/data.py",
-    "hw4/q4/tokens.py",
-    "hw4/q4/model.py",
-    "hw4/q4/train.py",
-    "hw4/q4/evaluate.py",
-    "hw4/q4/metrics.py",
-    "hw4/q4/plot.py",
-]
-Q4_SPLITS = {s: f"build/q4/{s}.csv" for s in ("train", "val", "test")}
-# The files a notebook is made of (read as text, not imported): the modules whose regions are its cells, and the
-# hw4 files it carries for a runtime without the package.
-Q4_NOTEBOOK_CODE = notebook_code_inputs()
-
+# The notebook's figures, by the item whose cell draws them (hw4/q4/nblatex.py names them).
+Q4_FIGURES = [f"figures/q4_{name}.pdf" for name in ("scores", "classes", "history", "confusion")]
+Q4_EXCERPTS = []  # the documents show the executed notebook's cells, not excerpts
+Q4_SOURCE = "notebooks/hw4_q4.py"
+Q4_EXECUTED = "build/q4/executed.ipynb"
 
 # source gdown: rule q4_fetch copies the download cache (q4.data.cache_dir, managed by hw4/q4/fetch.py and
-# never an output, so the build never deletes it) to this file, which the data step reads.
+# never an output, so the build never deletes it) to this file, which the notebook reads.
 Q4_FETCHED = "build/q4/reviews.csv"
 
-
-# The reviews file the data step reads, by q4.data.source.
+# The reviews file the notebook reads, by q4.data.source.
 Q4_REVIEWS = {
     "gdown": Q4_FETCHED,
     "local": config["q4"]["data"]["path"],
@@ -53,9 +35,10 @@ Q4_REVIEWS = {
 # often have no internet.
 localrules:
     q4_fetch,
+    q4_handout,
     q4_recipe,
     q4_check,
-    q4_plot,
+    q4_finish,
 
 
 rule q4_fetch:
@@ -76,136 +59,67 @@ rule q4_fetch:
         "../scripts/q4_fetch.py"
 
 
-rule q4_data:
-    input:
-        csv=Q4_REVIEWS,
-        code=code("scripts/q4_data.py"),
-    output:
-        **Q4_SPLITS,
-        results="build/results/q4_data.json",
-    log:
-        "build/logs/q4_data.log",
-    benchmark:
-        "build/benchmarks/q4_data.tsv"
-    params:
-        data=config["q4"]["data"],
-        seed=config["seed"],
-    script:
-        "../scripts/q4_data.py"
-
-
-rule q4_tokens:
-    input:
-        **Q4_SPLITS,
-        code=code("scripts/q4_tokens.py"),
-    output:
-        results="build/results/q4_tokens.json",
-    log:
-        "build/logs/q4_tokens.log",
-    benchmark:
-        "build/benchmarks/q4_tokens.tsv"
-    threads: THREADS
-    resources:
-        mem_mb=4000,
-    params:
-        model=config["q4"]["model"],
-        tokenizer=config["q4"]["tokenizer"],
-        seed=config["seed"],
-    script:
-        "../scripts/q4_tokens.py"
-
-
-rule q4_train:
-    input:
-        train=Q4_SPLITS["train"],
-        val=Q4_SPLITS["val"],
-        code=code("scripts/q4_train.py"),
-    output:
-        model="build/q4/best_model.pt",
-        results="build/results/q4_train.json",
-    log:
-        "build/logs/q4_train.log",
-    benchmark:
-        "build/benchmarks/q4_train.tsv"
-    threads: THREADS
-    resources:
-        mem_mb=16000,
-        runtime=240,
-    params:
-        model=config["q4"]["model"],
-        train=config["q4"]["train"],
-        seed=config["seed"],
-        checkpoint_dir="build/q4/checkpoints",
-    script:
-        "../scripts/q4_train.py"
-
-
-rule q4_evaluate:
-    input:
-        test=Q4_SPLITS["test"],
-        model="build/q4/best_model.pt",
-        code=code("scripts/q4_evaluate.py"),
-    output:
-        results="build/results/q4_eval.json",
-    log:
-        "build/logs/q4_evaluate.log",
-    benchmark:
-        "build/benchmarks/q4_evaluate.tsv"
-    threads: THREADS
-    resources:
-        mem_mb=8000,
-        runtime=30,
-    params:
-        model=config["q4"]["model"],
-        train=config["q4"]["train"],
-        raw_text=config["q4"]["raw_text"],
-        seed=config["seed"],
-    script:
-        "../scripts/q4_evaluate.py"
-
-
-# Problem 4 as Jupyter notebooks: the completed one, executed on this profile (the pipeline's trained model for the
-# same settings is loaded, not trained again), and the incomplete one for the handout. Their cells are the marked
-# regions of hw4/q4/ (the PDF's listings) and of hw4/q4/nbflow.py; hw4/q4/notebook.py says which.
+# The experiment: the solution notebook executed top to bottom (training in item 10's loop, which keeps a
+# per-epoch checkpoint in run_dir: a killed run resumes there). Its results are read from the kernel's variables.
 rule q4_notebook:
     input:
         csv=Q4_REVIEWS,
-        trained="build/results/q4_train.json",
-        model="build/q4/best_model.pt",
-        regions=Q4_NOTEBOOK_CODE,
+        source=Q4_SOURCE,
         code=code("scripts/q4_notebook.py"),
     output:
-        solution="build/hw4_q4.ipynb",
-        handout="build/hw4_q4_handout.ipynb",
+        notebook=Q4_EXECUTED,
+        q4_data=Q4_RESULTS["q4_data"],
+        q4_tokens=Q4_RESULTS["q4_tokens"],
+        q4_train=Q4_RESULTS["q4_train"],
+        q4_eval=Q4_RESULTS["q4_eval"],
     log:
         "build/logs/q4_notebook.log",
     benchmark:
         "build/benchmarks/q4_notebook.tsv"
     threads: THREADS
     resources:
-        mem_mb=8000,
-        runtime=60,
+        mem_mb=16000,
+        runtime=300,
     params:
-        q4={key: value for key, value in config["q4"].items()},
+        # what decides the run: not the profile's name, the download's id or cache (the file itself is the input)
+        q4={
+            "data": {k: config["q4"]["data"][k] for k in ("source", "clean", "expected_rows")},
+            "model": config["q4"]["model"],
+            "train": config["q4"]["train"],
+        },
         seed=config["seed"],
-        work_dir="build/q4/notebook",
+        run_dir="build/q4/run",
     script:
         "../scripts/q4_notebook.py"
+
+
+# The incomplete notebook handed out with the homework: the notebook's source, each solution replaced by its
+# TODO line. It needs no data and no run, and targets the course's recipe whatever profile this build uses.
+rule q4_handout:
+    input:
+        source=Q4_SOURCE,
+        code=code("scripts/q4_handout.py"),
+    output:
+        handout="build/hw4_q4_handout.ipynb",
+    log:
+        "build/logs/q4_handout.log",
+    script:
+        "../scripts/q4_handout.py"
 
 
 # Problem 4 opens with this run against the notebook's recipe (the full profile), item by item. The recipe is
 # an input file, read by the script: the full profile never enters this workflow's config.
 rule q4_recipe:
     input:
-        data="build/results/q4_data.json",
-        tokens="build/results/q4_tokens.json",
-        train="build/results/q4_train.json",
+        data=Q4_RESULTS["q4_data"],
+        tokens=Q4_RESULTS["q4_tokens"],
+        train=Q4_RESULTS["q4_train"],
         recipe="config/full.yaml",
         schema="config/schema.yaml",
         sample="data/sample_reviews.csv",
         code=code("scripts/q4_recipe.py"),
     output:
-        results="build/results/q4_recipe.json",
+        results=Q4_RESULTS["q4_recipe"],
     log:
         "build/logs/q4_recipe.log",
     params:
@@ -214,33 +128,41 @@ rule q4_recipe:
         "../scripts/q4_recipe.py"
 
 
-# After evaluation, never before training: the results of every step against each other (exact, stops the build),
-# and the claims that report/q4.tex.j2 prints. Editing hw4/q4/check.py reruns this step and the document, never training or evaluation.
+# The results against each other (exact, stops the build), and the claims that the answers print. Editing
+# hw4/q4/check.py reruns this step and the documents, never the notebook.
 rule q4_check:
     input:
-        data="build/results/q4_data.json",
-        tokens="build/results/q4_tokens.json",
-        train="build/results/q4_train.json",
-        eval="build/results/q4_eval.json",
-        recipe="build/results/q4_recipe.json",
+        data=Q4_RESULTS["q4_data"],
+        tokens=Q4_RESULTS["q4_tokens"],
+        train=Q4_RESULTS["q4_train"],
+        eval=Q4_RESULTS["q4_eval"],
+        recipe=Q4_RESULTS["q4_recipe"],
         code=code("scripts/q4_check.py"),
     output:
-        results="build/results/q4_check.json",
+        results=Q4_RESULTS["q4_check"],
     log:
         "build/logs/q4_check.log",
     script:
         "../scripts/q4_check.py"
 
 
-rule q4_plot:
+# The finished notebook: the executed one with each item's one-line answer in bold (build/hw4_q4.ipynb), and
+# the same converted by nbconvert into the LaTeX that the documents include, with its figures.
+rule q4_finish:
     input:
-        results=lambda w: Q4_PLOTS[w.figure],
-        code=code("scripts/q4_plot.py"),
+        notebook=Q4_EXECUTED,
+        data=Q4_RESULTS["q4_data"],
+        tokens=Q4_RESULTS["q4_tokens"],
+        train=Q4_RESULTS["q4_train"],
+        eval=Q4_RESULTS["q4_eval"],
+        check=Q4_RESULTS["q4_check"],
+        template="report/notebook/notebook.tex.j2",
+        code=code("scripts/q4_finish.py"),
     output:
-        figure="figures/q4_{figure}.pdf",
+        notebook="build/hw4_q4.ipynb",
+        results=Q4_RESULTS["q4_notebook"],
+        figures=Q4_FIGURES,
     log:
-        "build/logs/q4_plot_{figure}.log",
-    wildcard_constraints:
-        figure="|".join(Q4_PLOTS),
+        "build/logs/q4_finish.log",
     script:
-        "../scripts/q4_plot.py"
+        "../scripts/q4_finish.py"

@@ -1,47 +1,24 @@
-"""Rule q4_notebook: Problem 4 as Jupyter notebooks: the completed one, executed (build/hw4_q4.ipynb), and the
-incomplete one an instructor hands out (build/hw4_q4_handout.ipynb)."""
+"""Rule q4_notebook: Problem 4's experiment, the solution notebook executed on this profile's settings; the
+executed notebook and the results its cells computed."""
 
-import os
 import sys
-from pathlib import Path
 
-import nbformat
-
-from hw4.io import atomic_path, log_to
-from hw4.q4.notebook import NotebookError, execute, handout_notebook, pinned_packages, solution_notebook
+from hw4.io import log_to
+from hw4.q4.model import ModelLoadError
+from hw4.q4.run import NotebookError, ReviewDataError, run_notebook
 
 
 def main(sm) -> None:
-    p = sm.params
-    config = {
-        "profile": p.q4["profile"],
-        "data": dict(p.q4["data"]),
-        "data_path": sm.input.csv,
-        "model": dict(p.q4["model"]),
-        "tokenizer": dict(p.q4["tokenizer"]),
-        "train": dict(p.q4["train"]),
-        "seed": p.seed,
-        "threads": sm.threads,
-        "raw_text": p.q4["raw_text"],
-        "packages": pinned_packages(p.q4["model"]["name"]),
-        "work_dir": p.work_dir,
-        "trained": {"results": sm.input.trained, "model": sm.input.model},
-    }
-    intro = (
-        f"Built and run by the report pipeline with the `{p.q4['profile']}` profile: data `{Path(sm.input.csv).name}`, "
-        f"model `{p.q4['model']['name']}` (the settings are in `CONFIG` below)."
-    )
-    os.environ.setdefault("TQDM_DISABLE", "1")  # the kernel inherits it: no progress bars in the saved outputs
-    solution = solution_notebook(config, intro)
+    results = {name: sm.output[name] for name in ("q4_data", "q4_tokens", "q4_train", "q4_eval")}
     try:
-        executed = execute(solution, Path.cwd())
-    except NotebookError as err:
+        train = run_notebook(
+            sm.input.csv, sm.params.q4, sm.params.seed, sm.threads, sm.params.run_dir, sm.output.notebook, results
+        )
+    except (NotebookError, ReviewDataError, ModelLoadError, RuntimeError) as err:
         print(f"q4_notebook failed: {err}", file=sys.stderr)
         sys.exit(1)
-    with atomic_path(sm.output.solution) as tmp:
-        nbformat.write(executed, str(tmp))
-    with atomic_path(sm.output.handout) as tmp:
-        nbformat.write(handout_notebook(executed), str(tmp))
+    resumed = f"resumed after epoch {train['resumed_after_epoch']}; " if train["resumed_after_epoch"] else ""
+    print(f"{resumed}trained {train['epochs']} epochs, best validation accuracy {train['best_val_acc']:.4f}")
 
 
 if "snakemake" not in globals():  # run by hand: python scripts/q4_notebook.py

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Install TeX Live, latexmk and poppler-utils from the distribution when they are missing (Debian/Ubuntu).
+# Install TeX Live, latexmk, poppler-utils and pandoc (nbconvert's markdown to LaTeX, for Problem 4's notebook)
+# from the distribution when they are missing (Debian/Ubuntu).
 set -euo pipefail
-PKGS="latexmk texlive-latex-extra texlive-fonts-recommended lmodern poppler-utils latexdiff"
+PKGS="latexmk texlive-latex-extra texlive-fonts-recommended lmodern poppler-utils latexdiff pandoc"
 have_all() {
-  command -v latexmk >/dev/null && command -v pdflatex >/dev/null && command -v pdftotext >/dev/null &&
-    kpsewhich lmodern.sty listings.sty tikz.sty enumitem.sty booktabs.sty >/dev/null 2>&1 &&
-    [ "$(kpsewhich lmodern.sty listings.sty tikz.sty enumitem.sty booktabs.sty | wc -l)" -eq 5 ]
+  command -v pandoc >/dev/null && command -v latexmk >/dev/null && command -v pdflatex >/dev/null && command -v pdftotext >/dev/null &&
+    kpsewhich lmodern.sty listings.sty tikz.sty enumitem.sty booktabs.sty fvextra.sty adjustbox.sty >/dev/null 2>&1 &&
+    [ "$(kpsewhich lmodern.sty listings.sty tikz.sty enumitem.sty booktabs.sty fvextra.sty adjustbox.sty | wc -l)" -eq 7 ]
 }
 have_all && exit 0
 if ! command -v apt-get >/dev/null; then

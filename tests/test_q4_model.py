@@ -1,4 +1,5 @@
-"""Problem 4 model pieces: model resolution and the hub error, batching by length, metrics."""
+"""Problem 4 model pieces: model resolution and the hub error, the device check before the notebook runs, and the
+metrics of item 12 (hw4/q4/metrics.py)."""
 
 import os
 import subprocess
@@ -10,9 +11,8 @@ import pytest
 import torch
 from conftest import ROOT
 
-from hw4.q4.evaluate import confusion_matrix, hardest_class, per_class_metrics
-from hw4.q4.model import BUNDLED, ModelLoadError, SentimentClassifier, load_pretrained, resolve_model
-from hw4.q4.train import EpochBatches, collate
+from hw4.q4.metrics import confusion_matrix, hardest_class, per_class_metrics
+from hw4.q4.model import BUNDLED, ModelLoadError, load_pretrained, resolve_model
 
 
 def test_bundled_minilm_loads_offline_with_pooler():
@@ -20,13 +20,14 @@ def test_bundled_minilm_loads_offline_with_pooler():
     assert local and os.path.isfile(os.path.join(path, "model.safetensors"))
     tok, bert = load_pretrained(BUNDLED)
     assert sum(p.numel() for p in bert.parameters()) == 22_713_216
-    model = SentimentClassifier(bert, 3, 0.3).eval()
     enc = tok(["good", "a much longer review"], padding=True, return_tensors="pt")
-    logits = model(enc["input_ids"], enc["attention_mask"])
-    assert logits.shape == (2, 3)
-    # The pooled output (not a tuple element) feeds the head: same logits by hand.
+    assert enc["input_ids"].shape[0] == 2 and enc["attention_mask"][0].sum() < enc["attention_mask"][1].sum()
+    # The notebook's classifier head reads the pooled output by name (item 7): one 384-wide vector per review.
     pooled = bert(**enc).pooler_output
-    assert torch.allclose(logits, model.out(pooled), atol=1e-6)
+    assert pooled.shape == (2, bert.config.hidden_size) == (2, 384)
+    # with_model=False: the tokenizer alone (what the input check loads)
+    tok_only, none = load_pretrained(BUNDLED, with_model=False)
+    assert none is None and tok_only(["good"])["input_ids"] == tok(["good"])["input_ids"]
 
 
 def test_missing_local_directory_is_a_clear_error(tmp_path):
@@ -66,28 +67,6 @@ def test_unreachable_hub_names_the_offline_option(tmp_path, offline):
     ]
     assert "set q4.model.name to a local directory" in proc.stdout
     assert ("q4.model.offline is true" in proc.stdout) == offline
-
-
-def test_length_buckets_cover_every_review_once_and_are_seeded():
-    rng = np.random.default_rng(0)
-    lengths = rng.integers(3, 160, size=1000)
-    sampler = EpochBatches(lengths, 16, shuffle=True, seed=1, pool=10)
-    batches = list(sampler)
-    assert sorted(i for b in batches for i in b) == list(range(1000)) and len(batches) == len(sampler) == 63
-    # Padding waste: batches drawn from length-sorted pools pad far less than random batches.
-    waste = sum(max(lengths[b]) * len(b) - lengths[b].sum() for b in batches)
-    random_waste = sum(max(lengths[b]) * len(b) - lengths[b].sum() for b in np.array_split(rng.permutation(1000), 63))
-    assert waste < 0.2 * random_waste
-    assert list(sampler) == batches  # same epoch, same order
-    sampler.set_epoch(1)
-    assert list(sampler) != batches
-
-
-def test_collate_pads_to_the_batch_longest():
-    batch = collate([([101, 7, 102], 2), ([101, 102], 0)], pad_id=0)
-    assert batch["input_ids"].tolist() == [[101, 7, 102], [101, 102, 0]]
-    assert batch["attention_mask"].tolist() == [[1, 1, 1], [1, 1, 0]]
-    assert batch["labels"].tolist() == [2, 0]
 
 
 def test_metrics_on_a_known_confusion_matrix():
@@ -130,46 +109,6 @@ def test_hardest_class_by_f1_when_another_class_has_the_lowest_recall():
     )
 
 
-def test_uncorrected_adamw_is_transformers_adamw_with_correct_bias_false():
-    """Three steps against the formula written out per tensor: m, v raw moments, p -= lr m / (sqrt(v) + eps),
-    then p -= lr wd p (transformers.AdamW, correct_bias=False, eps 1e-6)."""
-    from hw4.q4.model import UncorrectedAdamW, make_optimizer
-
-    torch.manual_seed(0)
-    w = torch.nn.Parameter(torch.randn(5, 3, dtype=torch.float64))
-    ref = w.detach().clone()
-    m, v = torch.zeros_like(ref), torch.zeros_like(ref)
-    lr, wd, (b1, b2), eps = 1e-2, 0.1, (0.9, 0.999), 1e-6
-    opt = UncorrectedAdamW([w], lr=lr, weight_decay=wd)
-    for _ in range(3):
-        g = torch.randn_like(ref)
-        w.grad = g.clone()
-        opt.step()
-        m = b1 * m + (1 - b1) * g
-        v = b2 * v + (1 - b2) * g * g
-        ref = ref - lr * m / (v.sqrt() + eps)
-        ref = ref - lr * wd * ref
-    assert torch.allclose(w.detach(), ref, rtol=0, atol=1e-14)
-    # a bias-corrected first step would move each weight by about lr (here: lr * 0.1 / sqrt(0.001) ~ 3.2 lr)
-    model = torch.nn.Linear(3, 1)
-    assert isinstance(make_optimizer(model, 1e-3, torch.device("cpu")), UncorrectedAdamW)
-    corrected = make_optimizer(model, 1e-3, torch.device("cpu"), 0.0, bias_correction=True)
-    assert isinstance(corrected, torch.optim.AdamW) and corrected.param_groups[0]["weight_decay"] == 0.0
-    assert corrected.param_groups[0]["eps"] == 1e-6
-
-
-def test_max_length_padding_is_the_notebooks_random_batches_padded_to_max_len():
-    from hw4.q4.train import EpochBatches, make_loader
-
-    lengths = np.random.default_rng(0).integers(3, 40, size=50)
-    batches = list(EpochBatches(lengths, 8, shuffle=True, seed=2, bucketed=False))
-    assert sorted(i for b in batches for i in b) == list(range(50))
-    ids = [[101] + [7] * (n - 2) + [102] for n in lengths]
-    loader = make_loader(ids, [0] * 50, 8, False, 0, torch.device("cpu"), padding="max_length", max_len=64)
-    first = next(iter(loader))
-    assert first["input_ids"].shape == (8, 64) and first["attention_mask"][0].sum() == lengths[0]
-
-
 def test_hardest_class_ties_and_a_class_without_test_reviews():
     tied = hardest_class(np.array([[8, 1, 1], [1, 8, 1], [1, 1, 8]]))
     assert tied["class"] == "negative" and tied["tied_with"] == ["neutral", "positive"] and tied["is_neutral"]
@@ -179,8 +118,22 @@ def test_hardest_class_ties_and_a_class_without_test_reviews():
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="asks for a GPU that is not there")
-def test_asking_for_a_missing_gpu_names_the_setting_and_the_cost_of_a_cpu(tmp_path):
-    from hw4.q4.train import train
+def test_asking_for_a_missing_gpu_names_the_setting_before_the_notebook_runs(tmp_path):
+    from hw4.q4.run import check_inputs
 
-    with pytest.raises(RuntimeError, match=r"q4\.train\.device is 'cuda'.*auto or cpu.*many hours"):
-        train({}, {}, {"device": "cuda"}, 0, None, tmp_path, tmp_path / "model.pt")
+    (tmp_path / "reviews.csv").write_text("content,score\n" + "".join(f"review {i},{1 + i % 5}\n" for i in range(40)))
+    q4 = {
+        "data": {"expected_rows": None},
+        "model": {"name": BUNDLED, "offline": True},
+        "train": {"device": "cuda", "precision": "auto"},
+    }
+    with pytest.raises(
+        RuntimeError,
+        match=r"q4\.train\.device is 'cuda' but torch sees no GPU\. Fix: set q4\.train\.device: auto or cpu",
+    ):
+        check_inputs(tmp_path / "reviews.csv", q4)
+    # auto on this machine: the CPU, without bf16; bf16 asked for without a GPU: the setting and its fix
+    df, device, bf16 = check_inputs(tmp_path / "reviews.csv", {**q4, "train": {"device": "auto", "precision": "auto"}})
+    assert (len(df), device, bf16) == (40, "cpu", False)
+    with pytest.raises(RuntimeError, match=r"q4\.train\.precision is 'bf16'.*set auto or fp32"):
+        check_inputs(tmp_path / "reviews.csv", {**q4, "train": {"device": "cpu", "precision": "bf16"}})

@@ -26,7 +26,8 @@ from local_cluster import LocalSlurm, alive, missing_requirements  # noqa: E402
 
 pytestmark = pytest.mark.slow  # every test loads the workflow or runs it
 PROFILE = ROOT / "profiles" / "slurm" / "config.yaml"
-LIGHT_RULES = {"render", "compile", "variant_documents", "answer_key"}  # and every rule with "plot" in its name
+# and every rule with "plot" in its name; q4_finish draws Problem 4's figures from the executed notebook
+LIGHT_RULES = {"render", "compile", "variant_documents", "answer_key", "q4_finish", "q4_handout"}
 SLURM_RULES = {"q1_derive", "q1_verify", "q1_compare"}  # what the tiny build below submits
 LOCAL_RULES = {"q1_plot", "render", "compile"}  # what it runs beside snakemake
 # Problem 1 small enough to take seconds; its first instance is not in the default config, so the handout
@@ -75,7 +76,7 @@ def test_every_job_gets_memory_and_runtime_on_the_cluster(rules):
         for key in ("mem_mb", "runtime"):
             value = decl["resources"].get(key, defaults[key])
             assert value == "callable" or (isinstance(value, int) and value > 0), f"{name}: {key}={value!r}"
-    for name in ("q4_train", "q2_bench", "q3_timing"):
+    for name in ("q4_notebook", "q2_bench", "q3_timing"):
         assert rules[name]["resources"]["mem_mb"] > defaults["mem_mb"], name
 
 
@@ -97,14 +98,15 @@ def test_profile_names_real_rules_and_asks_a_gpu_for_problem_4(rules):
     for key in ("set-resources", "set-threads"):
         unknown = set(profile[key]) - set(rules)
         assert not unknown, f"profiles/slurm/config.yaml {key} names rules the workflow lacks: {unknown}"
-    for rule in ("q4_train", "q4_evaluate"):  # config/full.yaml runs both on CUDA
-        assert profile["set-resources"][rule]["gpu"] >= 1, rule
-        assert profile["set-resources"][rule]["slurm_partition"] != defaults["slurm_partition"], rule
-    assert not rules["q4_train"]["local"] and not rules["q4_evaluate"]["local"]
+    # the notebook trains and evaluates; config/full.yaml runs it on CUDA
+    assert profile["set-resources"]["q4_notebook"]["gpu"] >= 1
+    assert profile["set-resources"]["q4_notebook"]["slurm_partition"] != defaults["slurm_partition"]
+    assert profile["set-threads"]["q4_notebook"] >= 1
+    assert not rules["q4_notebook"]["local"]
 
 
 def test_profile_command_line_is_valid(tmp_path):
-    """The profile, as a user runs it, parses and puts the GPU request on Problem 4 training (a dry run)."""
+    """The profile, as a user runs it, parses and puts the GPU request on Problem 4's notebook (a dry run)."""
     work = copy_project(tmp_path / "p")
     shutil.copytree(ROOT / "profiles", work / "profiles")
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
@@ -112,8 +114,8 @@ def test_profile_command_line_is_valid(tmp_path):
     proc = subprocess.run([*cmd, "build/results/q4_train.json"], cwd=work, env=env, capture_output=True, text=True)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
-    train = out[out.index("rule q4_train:") :].split("\n\n")[0]
-    assert "gpu=1" in train and "slurm_partition=YOUR_GPU_PARTITION" in train, train
+    job = out[out.index("rule q4_notebook:") :].split("\n\n")[0]
+    assert "gpu=1" in job and "slurm_partition=YOUR_GPU_PARTITION" in job, job
 
 
 # --------------------------------------------------------------------------- the real cluster

@@ -299,7 +299,7 @@ def test_git_state_labels_and_base_resolution(repo, tmp_path):
 
 # ------------------------------------------------------------------------------------------------ provenance
 def test_provenance_reads_benchmarks_q4_identity_and_figure_rules(tmp_path):
-    bench = tmp_path / "q4_train.tsv"
+    bench = tmp_path / "q4_notebook.tsv"
     bench.write_text("s\th:m:s\tmax_rss\tmax_vms\tcpu_time\n12.5\t0:00:12\t800.0\t900\t20.0\n")
     assert read_benchmark(bench) == {"wall_s": 12.5, "cpu_s": 20.0, "max_rss_mb": 800.0, "runs": 1}
     assert read_benchmark(tmp_path / "missing.tsv") is None

@@ -1,35 +1,37 @@
-"""Problem 4: the checks that the answer states, made on the results of q4_data, q4_tokens, q4_train, q4_eval and
-q4_recipe, and the claims that the template prints.
+"""Problem 4: the checks that the answer states, made on the results that the executed notebook's cells computed
+(q4_data, q4_tokens, q4_train, q4_eval, read by hw4/q4/harvest.py) and on q4_recipe, and the claims that the
+answers print (hw4/q4/answers.py) and the template reads.
 
 Exact checks stop the build: counts that must add up (scores and classes to the samples, the split to the samples
 and to scikit-learn's sizes, the confusion matrix to the test set), the steps agreeing on the sizes they share,
 the best epoch being the one with the highest validation accuracy, metrics recomputed from the confusion matrix.
-Each message names the module to fix. Floating-point agreements are recorded with their tolerance.
+Each message names the notebook's items to fix. Floating-point agreements are recorded with their tolerance.
 
 The claims are every number the prose derives and every choice of a sentence (singular or plural, which counts to
-list, whether a remark applies), so that the template only looks values up. The thresholds behind the verdicts
-stay where they are computed and recorded: BALANCE_THRESHOLD in hw4/q4/data.py (q4_data's balanced), and
-SMALL_TEST_SET in hw4/q4/metrics.py (q4_eval's hardest.small_test_set).
+list, whether a remark applies), so that the answers and the template only look values up. The metrics and
+verdicts are computed here from what the notebook recorded, never in the notebook's run, so that changing them
+reruns no training: per-class scores and the hardest class from the confusion matrix (hw4/q4/metrics.py, with
+its SMALL_TEST_SET), the balance verdict with BALANCE_THRESHOLD below.
 """
 
 import numpy as np
 
 from hw4.checks import CheckError, agreement
 from hw4.q4.data import split_sizes, to_sentiment
-from hw4.q4.metrics import per_class_metrics
+from hw4.q4.metrics import hardest_class, per_class_metrics
 
 # The softmax probabilities of the raw text are float32 on the model's device: their sum is 1 to ~1e-7.
 PROBABILITY_SUM_TOLERANCE = 1e-5
-# np.mean against a plain sum over three F1 values: rounding only.
-MACRO_F1_TOLERANCE = 1e-12
+# The smallest class holding at least this share of the largest one counts as "roughly balanced" (item 3).
+BALANCE_THRESHOLD = 0.8
 
 
 class Q4CheckError(CheckError):
-    """The Problem 4 results disagree with each other; the message lists what and which module to fix."""
+    """The Problem 4 results disagree with each other; the message lists what and which items to fix."""
 
 
 def data_mismatches(data: dict) -> list[str]:
-    """Counts of q4_data that must add up (fix hw4/q4/data.py)."""
+    """Counts of q4_data that must add up (items 1-3 and 6)."""
     bad = []
     n = data["n_samples"]
     scores, classes = data["score_counts"], data["class_counts"]
@@ -61,7 +63,7 @@ def data_mismatches(data: dict) -> list[str]:
 
 
 def tokens_mismatches(tokens: dict, data: dict) -> list[str]:
-    """q4_tokens against itself and q4_data (fix hw4/q4/tokens.py)."""
+    """q4_tokens against itself and q4_data (items 4, 5 and 7)."""
     bad = []
     t, e, h = tokens["tokens"], tokens["encoding"], tokens["hidden"]
     if len(t["tokens"]) != len(t["ids"]):
@@ -74,19 +76,17 @@ def tokens_mismatches(tokens: dict, data: dict) -> list[str]:
         bad.append(
             f"hidden sizes {h['last_hidden_state']} / {h['pooler_output']} do not end in the model's hidden size {width}"
         )
-    if tokens["review_tokens"]["n"] != data["n_samples"]:
-        bad.append(f"review lengths counted over {tokens['review_tokens']['n']} reviews, not the {data['n_samples']}")
     return bad
 
 
 def best_epoch(history: list[dict]) -> dict:
-    """The first epoch with the highest validation accuracy: the model that fit() keeps (it replaces only on >)."""
+    """The first epoch with the highest validation accuracy: the model that item 10's loop keeps (it saves only on >)."""
     best = max(history, key=lambda h: (h["val_acc"], -h["epoch"]))
     return {"epoch": best["epoch"], "val_acc": best["val_acc"]}
 
 
 def train_mismatches(train: dict, data: dict) -> list[str]:
-    """q4_train against itself and q4_data (fix hw4/q4/train.py)."""
+    """q4_train against itself and q4_data (items 8-10)."""
     bad = []
     sizes = data["split_sizes"]
     if (train["n_train"], train["n_val"]) != (sizes["train"], sizes["val"]):
@@ -106,17 +106,15 @@ def train_mismatches(train: dict, data: dict) -> list[str]:
             )
         if train["best_val_acc"] != best["val_acc"]:
             bad.append(f"best_val_acc {train['best_val_acc']} is not the history's highest, {best['val_acc']}")
-    if not 0 <= train["truncated_train"] <= train["n_train"]:
-        bad.append(f"{train['truncated_train']} truncated of {train['n_train']} training reviews")
     return bad
 
 
 def eval_mismatches(ev: dict, data: dict) -> list[str]:
-    """q4_eval against itself and q4_data (fix hw4/q4/evaluate.py)."""
+    """q4_eval against itself and q4_data (items 12 and 13)."""
     bad = []
     names, cm = ev["class_names"], ev["confusion"]
     if names != data["class_names"]:
-        bad.append(f"evaluated classes {names} are not the data's {data['class_names']}")
+        return [f"evaluated classes {names} are not the data's {data['class_names']}"]
     if len(cm) != len(names) or any(len(row) != len(names) for row in cm):
         return [*bad, f"the confusion matrix is not {len(names)} x {len(names)}: {cm}"]
     total = sum(map(sum, cm))
@@ -127,10 +125,9 @@ def eval_mismatches(ev: dict, data: dict) -> list[str]:
     correct = sum(cm[k][k] for k in range(len(names)))
     if total and ev["test_acc"] != correct / total:
         bad.append(f"test accuracy {ev['test_acc']} is not the confusion matrix's {correct}/{total}")
-    if ev["per_class"] != per_class_metrics(np.asarray(cm), names):
-        bad.append(f"per-class metrics {ev['per_class']} are not those of the confusion matrix {cm}")
-    hardest = ev["hardest"]
-    lowest = min(m["f1"] for m in ev["per_class"])
+    per_class = per_class_metrics(np.asarray(cm), names)
+    hardest = hardest_class(np.asarray(cm), names, per_class)
+    lowest = min(m["f1"] for m in per_class)
     if hardest["f1"] != lowest:
         bad.append(f"the hardest class {hardest['class']} has F1 {hardest['f1']}, not the lowest, {lowest}")
     k = names.index(hardest["class"])
@@ -167,7 +164,6 @@ def token_claims(tokens: dict) -> dict:
     attended = sum(mask)
     return {
         "n_sample_tokens": len(pieces),
-        "n_attended": attended,
         "n_padding": len(mask) - attended,
         # [CLS], the word pieces, [SEP]: the inverted ids give the sentence's own pieces back
         "round_trip": tokens["encoding"]["inverted"][1 : 1 + len(pieces)] == pieces,
@@ -177,9 +173,9 @@ def token_claims(tokens: dict) -> dict:
 
 def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dict:
     """Every number the Problem 4 prose derives, and every choice of a sentence."""
-    removed = sum(r["rows"] for r in data["removed"])
-    hc = ev["hardest"]
-    cm = ev["confusion"]
+    names, cm = ev["class_names"], np.asarray(ev["confusion"])
+    per_class = per_class_metrics(cm, names)
+    hc = hardest_class(cm, names, per_class)
     best = best_epoch(train["history"])
     return {
         "recipe": {"one_different": recipe["n_different"] == 1, "all_same": recipe["n_different"] == 0},
@@ -192,30 +188,28 @@ def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dic
             "score_counts": [
                 {"score": s, "count": data["score_counts"][s]} for s in sorted(data["score_counts"], key=int)
             ],
-            "rows_removed": removed,
-            "cleaning_removed_rows": removed > 0,
             # the classes are "roughly balanced" when the smallest is at least BALANCE_THRESHOLD of the largest
-            "balanced": data["balance_min_over_max"] >= data["balance_threshold"],
-            "removed": [{**r, "plural": r["rows"] != 1} for r in data["removed"]],
-            "has_empty_texts": data["empty_texts"] > 0,
-            "empty_texts_singular": data["empty_texts"] == 1,
+            "balanced": data["balance_min_over_max"] >= BALANCE_THRESHOLD,
+            "balance_threshold": BALANCE_THRESHOLD,
         },
         "tokens": token_claims(tokens),
         "train": {
             "best_epoch": best["epoch"],
             "best_val_acc": best["val_acc"],
-            "truncated_singular": train["truncated_train"] == 1,
+            "n_epochs": len(train["history"]),
+            "one_epoch": len(train["history"]) == 1,
+            "first": train["history"][0],
+            "last": train["history"][-1],
         },
-        "eval": {"n_misclassified": sum(map(sum, cm)) - sum(cm[k][k] for k in range(len(cm)))},
+        "eval": {"per_class": per_class, "macro_f1": float(np.mean([m["f1"] for m in per_class]))},
         "hardest": {
-            **hc,  # hw4/q4/metrics.py's verdict, verified against the confusion matrix above
+            **hc,  # hw4/q4/metrics.py's verdict, checked against the confusion matrix by eval_mismatches
             "tied": bool(hc["tied_with"]),
             "has_errors": hc["errors"] > 0,
             "errors_singular": hc["errors"] == 1,
             "errors_to": _nonzero(hc["errors_to"]),
             "has_false_alarms": hc["false_alarms"] > 0,
             "false_alarms_singular": hc["false_alarms"] == 1,
-            "false_alarms_from": _nonzero(hc["false_alarms_from"]),
             # one review's weight in the score is worth a remark on a small test set that holds the class at all
             "small_test_set_note": hc["small_test_set"] and not hc["no_test_reviews"],
         },
@@ -225,24 +219,19 @@ def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dic
 def eval_agreements(ev: dict) -> dict:
     """Float agreements of q4_eval, recorded with their tolerances."""
     prob_sum = sum(ev["raw"]["probabilities"].values())
-    f1s = [m["f1"] for m in ev["per_class"]]
-    macro = abs(ev["macro_f1"] - sum(f1s) / len(f1s))
-    return {
-        "raw_probabilities_sum": agreement(abs(prob_sum - 1.0), PROBABILITY_SUM_TOLERANCE),
-        "macro_f1": agreement(macro, MACRO_F1_TOLERANCE),
-    }
+    return {"raw_probabilities_sum": agreement(abs(prob_sum - 1.0), PROBABILITY_SUM_TOLERANCE)}
 
 
 def check(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dict:
-    """Stop on any exact disagreement (naming the module to fix); else the claims and the float agreements."""
+    """Stop on any exact disagreement (naming the items to fix); else the claims and the float agreements."""
     found = {
-        "hw4/q4/data.py": data_mismatches(data),
-        "hw4/q4/tokens.py": tokens_mismatches(tokens, data),
-        "hw4/q4/train.py": train_mismatches(train, data),
-        "hw4/q4/evaluate.py": eval_mismatches(ev, data),
+        "items 1-3, 6 of notebooks/hw4_q4.py": data_mismatches(data),
+        "items 4, 5, 7 of notebooks/hw4_q4.py": tokens_mismatches(tokens, data),
+        "items 8-10 of notebooks/hw4_q4.py": train_mismatches(train, data),
+        "items 12, 13 of notebooks/hw4_q4.py": eval_mismatches(ev, data),
         "hw4/q4/recipe.py": recipe_mismatches(recipe),
     }
-    bad = [f"{line} (fix {module})" for module, lines in found.items() for line in lines]
+    bad = [f"{line} (fix {where})" for where, lines in found.items() for line in lines]
     if bad:
         raise Q4CheckError("q4: the Problem 4 results disagree with each other:\n  " + "\n  ".join(bad))
     return {**claims(data, tokens, train, ev, recipe), "agreement": eval_agreements(ev)}

@@ -24,7 +24,6 @@ def _recorded_sha(dest: Path) -> str | None:
     return side.read_text().split()[0] if side.exists() and side.read_text().strip() else None
 
 
-# region: fetch
 def fetch_reviews(file_id: str, dest: str | Path, expected_sha256: str | None = None) -> dict:
     """Return {path, sha256, fetched}; download with gdown only when there is no valid cached copy."""
     import gdown
@@ -58,9 +57,6 @@ def fetch_reviews(file_id: str, dest: str | Path, expected_sha256: str | None = 
             )
     dest.with_name(dest.name + ".sha256").write_text(f"{have}  {dest.name}\n")
     return {"path": str(dest), "sha256": have, "fetched": True}
-
-
-# endregion
 
 
 def fetch_to_build(file_id: str, cache_dir: str | Path, out: str | Path, expected_sha256: str | None = None) -> dict:

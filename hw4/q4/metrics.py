@@ -1,7 +1,7 @@
-"""Problem 4, item 4.12: the confusion matrix, per-class precision, recall and F1, and which class is hardest.
+"""Problem 4, item 4.12: per-class precision, recall and F1 of a confusion matrix, and which class is hardest.
 
-Plain numpy, no torch: evaluation computes these, and the check step recomputes them from the stored confusion
-matrix with the same functions.
+Plain numpy, no torch: the harvest computes these from the notebook's confusion matrix, and the check step
+recomputes them from the stored matrix with the same functions.
 """
 
 import numpy as np
@@ -9,8 +9,6 @@ import numpy as np
 from hw4.q4.data import CLASS_NAMES
 
 
-# region: metrics
-# region: metrics_core
 def confusion_matrix(labels, preds, n_classes: int = 3) -> np.ndarray:
     """cm[i, j] = number of test reviews of true class i predicted as class j."""
     cm = np.zeros((n_classes, n_classes), dtype=int)
@@ -28,9 +26,6 @@ def per_class_metrics(cm: np.ndarray, names=CLASS_NAMES) -> list[dict]:
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         rows.append({"class": name, "precision": p, "recall": r, "f1": f1, "support": actual})
     return rows
-
-
-# endregion
 
 
 # Below this many test reviews the PDF says that the ranking of the classes is a weak signal.
@@ -83,6 +78,3 @@ def hardest_class(cm: np.ndarray, names=CLASS_NAMES, metrics: list[dict] | None 
         "small_test_set": int(cm.sum()) < SMALL_TEST_SET,
         "small_test_set_below": SMALL_TEST_SET,
     }
-
-
-# endregion

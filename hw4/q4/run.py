@@ -1,0 +1,198 @@
+"""Problem 4's experiment: the solution notebook (notebooks/hw4_q4.py), executed on the build's settings.
+
+``run_notebook`` checks the inputs first (the reviews file, the model, the device: each failure names the file or
+the config key and the fix), then executes the notebook in ``run_dir`` with the profile's settings injected as
+parameters (papermill's convention), reads the results out of the kernel (hw4/q4/harvest.py) and writes the
+executed notebook and the four results files, each whole or not at all.
+
+The run directory is the notebook's working directory, as a Colab session's is: the data file and the model sit
+there under the names the notebook uses, and the notebook keeps its ``best_model_state.bin`` and its per-epoch
+``checkpoint.pt`` there. A run that was killed leaves its checkpoint, and the next execution with the same
+settings resumes from it (the notebook's own resume lines in item 10). Other settings, data or notebook code
+start from scratch: the directory is keyed by a fingerprint of all three.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from hw4.io import atomic_path, sha256_file, write_json
+from hw4.q4.data import NOTEBOOK_SPLIT, ReviewDataError, clean_reviews, load_reviews, split_sizes
+from hw4.q4.model import BUNDLED, load_pretrained, resolve_model
+from hw4.q4.notebook import ROOT, SOURCE, NotebookError, execute, inject, read_source
+from hw4.runtime import machine_info, pick_device
+
+RESULTS = ("q4_data", "q4_tokens", "q4_train", "q4_eval")
+REVIEWS_FILE = "reviews.csv"  # the name the notebook reads (and downloads to, where it is absent)
+
+
+def parameters(q4: dict, seed: int, device: str, bf16: bool) -> dict:
+    """The notebook's parameters for this profile (the names of its ``parameters`` cell)."""
+    train = q4["train"]
+    return {
+        "REVIEWS_CSV": REVIEWS_FILE,
+        "PRE_TRAINED_MODEL_NAME": model_dir_name(q4["model"]["name"]),
+        "MAX_LEN": train["max_len"],
+        "BATCH_SIZE": train["batch_size"],
+        "EPOCHS": train["epochs"],
+        "LEARNING_RATE": train["lr"],
+        "RANDOM_SEED": seed,
+        "DEVICE": device,
+        "BUCKETED": train["padding"] == "bucketed",
+        "BF16": bf16,
+    }
+
+
+def changed_parameters(nb, params: dict) -> dict:
+    """The parameters whose value differs from the notebook's own default (its ``parameters`` cell)."""
+    (cell,) = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    defaults: dict = {}
+    exec(cell.source, {}, defaults)  # the notebook's own cell: constant assignments only
+    return {name: value for name, value in params.items() if defaults.get(name, object()) != value}
+
+
+def model_dir_name(name: str) -> str:
+    """What the notebook's from_pretrained is given: a hub id as it is; a local model as the name of its folder
+    in the run directory (the bundled MiniLM: its package name)."""
+    where, local = resolve_model(name)
+    if not local:
+        return name
+    return BUNDLED if name == BUNDLED else Path(where).name
+
+
+def check_inputs(csv: Path, q4: dict):
+    """Fail before the kernel starts, with the fix: the reviews file, the model, the device. Returns (the reviews
+    as read, the device's type, whether to use bf16)."""
+    df = load_reviews(csv)
+    expected = q4["data"].get("expected_rows")
+    if expected is not None and len(df) != expected:
+        raise ReviewDataError(
+            f"{csv}: has {len(df)} reviews, but q4.data.expected_rows is {expected}. Fix: point q4.data at the "
+            "file the profile expects, or set q4.data.expected_rows to null (or to this file's row count)."
+        )
+    if min(split_sizes(len(df), **NOTEBOOK_SPLIT)) < 1:
+        raise ReviewDataError(f"{csv}: {len(df)} reviews are too few for a 90/5/5 split. Fix: use more reviews.")
+    load_pretrained(q4["model"]["name"], q4["model"]["offline"], with_model=False)
+    device = pick_device(q4["train"]["device"], key="q4.train.device")
+    import torch
+
+    precision = q4["train"]["precision"]
+    has_bf16 = device.type == "cuda" and torch.cuda.is_bf16_supported()
+    if precision == "bf16" and not has_bf16:
+        raise RuntimeError("q4.train.precision is 'bf16', but bf16 needs a CUDA GPU that has it: set auto or fp32")
+    return df, device.type, precision in ("auto", "bf16") and has_bf16
+
+
+def fingerprint(params: dict, csv: Path, clean: dict, source: Path) -> str:
+    key = {"parameters": params, "data": sha256_file(csv), "clean": clean, "notebook": sha256_file(source)}
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def prepare_run_dir(run_dir: Path, key: str, reviews, model_name: str) -> bool:
+    """The notebook's working directory for this fingerprint, holding the reviews as ``reviews.csv`` (a link to the
+    file, or the cleaned rows) and a local model under the name the notebook is given. True when it holds a
+    checkpoint to resume from."""
+    stamp = run_dir / "fingerprint"
+    if run_dir.exists() and (not stamp.exists() or stamp.read_text().strip() != key):
+        shutil.rmtree(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key + "\n")
+    links = {REVIEWS_FILE: reviews} if isinstance(reviews, Path) else {}
+    where, local = resolve_model(model_name)
+    if local:
+        links[model_dir_name(model_name)] = Path(where)
+    for name, target in links.items():
+        link = run_dir / name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(target.resolve())
+    if not isinstance(reviews, Path):  # the cleaned rows, as the notebook's pd.read_csv will read them
+        (run_dir / REVIEWS_FILE).unlink(missing_ok=True)
+        with atomic_path(run_dir / REVIEWS_FILE) as tmp:
+            reviews.to_csv(tmp, index=False)
+    return (run_dir / "checkpoint.pt").exists()
+
+
+# Run in the kernel before the cells, not kept: no warning that Jupyter's progress widgets are missing (a notebook
+# front end such as Colab has them; the headless kernel has none, and the progress bars are off anyway).
+QUIET = 'import warnings\nwarnings.filterwarnings("ignore", message="IProgress not found")'
+
+
+def kernel_env(threads: int, offline: bool) -> dict:
+    """Environment variables the kernel inherits: the build's threads, no progress bars, the hub offline."""
+    env = {"OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads), "TQDM_DISABLE": "1"}
+    env["SOURCE_DATE_EPOCH"] = "0"  # the figures' PDF outputs carry no date: the same run, the same bytes
+    env.update(OMP_WAIT_POLICY="PASSIVE", TOKENIZERS_PARALLELISM="false")
+    if offline:
+        env["HF_HUB_OFFLINE"] = "1"
+    return env
+
+
+def run_notebook(
+    csv: str | Path,
+    q4: dict,
+    seed: int,
+    threads: int,
+    run_dir: str | Path,
+    executed_out: str | Path,
+    results_out: dict,
+    source: Path = SOURCE,
+) -> dict:
+    """Execute the notebook for this profile; write the executed notebook and the results files. Returns
+    q4_train's results."""
+    csv, run_dir = Path(csv), Path(run_dir)
+    df, device, bf16 = check_inputs(csv, q4)
+    clean = dict(q4["data"]["clean"])
+    cleaned, removed = clean_reviews(df, clean)
+    params = parameters(q4, seed, device, bf16)
+    local = resolve_model(q4["model"]["name"])[1]
+    key = fingerprint(params, csv, clean, source)
+    resume = prepare_run_dir(run_dir, key, cleaned if removed else csv, q4["model"]["name"])
+    nb = inject(read_source(source), changed_parameters(read_source(source), params))
+    harvest_dir = (run_dir / "harvest").resolve()
+    shutil.rmtree(harvest_dir, ignore_errors=True)
+    after = f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom hw4.q4.harvest import harvest\nharvest(globals(), {str(harvest_dir)!r})"
+    saved = {k: os.environ.get(k) for k in kernel_env(threads, True)}
+    os.environ.update(kernel_env(threads, offline=local or q4["model"]["offline"]))
+    try:
+        seconds = execute(nb, run_dir, before=QUIET, after=after)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    results = {name: json.loads((harvest_dir / f"{name}.json").read_text()) for name in RESULTS}
+    results["q4_data"].update(
+        file=csv.name,
+        source=q4["data"]["source"],
+        sha256=sha256_file(csv),
+        rows_in_file=len(df),
+        file_shape=list(df.shape),
+        removed=removed,
+        split=NOTEBOOK_SPLIT,
+    )
+    results["q4_tokens"]["model"]["bundled"] = q4["model"]["name"] == BUNDLED
+    train = results["q4_train"]
+    trained_epochs = train["epochs"] - train["resumed_after_epoch"]
+    fit = seconds.get(10) or 0.0
+    train.update(
+        resumed=resume,
+        fit_seconds=fit,
+        item_seconds={str(k): v for k, v in seconds.items()},
+        train_examples_per_s=train["n_train"] * trained_epochs / fit if fit and trained_epochs else None,
+        machine=machine_info(threads),
+    )
+    with atomic_path(executed_out) as tmp:
+        nbformat.write(nb, str(tmp))
+    for name in RESULTS:
+        write_json(results_out[name], results[name])
+    (run_dir / "checkpoint.pt").unlink(missing_ok=True)  # done: the next run with new settings starts afresh
+    return train
+
+
+__all__ = ["NotebookError", "ReviewDataError", "run_notebook"]
