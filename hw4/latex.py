@@ -125,6 +125,8 @@ def sci(x: float, digits: int = 3) -> str:
     e = math.floor(math.log10(abs(x)))
     if -3 <= e < 5:
         decimals = max(digits - 1 - e, 0)
+        if e >= digits:  # 14 970 at 3 figures is 15 000: the digits past the precision are zeros
+            x = round(x, digits - 1 - e)
         return f"{x:,.{decimals}f}".replace(",", r"\,")
     m = x / 10**e
     return rf"\ensuremath{{{m:.{digits - 1}f}\times 10^{{{e}}}}}"
@@ -169,6 +171,10 @@ def load_results(path: str | Path):
 _LISTING_END = re.compile(r"\\end\s*\{\s*lstlisting\s*\}")
 
 
+# A listing shorter than this many lines is kept on one page (report/preamble.tex.j2's unbroken environment).
+UNBROKEN_LINES = 45
+
+
 def code_excerpt(script: str | Path, region: str, source: bool = True) -> Raw:
     """A marked region of a project module (read_region) as a listing; ``source`` names file, region and lines
     under it (the instructor's solutions), else the code stands alone (the submission)."""
@@ -176,9 +182,13 @@ def code_excerpt(script: str | Path, region: str, source: bool = True) -> Raw:
     if _LISTING_END.search(text) or not text.isascii():
         raise ValueError(f"{script}: region '{region}' must be ASCII and must not contain \\end{{lstlisting}}")
     if not source:  # the submission: the code alone, no file names (build vocabulary) under it
-        return Raw(f"\\begin{{lstlisting}}\n{text}\n\\end{{lstlisting}}")
-    caption = escape_latex(f"{script}, region '{region}' (lines {first}-{last})")
-    return Raw(f"\\begin{{lstlisting}}[caption={{{caption}}}]\n{text}\n\\end{{lstlisting}}")
+        listing = f"\\begin{{lstlisting}}\n{text}\n\\end{{lstlisting}}"
+    else:
+        caption = escape_latex(f"{script}, region '{region}' (lines {first}-{last})")
+        listing = f"\\begin{{lstlisting}}[caption={{{caption}}}]\n{text}\n\\end{{lstlisting}}"
+    if text.count("\n") < UNBROKEN_LINES:  # fits on a page: never split across two
+        listing = f"\\begin{{unbroken}}\n{listing}\n\\end{{unbroken}}"
+    return Raw(listing)
 
 
 @jinja2.pass_context

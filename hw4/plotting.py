@@ -28,7 +28,6 @@ def save_pdf(fig, path) -> None:
 
 def legend_below_figure(fig, ax, ncol: int = 3, **kwargs):
     """One legend for all panels, under the figure: call before fig.tight_layout(rect=LEGEND_BELOW_RECT)."""
-    kwargs.setdefault("fontsize", 7.5)
     handles, labels = ax.get_legend_handles_labels()
     return fig.legend(handles, labels, loc="lower center", ncol=ncol, frameon=False, **kwargs)
 
@@ -39,5 +38,4 @@ LEGEND_BELOW_RECT = (0, 0.13, 1, 1)
 
 def legend_below(ax, ncol: int = 1, **kwargs):
     """The axes' legend under its x label, outside the data, so that it never hides a point."""
-    kwargs.setdefault("fontsize", 6.5)
     return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=ncol, frameon=False, **kwargs)

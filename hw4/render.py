@@ -40,6 +40,19 @@ def render(template_dir: str | Path, template: str, context: dict, marker=None) 
 
 
 MODES = ("submission", "solutions", "handout")
+# The title block's placeholders (config/schema.yaml's defaults, config/config.yaml's values).
+PLACEHOLDERS = {"name": {"Your Name"}, "net_id": {"abc123", ""}}
+
+
+def placeholder_warnings(config: dict) -> list[str]:
+    """One line per title-block field that still holds a placeholder, naming the key to set."""
+    student = config.get("student", {})
+    return [
+        f"warning: the title block still shows the placeholder student.{key} = {student.get(key, '')!r}: set "
+        f"student.{key} in config/config.yaml (or --config 'student={{name: ..., net_id: ...}}') before submitting"
+        for key, values in PLACEHOLDERS.items()
+        if student.get(key, "") in values
+    ]
 
 
 def build_context(config: dict, solutions: bool, results: dict[str, str], mode: str | None = None) -> dict:

@@ -119,6 +119,7 @@ rule q3_plot:
     input:
         estimators="build/results/q3_estimators.json",
         timing="build/results/q3_timing.json",
+        check="build/results/q3_check.json",
         code=code("scripts/q3_plot.py"),
     output:
         estimators="figures/q3_estimators.pdf",

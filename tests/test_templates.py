@@ -94,3 +94,13 @@ def test_the_check_catches_each_kind_of_computation(snippet):
 )
 def test_lookups_and_formatting_pass(snippet):
     assert not computing_expressions(snippet), snippet
+
+
+def test_the_title_block_placeholders_warn_naming_the_key():
+    from hw4.render import placeholder_warnings
+
+    lines = placeholder_warnings({"student": {"name": "Your Name", "net_id": "abc123"}})
+    assert len(lines) == 2 and "student.name" in lines[0] and "student.net_id" in lines[1]
+    assert "config/config.yaml" in lines[0]
+    assert placeholder_warnings({"student": {"name": "Ada Lovelace", "net_id": "al123"}}) == []
+    assert len(placeholder_warnings({"student": {"name": "Ada Lovelace", "net_id": ""}})) == 1

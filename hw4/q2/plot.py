@@ -56,7 +56,7 @@ def plot_scaling(bench: dict, path) -> None:
     for ax in (ax1, ax2):
         ax.set_xlabel("sequence length T")
         ax.set_xscale("log", base=2)
-        legend_below(ax, title="fitted slope", title_fontsize=6.5)
+        legend_below(ax, title="fitted slope")
     ax1.set_ylabel("forward time, ms (best of repeats)")
     ax2.set_ylabel("peak memory, MiB (measured)")
     ax1.set_title("time", fontsize=9)

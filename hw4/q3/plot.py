@@ -29,16 +29,21 @@ def plot_estimators(result: dict, path) -> None:
     save_pdf(fig, path)
 
 
-def plot_timing(result: dict, path) -> None:
+def full_label(result: dict, regimes: dict) -> str:
+    """The full gradient's legend entry: one slope for one power law; across a jump (q3_check's full_regimes) the
+    slope above it, or none, as the text reads it."""
+    if not regimes["jump"]:
+        return f"full softmax gradient (slope {result['slope_full']:.2f})"
+    if regimes["fitted_above"]:
+        return f"full softmax gradient (slope {regimes['slope_above']:.2f} above d = {regimes['steepest']['d_to']:,})"
+    return "full softmax gradient (a jump: no single slope)"
+
+
+def plot_timing(result: dict, regimes: dict, path) -> None:
     rows = result["rows"]
     ds = [r["d"] for r in rows]
     fig, ax = plt.subplots(figsize=(6.4, 2.8))
-    ax.loglog(
-        ds,
-        [r["time_full_s"] * 1e3 for r in rows],
-        "o-",
-        label=f"full softmax gradient (slope {result['slope_full']:.2f})",
-    )
+    ax.loglog(ds, [r["time_full_s"] * 1e3 for r in rows], "o-", label=full_label(result, regimes))
     ax.loglog(
         ds,
         [r["time_sampled_s"] * 1e3 for r in rows],
@@ -48,6 +53,6 @@ def plot_timing(result: dict, path) -> None:
     ax.set_xlabel("vocabulary size d")
     ax.set_ylabel("time per gradient, ms")
     ax.set_title(f"h = {result['h']}, {result['dtype']}, {result['machine']['torch_threads']} torch thread(s)")
-    ax.legend(fontsize=8)
+    ax.legend()
     fig.tight_layout()
     save_pdf(fig, path)

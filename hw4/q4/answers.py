@@ -46,8 +46,8 @@ def _hardest(ev: dict, hc: dict) -> str:
         text += "The course expects neutral to be hardest; on these reviews it is not."
     if hc["small_test_set_note"]:
         text += (
-            f" With {ev['n_test']} test reviews one review moves its {hc['one_review_moves']} by "
-            f"{100 * hc['one_review_step']:.3g} %, so the ranking is a weak signal."
+            f" On so few test reviews ({ev['n_test']}) one review moves its {hc['one_review_moves']} by "
+            f"{100 * hc['one_review_step']:.3g} percentage points, so the ranking is a weak signal."
         )
     return text
 
@@ -75,8 +75,9 @@ def answers(data: dict, tokens: dict, train: dict, ev: dict, claims: dict) -> di
         + ", ".join(f"{md(repr(t))} {i}" for t, i in zip(pieces, tk["tokens"]["ids"], strict=True))
         + ".",
         5: (
-            f"**{tk['encode_len']} ids: {ct['special_tokens']} special tokens around the {ct['n_sample_tokens']} "
-            f"word pieces (mask 1), then {ct['n_padding']} {md('[PAD]')} (mask 0).** "
+            f"**{tk['encode_len']} ids: {md(ct['first_token'])} first, the {ct['n_sample_tokens']} word pieces, "
+            f"{md(ct['last_token'])} at position {ct['n_attended']} (mask 1), then {md('[PAD]')} from position "
+            f"{ct['n_attended'] + 1} to {tk['encode_len']} (mask 0).** "
             + (
                 "Inverted, they give the sentence's word pieces back."
                 if ct["round_trip"]

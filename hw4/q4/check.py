@@ -165,6 +165,10 @@ def token_claims(tokens: dict) -> dict:
     return {
         "n_sample_tokens": len(pieces),
         "n_padding": len(mask) - attended,
+        "n_attended": attended,
+        # the special tokens the tokenizer added around the word pieces
+        "first_token": tokens["encoding"]["inverted"][0],
+        "last_token": tokens["encoding"]["inverted"][attended - 1],
         # [CLS], the word pieces, [SEP]: the inverted ids give the sentence's own pieces back
         "round_trip": tokens["encoding"]["inverted"][1 : 1 + len(pieces)] == pieces,
         "special_tokens": attended - len(pieces),

@@ -27,14 +27,29 @@ from hw4.q4.notebook import ROOT, SOURCE, NotebookError, execute, inject, read_s
 from hw4.runtime import machine_info, pick_device
 
 RESULTS = ("q4_data", "q4_tokens", "q4_train", "q4_eval")
-REVIEWS_FILE = "reviews.csv"  # the name the notebook reads (and downloads to, where it is absent)
+# Names the notebook's working directory uses for its own files: a reviews file is never given one of them.
+RUN_FILES = {
+    "fingerprint",
+    "harvest",
+    "checkpoint.pt",
+    "checkpoint.tmp",
+    "best_model_state.bin",
+    "best_model_state.tmp",
+}
 
 
-def parameters(q4: dict, seed: int, device: str, bf16: bool) -> dict:
+def reviews_file_name(csv: Path, cleaned: bool) -> str:
+    """The name the notebook reads the reviews under (REVIEWS_CSV): the file's own, so that the notebook names the
+    file the PDF names; the cleaned rows under the file's name with _cleaned."""
+    name = f"{csv.stem}_cleaned.csv" if cleaned else csv.name
+    return "reviews.csv" if name in RUN_FILES or name.startswith(".") else name
+
+
+def parameters(q4: dict, seed: int, reviews_file: str, device: str, bf16: bool) -> dict:
     """The notebook's parameters for this profile (the names of its ``parameters`` cell)."""
     train = q4["train"]
     return {
-        "REVIEWS_CSV": REVIEWS_FILE,
+        "REVIEWS_CSV": reviews_file,
         "PRE_TRAINED_MODEL_NAME": model_dir_name(q4["model"]["name"]),
         "MAX_LEN": train["max_len"],
         "BATCH_SIZE": train["batch_size"],
@@ -92,7 +107,7 @@ def fingerprint(params: dict, csv: Path, clean: dict, source: Path) -> str:
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def prepare_run_dir(run_dir: Path, key: str, reviews, model_name: str) -> bool:
+def prepare_run_dir(run_dir: Path, key: str, reviews, reviews_file: str, model_name: str) -> bool:
     """The notebook's working directory for this fingerprint, holding the reviews as ``reviews.csv`` (a link to the
     file, or the cleaned rows) and a local model under the name the notebook is given. True when it holds a
     checkpoint to resume from."""
@@ -101,7 +116,7 @@ def prepare_run_dir(run_dir: Path, key: str, reviews, model_name: str) -> bool:
         shutil.rmtree(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     stamp.write_text(key + "\n")
-    links = {REVIEWS_FILE: reviews} if isinstance(reviews, Path) else {}
+    links = {reviews_file: reviews} if isinstance(reviews, Path) else {}
     where, local = resolve_model(model_name)
     if local:
         links[model_dir_name(model_name)] = Path(where)
@@ -111,8 +126,8 @@ def prepare_run_dir(run_dir: Path, key: str, reviews, model_name: str) -> bool:
             link.unlink()
         link.symlink_to(target.resolve())
     if not isinstance(reviews, Path):  # the cleaned rows, as the notebook's pd.read_csv will read them
-        (run_dir / REVIEWS_FILE).unlink(missing_ok=True)
-        with atomic_path(run_dir / REVIEWS_FILE) as tmp:
+        (run_dir / reviews_file).unlink(missing_ok=True)
+        with atomic_path(run_dir / reviews_file) as tmp:
             reviews.to_csv(tmp, index=False)
     return (run_dir / "checkpoint.pt").exists()
 
@@ -148,10 +163,11 @@ def run_notebook(
     df, device, bf16 = check_inputs(csv, q4)
     clean = dict(q4["data"]["clean"])
     cleaned, removed = clean_reviews(df, clean)
-    params = parameters(q4, seed, device, bf16)
+    reviews_file = reviews_file_name(csv, bool(removed))
+    params = parameters(q4, seed, reviews_file, device, bf16)
     local = resolve_model(q4["model"]["name"])[1]
     key = fingerprint(params, csv, clean, source)
-    resume = prepare_run_dir(run_dir, key, cleaned if removed else csv, q4["model"]["name"])
+    resume = prepare_run_dir(run_dir, key, cleaned if removed else csv, reviews_file, q4["model"]["name"])
     nb = inject(read_source(source), changed_parameters(read_source(source), params))
     harvest_dir = (run_dir / "harvest").resolve()
     shutil.rmtree(harvest_dir, ignore_errors=True)
