@@ -4,7 +4,6 @@ itself."""
 
 import ast
 import json
-import os
 from pathlib import Path
 
 import nbformat
@@ -288,7 +287,7 @@ print(f'Sentiment  : {class_names[prediction]}')""",
 
 
 @pytest.mark.slow
-def test_a_students_course_style_solutions_run_in_the_handout(source, tmp_path):
+def test_a_students_course_style_solutions_run_in_the_handout(source, tmp_path, monkeypatch):
     """The handout's TODO cells filled with a student's code for the course's handout run on the default profile's
     data and model: one epoch is trained and recorded, the best model saved, the raw text classified."""
     from hw4.q4.model import BUNDLED, resolve_model
@@ -298,13 +297,9 @@ def test_a_students_course_style_solutions_run_in_the_handout(source, tmp_path):
     params = {"PRE_TRAINED_MODEL_NAME": BUNDLED, "EPOCHS": 1, "MAX_LEN": 32, "DEVICE": "cpu"}
     student = inject(fill(handout(source), STUDENT), params)
     dump = "import json\njson.dump({k: [float(x) for x in v] for k, v in history.items()}, open('history.json', 'w'))"
-    saved = {k: os.environ.get(k) for k in ("HF_HUB_OFFLINE", "OMP_NUM_THREADS")}
-    os.environ.update(HF_HUB_OFFLINE="1", OMP_NUM_THREADS="2")
-    try:
-        execute(student, tmp_path, after=dump, timeout=900)
-    finally:
-        for k, v in saved.items():
-            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the kernel inherits them
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    execute(student, tmp_path, after=dump, timeout=900)
     history = json.loads((tmp_path / "history.json").read_text())
     assert sorted(history) == ["train_acc", "train_loss", "val_acc", "val_loss"]
     assert all(len(v) == 1 for v in history.values()) and 0 <= history["val_acc"][0] <= 1

@@ -168,7 +168,8 @@ def run_notebook(
     local = resolve_model(q4["model"]["name"])[1]
     key = fingerprint(params, csv, clean, source)
     resume = prepare_run_dir(run_dir, key, cleaned if removed else csv, reviews_file, q4["model"]["name"])
-    nb = inject(read_source(source), changed_parameters(read_source(source), params))
+    notebook = read_source(source)
+    nb = inject(notebook, changed_parameters(notebook, params))
     harvest_dir = (run_dir / "harvest").resolve()
     shutil.rmtree(harvest_dir, ignore_errors=True)
     after = f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom hw4.q4.harvest import harvest\nharvest(globals(), {str(harvest_dir)!r})"
