@@ -36,7 +36,7 @@ from torch.utils.data import DataLoader, Dataset
 from transformers import BertModel, BertTokenizer, get_linear_schedule_with_warmup
 
 # %matplotlib inline
-# %config InlineBackend.figure_formats = ["retina", "pdf"]  # PDF as well: sharp figures in the notebook's PDF
+# %config InlineBackend.figure_formats = ["retina", "pdf"]  # PDF as well: sharp figures when printed
 
 # %% [markdown]
 # Three lines of the course's notebook no longer run with today's `transformers`, and this notebook replaces them:
@@ -382,7 +382,7 @@ def eval_model(model, data_loader, loss_fn, device, n_examples, bf16=False):
 # TODO: Q10. Complete the training loop that tracks train and validation accuracy and loss per epoch.
 history = defaultdict(list)
 best_accuracy, start_epoch = -1.0, 0  # -1: the first epoch is always the best so far
-if os.path.exists("checkpoint.pt"):  # a run that was cut off: go on after its last finished epoch
+if os.path.exists("checkpoint.pt"):  # an interrupted run: resume after its last finished epoch
     ckpt = torch.load("checkpoint.pt", weights_only=False)
     model.load_state_dict(ckpt["model"])
     optimizer.load_state_dict(ckpt["optimizer"])
@@ -409,13 +409,13 @@ for epoch in range(start_epoch, EPOCHS):
     history["val_loss"].append(val_loss)
     if val_acc > best_accuracy:
         torch.save(model.state_dict(), "best_model_state.tmp")
-        os.replace("best_model_state.tmp", "best_model_state.bin")  # whole or not at all, as the checkpoint
+        os.replace("best_model_state.tmp", "best_model_state.bin")  # write, then rename: never half a file
         best_accuracy = val_acc
     state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}
     state.update(rng=torch.get_rng_state(), history=history, best_accuracy=best_accuracy, epoch=epoch + 1)
     state["cuda_rng"] = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None
     torch.save(state, "checkpoint.tmp")
-    os.replace("checkpoint.tmp", "checkpoint.pt")  # whole or not at all, even if the runtime dies here
+    os.replace("checkpoint.tmp", "checkpoint.pt")  # write, then rename: never half a file
 
 # %% [markdown] hw4={"item": 11, "role": "guidance"}
 # **Q11.** Plot `history["train_acc"]` and `history["val_acc"]` against the epoch (1 to `EPOCHS`).

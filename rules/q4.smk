@@ -87,7 +87,7 @@ rule q4_notebook:
             "model": config["q4"]["model"],
             "train": config["q4"]["train"],
         },
-        seed=config["seed"],
+        seed=config["q4"]["seed"],
         run_dir="build/q4/run",
     script:
         "../scripts/q4_notebook.py"

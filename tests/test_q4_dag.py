@@ -213,7 +213,7 @@ def test_rendered_section_escapes_hostile_text_and_compiles(tiny_build, tmp_path
     assert "\\unichar{1F610}" in tex and "\\unichar{0420}" in tex  # an emoji, Cyrillic: by their code points
     flat = re.sub(r"\s+", " ", pdf_text(pdf))
     assert "Paid $5 & got 50% off #1 deal_now {x} ~ \u02c6 \\tex" in flat  # df.head() shows it (cut at 50; ^ as ˆ)
-    assert "q4_tiny.csv" in flat and "10 of the 13 settings compared differ from the notebook" in flat
+    assert "q4_tiny.csv" in flat and "10 of the 14 settings compared differ from the notebook" in flat
     assert re.search(r"22\s?713\s?216 encoder parameters", flat)
     # the deviations table: the notebook's values from config/full.yaml, this run's from the results
     flat = re.sub(r"\s+", " ", pdf_text(pdf, layout=True))

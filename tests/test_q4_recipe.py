@@ -28,6 +28,7 @@ def results_for(q4: dict, rows: int, sizes, device: str, precision: str, removed
         "removed": list(removed),
         "split": dict(NOTEBOOK_SPLIT),
         "split_sizes": dict(zip(("train", "val", "test"), sizes, strict=True)),
+        "seed": q4["seed"],
     }
     tokens = {"model": {"name": q4["model"]["name"]}}
     train = {**{k: q4["train"][k] for k in ("max_len", "padding", "batch_size", "epochs", "lr")}}
@@ -76,6 +77,10 @@ def test_a_full_profile_run_is_the_recipe_but_for_the_optimiser_transformers_no_
     assert next(r for r in other["rows"] if r["key"] == "split")["run"].startswith("test_size 0.2, then 0.5")
 
 
+def data_for_seed(q4: dict, seed: int) -> dict:
+    return {**results_for(q4, 674, (606, 34, 34), "cpu", "fp32")[0], "seed": seed}
+
+
 def test_the_default_profile_marks_each_departure():
     recipe = recipe_config(ROOT / "config" / "full.yaml", ROOT / "config" / "schema.yaml")
     run = default_q4()
@@ -93,7 +98,11 @@ def test_the_default_profile_marks_each_departure():
         "device",
     ]
     assert table["sample_data"] and table["real_data_command"] == "snakemake -c all --configfile config/full.yaml"
-    assert table["n_different"] == 9 and table["n_items"] == len(table["rows"]) == 13
+    assert table["n_different"] == 9 and table["n_items"] == len(table["rows"]) == 14
+    assert m["seed"] and next(r for r in table["rows"] if r["key"] == "seed")["run"] == "42"  # the notebook's
+    # another seed (another split and other initial weights) is a departure
+    other = compare(run, recipe, {**data_for_seed(run, 0)}, *results_for(run, 674, (606, 34, 34), "cpu", "fp32")[1:])
+    assert "Random seed" in other["different"]
     # the bundled file under source: local is still the fictional sample
     local = deep_merge(run, {"data": {"source": "local", "path": "data/sample_reviews.csv"}})
     data, tokens, train = results_for(local, 674, (606, 34, 34), "cpu", "fp32")

@@ -33,15 +33,12 @@ def time_pair(d, h, k, repeats, zipf_exponent, proposal_power, seed, dtype=torch
     return {"d": d, "h": h, "k": k, "time_full_s": t_full, "time_sampled_s": t_sampled}
 
 
+def slopes(rows: list[dict]) -> dict:
+    """The log-log slopes of the full and the sampled gradient's time against d, over all rows."""
+    ds = [r["d"] for r in rows]
+    return {f"slope_{part}": loglog_slope(ds, [r[f"time_{part}_s"] for r in rows]) for part in ("full", "sampled")}
+
+
 def timing(d_values, h, k, repeats, zipf_exponent, proposal_power, seed) -> dict:
     rows = [time_pair(dd, h, k, repeats, zipf_exponent, proposal_power, seed) for dd in d_values]
-    ds = [r["d"] for r in rows]
-    return {
-        "h": h,
-        "k": k,
-        "repeats": repeats,
-        "dtype": "float32",
-        "slope_full": loglog_slope(ds, [r["time_full_s"] for r in rows]),
-        "slope_sampled": loglog_slope(ds, [r["time_sampled_s"] for r in rows]),
-        "rows": rows,
-    }
+    return {"h": h, "k": k, "repeats": repeats, "dtype": "float32", **slopes(rows), "rows": rows}

@@ -43,7 +43,7 @@ def _hardest(ev: dict, hc: dict) -> str:
     if hc["is_neutral"]:
         text += "As expected: a 3-star review shares words with both neighbours."
     else:
-        text += "The course expects neutral to be hardest; on these reviews it is not."
+        text += "Neutral is often the hardest of the three; on these reviews it is not."
     if hc["small_test_set_note"]:
         text += (
             f" On so few test reviews ({ev['n_test']}) one review moves its {hc['one_review_moves']} by "

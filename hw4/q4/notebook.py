@@ -131,7 +131,7 @@ def inject(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode
     """A copy of ``nb`` with a cell assigning ``parameters`` right after its ``parameters`` cell."""
     nb = nbformat.from_dict(nb)
     (index,) = [k for k, cell in enumerate(nb.cells) if "parameters" in _tags(cell)]
-    lines = ["# Parameters of this run (they replace the defaults above)"]
+    lines = ["# Settings of this run (they replace the defaults above)"]
     lines += [f"{name} = {value!r}" for name, value in parameters.items()]
     cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
     nb.cells.insert(index + 1, cell)

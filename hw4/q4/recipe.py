@@ -140,6 +140,7 @@ def compare(run: dict, recipe: dict, data: dict, tokens: dict, train: dict, samp
             train["batch_size"] == nt["batch_size"],
         ),
         ("epochs", "Epochs", str(nt["epochs"]), str(train["epochs"]), train["epochs"] == nt["epochs"]),
+        ("seed", "Random seed", str(recipe["seed"]), str(data["seed"]), data["seed"] == recipe["seed"]),
         (
             "lr",
             "Learning rate (linear decay, no warm-up)",
