@@ -108,6 +108,7 @@ def test_consistent_results_pass_with_their_claims():
         "score_counts": [{"score": s, "count": n} for s, n in zip("12345", (30, 20, 50, 40, 60), strict=True)],
         "balanced": False,
         "balance_threshold": BALANCE_THRESHOLD,
+        "equal_share": pytest.approx(200 / 3),  # 200 samples, three classes
     }
     # the metrics, from the confusion matrix: negative precision 1, recall 3/4; macro F1 the mean of the three
     neg = out["eval"]["per_class"][0]

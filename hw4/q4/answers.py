@@ -43,7 +43,7 @@ def _hardest(ev: dict, hc: dict) -> str:
     if hc["is_neutral"]:
         text += "As expected: a 3-star review shares words with both neighbours."
     else:
-        text += "Neutral is often the hardest of the three; on these reviews it is not."
+        text += "Neutral, often the hardest class (a 3-star review shares words with both neighbours), is not the lowest by F1 here."
     if hc["small_test_set_note"]:
         text += (
             f" On so few test reviews ({ev['n_test']}) one review moves its {hc['one_review_moves']} by "
@@ -69,7 +69,8 @@ def answers(data: dict, tokens: dict, train: dict, ev: dict, claims: dict) -> di
         3: (
             f"**{'Roughly balanced' if C['data']['balanced'] else 'Not balanced'}**: "
             + _listing((name, d["class_counts"][name]) for name in names)
-            + f"; the smallest class has {100 * d['balance_min_over_max']:.3g} % of the largest one's reviews."
+            + f" against an equal share of {C['data']['equal_share']:.4g}; the smallest class has "
+            + f"{100 * d['balance_min_over_max']:.3g} % of the largest one's reviews."
         ),
         4: f"**{ct['n_sample_tokens']} word pieces**: "
         + ", ".join(f"{md(repr(t))} {i}" for t, i in zip(pieces, tk["tokens"]["ids"], strict=True))

@@ -195,6 +195,8 @@ def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dic
             # the classes are "roughly balanced" when the smallest is at least BALANCE_THRESHOLD of the largest
             "balanced": data["balance_min_over_max"] >= BALANCE_THRESHOLD,
             "balance_threshold": BALANCE_THRESHOLD,
+            # an equal share of the samples per class, what each count is compared with (item 3)
+            "equal_share": data["n_samples"] / len(data["class_counts"]),
         },
         "tokens": token_claims(tokens),
         "train": {
