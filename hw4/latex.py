@@ -224,6 +224,9 @@ def make_env(template_dir: str | Path, marker=None) -> jinja2.Environment:
     env.filters["fixed_or_na"] = lambda x, decimals=2: Raw("n/a") if x is None else fixed(x, decimals)
     env.filters["pct"] = lambda x, decimals=1: Raw(f"{100 * float(x):.{decimals}f}\\,\\%")
     env.filters["int"] = lambda x: Raw(format_number(int(x)))
+    # Grammar, not claims: the form of a word for a count (a number or a list), and a list as prose ("a, b and c").
+    env.filters["plural"] = lambda n, one, many: one if (len(n) if isinstance(n, list | tuple) else n) == 1 else many
+    env.filters["andjoin"] = lambda items: ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
     env.globals["excerpt"] = _excerpt_for_document
     if marker is not None:
         marker.install(env)

@@ -87,6 +87,13 @@ def test_each_choice_of_words_in_both_polarities():
     assert positive_hard[12].startswith("**Hardest class: positive**")
     assert "is not the lowest by F1 here" in positive_hard[12] and "As expected" not in positive_hard[12]
     assert perfect[12].startswith("**No test review was misclassified**")
+    # another class with the lowest recall than the lowest F1: named, with its counts
+    low_recall_elsewhere = answers(*make_results([[7, 3, 0], [1, 8, 1], [0, 1, 9]], H2))
+    assert low_recall_elsewhere[12].startswith("**Hardest class: neutral**")
+    assert (
+        "The lowest recall is negative's (0.700: 3 of its 10 test reviews misclassified)." in low_recall_elsewhere[12]
+    )
+    assert "The lowest recall" not in neutral_hard[12]
     # balanced or not (threshold 0.8 of the largest class)
     assert neutral_hard[3].startswith("**Roughly balanced**") and positive_hard[3].startswith("**Not balanced**")
     # one epoch or several

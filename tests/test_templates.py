@@ -89,7 +89,7 @@ def test_the_check_catches_each_kind_of_computation(snippet):
         r"%% for r in claims.rows",
         r"\VAR{x | fixed(2)}",
         r"\BLOCK{if not loop.last}, \BLOCK{endif}",
-        r'%% if hc.low_by == "precision"',
+        r'%% if hc.one_review_moves == "precision"',
     ],
 )
 def test_lookups_and_formatting_pass(snippet):
@@ -104,3 +104,13 @@ def test_the_title_block_placeholders_warn_naming_the_key():
     assert "config/config.yaml" in lines[0]
     assert placeholder_warnings({"student": {"name": "Ada Lovelace", "net_id": "al123"}}) == []
     assert len(placeholder_warnings({"student": {"name": "Ada Lovelace", "net_id": ""}})) == 1
+
+
+def test_grammar_filters_pick_the_word_form_and_join_lists():
+    from hw4.latex import make_env
+
+    env = make_env(ROOT / "report")
+    t = env.from_string(r'\VAR{xs | andjoin} \VAR{xs | plural("is", "are")}; \VAR{n | plural("row", "rows")}')
+    assert t.render(xs=["a"], n=1) == "a is; row"
+    assert t.render(xs=["a", "b"], n=2) == "a and b are; rows"
+    assert t.render(xs=["a", "b", "c"], n=0) == "a, b and c are; rows"

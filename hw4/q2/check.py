@@ -214,6 +214,12 @@ def timing_claims(bench: dict, derive: dict | None = None) -> dict:
         category = "never" if x is None else "always" if x == first["T"] else "from"
         crossovers.append({"key": m.key, "label": m.label, "category": category, "T": x})
     late = [c for c in crossovers if c["category"] != "always"]
+    # the same reading said once for every method it holds for: faster everywhere, from each T, never
+    order = {"always": 0, "from": 1, "never": 2}
+    groups: dict = {}
+    for c in sorted(crossovers, key=lambda c: (order[c["category"]], c["T"] or 0)):
+        groups.setdefault((c["category"], c["T"]), []).append(c["label"])
+    crossover_groups = [{"category": cat, "T": T, "labels": labels} for (cat, T), labels in groups.items()]
     approx = [slopes[m.key] for m in APPROXIMATIONS]
     sd = slopes.get("sdpa")
     sdpa_exact = at["rel_error"].get("sdpa", 1.0) <= EXACT_REL_ERROR
@@ -233,6 +239,7 @@ def timing_claims(bench: dict, derive: dict | None = None) -> dict:
         "full_scores_mib": at["full_scores_bytes"] / MIB,
         "faster_from_T": fast,
         "crossovers": crossovers,
+        "crossover_groups": crossover_groups,
         "some_late": bool(late),
         "late_plural": len(late) > 1,
         "late_labels": [c["label"] for c in late],

@@ -43,7 +43,12 @@ def _hardest(ev: dict, hc: dict) -> str:
     if hc["is_neutral"]:
         text += "As expected: a 3-star review shares words with both neighbours."
     else:
-        text += "Neutral, often the hardest class (a 3-star review shares words with both neighbours), is not the lowest by F1 here."
+        text += "Neutral is not the lowest by F1 here."
+    if hc["lowest_recall_is_other"]:
+        text += (
+            f" The lowest recall is {md(hc['lowest_recall_class'])}'s ({fmt3(hc['lowest_recall'])}: "
+            f"{hc['lowest_recall_errors']} of its {hc['lowest_recall_support']} test reviews misclassified)."
+        )
     if hc["small_test_set_note"]:
         text += (
             f" On so few test reviews ({ev['n_test']}) one review moves its {hc['one_review_moves']} by "
