@@ -14,11 +14,10 @@ import argparse
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from hw4.config import load_config  # noqa: E402
 from hw4.io import write_json  # noqa: E402
 from hw4.q2.bench import run  # noqa: E402
 from hw4.q2.check import timing_claims  # noqa: E402
@@ -27,18 +26,8 @@ from hw4.timing import STATISTIC  # noqa: E402
 
 
 def merged_q2(profile: str | None) -> dict:
-    """config/config.yaml's q2 section, with a profile's q2 keys laid over it (nested dicts merged)."""
-
-    def merge(base, over):
-        return {
-            k: merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
-            for k, v in {**base, **over}.items()
-        }
-
-    q2 = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["q2"]
-    if profile:
-        q2 = merge(q2, yaml.safe_load(Path(profile).read_text()).get("q2", {}))
-    return q2
+    """The q2 section a build with this profile reads (config/config.yaml, the profile, the schema's defaults)."""
+    return load_config(*([profile] if profile else []))["q2"]
 
 
 def main(argv=None) -> int:

@@ -45,12 +45,12 @@ from pathlib import Path
 
 import pandas as pd
 import torch
-import yaml
 from torch import nn
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this checkout's hw4/
 
+from hw4.config import load_config  # noqa: E402
 from hw4.io import write_json  # noqa: E402
 from hw4.q4.model import BUNDLED, resolve_model  # noqa: E402
 from hw4.q4.notebook import SOURCE, read_source, role  # noqa: E402
@@ -226,7 +226,7 @@ def run(args) -> dict:
     if args.threads:
         torch.set_num_threads(args.threads)
     device = pick_device(args.device, key="--device")
-    train_cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["q4"]["train"]
+    train_cfg = load_config()["q4"]["train"]
     bf16 = device.type == "cuda" and torch.cuda.is_bf16_supported()
     model_name = BUNDLED if args.model == "random-bert-base" else args.model
     params = {

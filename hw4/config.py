@@ -8,6 +8,10 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "config" / "schema.yaml"
+DEFAULT = ROOT / "config" / "config.yaml"
+
 
 class ConfigError(ValueError):
     pass
@@ -118,3 +122,20 @@ def validate_config(config: dict, schema_path: str | Path, source: str = "config
             lines.append(f"  - {_where(e)}: {e.message}" + (f" ({extra})" if extra else ""))
         raise ConfigError("\n".join(lines))
     return config
+
+
+def merge(base: dict, over: dict) -> dict:
+    """``over`` laid over ``base``, nested mappings merged key by key (as Snakemake merges --configfile)."""
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def load_config(*profiles: str | Path, schema: str | Path = SCHEMA) -> dict:
+    """The configuration a build with these profiles reads: config/config.yaml, each profile laid over it, then
+    the schema's defaults for every key left unset (the schema is the one place defaults are written)."""
+    config: dict = {}
+    for path in (DEFAULT, *profiles):
+        config = merge(config, yaml.safe_load(Path(path).read_text()) or {})
+    return validate_config(config, schema, " + ".join(str(p) for p in (DEFAULT, *profiles)))

@@ -15,7 +15,6 @@ Q4_RESULTS = {
 }
 # The notebook's figures, by the item whose cell draws them (hw4/q4/nblatex.py names them).
 Q4_FIGURES = [f"figures/q4_{name}.pdf" for name in ("scores", "classes", "history", "confusion")]
-Q4_EXCERPTS = []  # the documents show the executed notebook's cells, not excerpts
 Q4_SOURCE = "notebooks/hw4_q4.py"
 Q4_EXECUTED = "build/q4/executed.ipynb"
 

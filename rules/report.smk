@@ -7,7 +7,7 @@ TEMPLATES = sorted(str(p) for p in Path(workflow.basedir, "report").glob("*.j2")
 # modules whose marked regions the answer shows as code).
 SOLUTION_RESULTS = {**Q1_RESULTS, **Q2_RESULTS, **Q3_RESULTS, **Q4_RESULTS, **PROVENANCE_RESULTS}
 SOLUTION_FIGURES = Q1_FIGURES + Q2_FIGURES + Q3_FIGURES + Q4_FIGURES
-EXCERPTED_MODULES = Q1_EXCERPTS + Q2_EXCERPTS + Q3_EXCERPTS + Q4_EXCERPTS
+EXCERPTED_MODULES = Q1_EXCERPTS + Q2_EXCERPTS + Q3_EXCERPTS
 # The documents, from the same templates by their mode: hw4 (the submission a student uploads), hw4_solutions
 # (the instructor's solutions: every check, listing and the provenance appendix) and hw4_problems (the handout).
 DOCUMENTS = {

@@ -6,13 +6,14 @@ import pytest
 import yaml
 from conftest import ROOT, copy_project, run_snakemake
 
-from hw4.config import ConfigError, validate_config
+from hw4.config import ConfigError, load_config, validate_config
 
 SCHEMA = ROOT / "config" / "schema.yaml"
 
 
 def default_config():
-    return yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    """What the default build reads: config/config.yaml with the schema's defaults filled in."""
+    return load_config()
 
 
 def test_default_config_is_valid():
@@ -86,3 +87,24 @@ def test_snakemake_takes_a_nested_number_from_the_command_line(tmp_path: Path):
     work = copy_project(tmp_path / "p")
     proc = run_snakemake(work, "-n", "build/results/q4_train.json", config=("q4={train: {epochs: 2}}",))
     assert "rule q4_notebook:" in proc.stdout  # the notebook's run writes q4_train.json
+
+
+def test_the_schema_is_the_one_place_defaults_are_written():
+    """Every setting has its default in the schema; config/config.yaml holds only the student's block, so an
+    edit of a default in one place cannot disagree with another copy (the learning rate once did)."""
+    schema = yaml.safe_load(SCHEMA.read_text())
+
+    def missing(node, path=""):
+        out = []
+        for key, sub in node.get("properties", {}).items():
+            if "default" not in sub and key not in node.get("required", []):
+                out.append(path + key)
+            if sub.get("type") == "object":
+                out += missing(sub, f"{path}{key}.")
+        return out
+
+    assert missing(schema) == []
+    assert set(yaml.safe_load((ROOT / "config" / "config.yaml").read_text())) == {"student"}
+    assert load_config()["q4"]["train"]["lr"] == 1.0e-4 and load_config(ROOT / "config" / "full.yaml")["q4"]["train"][
+        "lr"
+    ] == pytest.approx(2.0e-5)

@@ -16,6 +16,8 @@ import pandas as pd
 import pytest
 from conftest import BIN, FIXED_EPOCH, ROOT, SNAKEMAKE, copy_project, pdf_text, run_snakemake
 
+from hw4.config import load_config, validate_config
+
 Q4_TARGETS = [
     "build/results/q4_data.json",
     "build/results/q4_tokens.json",
@@ -187,7 +189,9 @@ def render_q4_section(work: Path, out_dir: Path, edit=None, mode="solutions") ->
     (work / "report" / "q4_only.tex.j2").write_text(
         preamble + '\\begin{document}\n%% include "q4.tex.j2"\n\\end{document}\n'
     )
-    config = yaml.safe_load((work / "config" / "config.yaml").read_text())
+    config = validate_config(
+        yaml.safe_load((work / "config" / "config.yaml").read_text()) or {}, work / "config/schema.yaml"
+    )
     names = ("q4_data", "q4_tokens", "q4_train", "q4_eval", "q4_recipe", "q4_check", "q4_notebook")
     res = {n: load_results(work / f"build/results/{n}.json") for n in names}
     context = {"config": config, "solutions": mode != "handout", "full": mode == "solutions", "mode": mode}
@@ -244,16 +248,8 @@ def test_cuda_training_is_labelled_with_the_gpu(tiny_build, tmp_path):
 @pytest.mark.slow
 def test_full_profile_plans_download_and_bert_base(tmp_path):
     """config/full.yaml only overrides: merged with the default it validates, and plans the gdown fetch."""
-    import yaml
 
-    from hw4.config import validate_config
-
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    full = yaml.safe_load((ROOT / "config" / "full.yaml").read_text())
-    for key, value in full["q4"].items():
-        config["q4"][key] = {**config["q4"][key], **value} if isinstance(value, dict) else value
-    validate_config(config, ROOT / "config" / "schema.yaml")
-    q4 = config["q4"]
+    q4 = load_config(ROOT / "config" / "full.yaml")["q4"]
     assert (q4["data"]["source"], q4["model"]["name"], q4["train"]["max_len"], q4["train"]["batch_size"]) == (
         "gdown",
         "bert-base-cased",

@@ -9,10 +9,9 @@ display-math delimiters) and all whitespace are dropped, and the rest must be eq
 import re
 
 import pytest
-import yaml
 from conftest import ROOT
 
-from hw4.config import validate_config
+from hw4.config import load_config
 from hw4.render import build_context, render
 
 HOMEWORK = ROOT.parent / "shared" / "seed" / "homework4.md"
@@ -52,8 +51,7 @@ def statements_of(tex: str) -> list[str]:
 
 
 def handout_statements() -> list[str]:
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    config = validate_config(config, ROOT / "config" / "schema.yaml")
+    config = load_config()
     return statements_of(render(ROOT / "report", "hw4.tex.j2", build_context(config, False, {}, mode="handout")))
 
 

@@ -9,13 +9,6 @@ import numpy as np
 from hw4.q4.data import CLASS_NAMES
 
 
-def confusion_matrix(labels, preds, n_classes: int = 3) -> np.ndarray:
-    """cm[i, j] = number of test reviews of true class i predicted as class j."""
-    cm = np.zeros((n_classes, n_classes), dtype=int)
-    np.add.at(cm, (np.asarray(labels), np.asarray(preds)), 1)
-    return cm
-
-
 def per_class_metrics(cm: np.ndarray, names=CLASS_NAMES) -> list[dict]:
     rows = []
     for k, name in enumerate(names):
@@ -33,8 +26,7 @@ SMALL_TEST_SET = 300
 
 
 def hardest_class(cm: np.ndarray, names=CLASS_NAMES, metrics: list[dict] | None = None) -> dict:
-    """The class with the lowest F1 (ties: lower recall), whether its precision or its recall makes the F1 low,
-    and the counts that show it: its own reviews predicted as other classes (recall), and the reviews of other
+    """The class with the lowest F1 (ties: lower recall), and the counts that show why: its own reviews predicted as other classes (recall), and the reviews of other
     classes predicted as it (precision). The class with the lowest recall is named too, when it is another one."""
     metrics = metrics if metrics is not None else per_class_metrics(cm, names)  # the notebook passes its own
     n = len(names)
@@ -44,22 +36,17 @@ def hardest_class(cm: np.ndarray, names=CLASS_NAMES, metrics: list[dict] | None 
     support, predicted = int(cm[k].sum()), int(cm[:, k].sum())
     misses = {names[j]: int(cm[k, j]) for j in range(n) if j != k}
     false_alarms = {names[i]: int(cm[i, k]) for i in range(n) if i != k}
-    n_wrong, j = max((int(cm[k, j]), j) for j in range(n) if j != k)
     return {
         "class": names[k],
         "f1": metrics[k]["f1"],
         "precision": p,
         "recall": r,
-        # which of the two pulls the F1 down: the smaller one ("both" when they are equal)
-        "low_by": "precision" if p < r else "recall" if r < p else "both",
         "support": support,
         "predicted": predicted,
         "errors": support - int(cm[k, k]),
         "errors_to": misses,
         "false_alarms": predicted - int(cm[k, k]),
         "false_alarms_from": false_alarms,
-        "most_confused_with": names[j] if n_wrong else None,
-        "most_confused_count": n_wrong,
         "perfect": bool(np.trace(cm) == cm.sum()),
         "no_test_reviews": support == 0,
         # classes whose F1 equals the lowest: the index tie-break above names one of them, the text names all

@@ -5,7 +5,6 @@ which sets every item as the notebook does. Each row of the table compares the s
 run recorded: rows, device, precision) with it, and is marked same or different here, never in a template.
 """
 
-import copy
 from pathlib import Path
 
 import yaml
@@ -17,17 +16,6 @@ NOTEBOOK_OPTIMIZER = "transformers.AdamW (correct_bias=False)"
 # The one command that answers Problem 4 on the assignment's data (shown when the bundled sample was used).
 REAL_DATA_COMMAND = "snakemake -c all --configfile config/full.yaml"
 REAL_DATA_LOCAL = "q4.data.source: local, with q4.data.path: your copy of reviews.csv"
-
-
-def deep_merge(base: dict, over: dict) -> dict:
-    """`over` on top of `base`, dictionaries merged key by key (how a --configfile overlays the default)."""
-    out = copy.deepcopy(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
 
 
 def recipe_config(full_yaml: str | Path, schema: str | Path) -> dict:

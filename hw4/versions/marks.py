@@ -16,7 +16,8 @@ to their pages (``\\hwpages{q1}``).
 import re
 
 from hw4.latex import Raw, escape_latex, finalize
-from hw4.versions.results import child_key, item_key
+from hw4.versions.prose import tokenize
+from hw4.versions.results import child_key, item_key, problem_of
 
 ADDED = object()  # a key the base did not have: marked as new, with no old value
 # Keys read while a condition of the template is evaluated (see Marker.test_begin): leaves as they are read from
@@ -129,15 +130,6 @@ def resolve(data, path: str):
         except (KeyError, IndexError, TypeError):
             return _MISSING
     return data
-
-
-def problem_of(file: str, path: str = "") -> str:
-    """The part of the report a key belongs to: q1..q4 by the results file (or the config section), else the
-    front matter or the appendix."""
-    m = re.match(r"q(\d)", file) or (re.match(r"q(\d)", path) if file == "config" else None)
-    if m:
-        return f"q{m.group(1)}"
-    return "appendix" if file.startswith("provenance") else "front"
 
 
 def _format_any(value) -> str:
@@ -325,8 +317,6 @@ def flag_branches(text: str) -> str:
     ``\\VAR{hw4_flag(chain)}`` at the start of each branch: inline after ``\\BLOCK{if ...}``, and after a
     ``%% if ...`` line when the branch's first line starts with a word (elsewhere, in vertical mode, between
     ``\\item``s or rows, a mark could break the document; the summary page lists the verdicts anyway)."""
-    from hw4.versions.prose import tokenize
-
     tokens = tokenize(text)
     out, stack, chains = [], [], 0
     flag_next = None

@@ -15,7 +15,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from hw4.versions.marks import problem_of
+from hw4.versions.results import problem_of
 
 # Commands whose arguments are prose (True) or not (False), by argument position; others' arguments are not.
 TEXT_ARGS = {

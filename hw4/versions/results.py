@@ -102,3 +102,12 @@ def results_diff(old: dict[str, dict], new: dict[str, dict]) -> dict:
             elif a[key] != b[key] or type(a[key]) is not type(b[key]):
                 out["other_changed"].append({**entry, "old": a[key], "new": b[key]})
     return out
+
+
+def problem_of(file: str, path: str = "") -> str:
+    """The part of the report a key belongs to: q1..q4 by the results file (or the config section), else the
+    front matter or the appendix."""
+    m = re.match(r"q(\d)", file) or (re.match(r"q(\d)", path) if file == "config" else None)
+    if m:
+        return f"q{m.group(1)}"
+    return "appendix" if file.startswith("provenance") else "front"

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from hw4.latex import Raw, escape_latex, load_results, mark_raw
 from hw4.render import RenderError, build_context, render
-from hw4.versions.marks import PREAMBLE, Marker, changes_from, flag_branches, problem_of, track
+from hw4.versions.marks import PREAMBLE, Marker, changes_from, flag_branches, track
 from hw4.versions.prose import diff_templates
-from hw4.versions.results import flatten, is_timing, results_diff
+from hw4.versions.results import flatten, is_timing, problem_of, results_diff
 
 MODE = "values"
 DESCRIPTION = (
