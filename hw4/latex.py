@@ -198,6 +198,16 @@ def _excerpt_for_document(context, script: str | Path, region: str) -> Raw:
     return code_excerpt(script, region, source=context.get("full", True))
 
 
+def is_one(n) -> bool:
+    """Grammar: whether a count (a number, or a list's length) takes the singular."""
+    return (len(n) if isinstance(n, list | tuple) else n) == 1
+
+
+def plural(n, one: str, many: str) -> str:
+    """The word form for a count: ``one`` for 1 (or a list of one), else ``many``."""
+    return one if is_one(n) else many
+
+
 def make_env(template_dir: str | Path, marker=None) -> jinja2.Environment:
     """The project's Jinja environment for LaTeX (see module docstring). ``marker`` (the diff document's
     hw4.versions.marks.Marker) wraps the values that changed since a base version in change marks."""
@@ -225,7 +235,8 @@ def make_env(template_dir: str | Path, marker=None) -> jinja2.Environment:
     env.filters["pct"] = lambda x, decimals=1: Raw(f"{100 * float(x):.{decimals}f}\\,\\%")
     env.filters["int"] = lambda x: Raw(format_number(int(x)))
     # Grammar, not claims: the form of a word for a count (a number or a list), and a list as prose ("a, b and c").
-    env.filters["plural"] = lambda n, one, many: one if (len(n) if isinstance(n, list | tuple) else n) == 1 else many
+    env.tests["one"] = is_one
+    env.filters["plural"] = plural
     env.filters["andjoin"] = lambda items: ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
     env.globals["excerpt"] = _excerpt_for_document
     if marker is not None:

@@ -1,9 +1,11 @@
 """Shared test set-up: this checkout's package hw4/ importable, and one end-to-end build of the default config."""
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,3 +48,64 @@ def built_project(tmp_path_factory) -> Path:
     work = copy_project(tmp_path_factory.mktemp("e2e") / "project")
     run_snakemake(work)
     return work
+
+
+# The small config: every problem at toy sizes, Problem 4 on a 48-review slice with hostile text (1 epoch, 32
+# tokens), built once per session (small_build) and again by the determinism test to compare with.
+SMALL_CONFIG = """
+q1:
+  instances: [{n: 3, c: 2, h: 4}, {n: 5, c: 3, h: 6}]
+  compare: {n_values: [4, 8, 16], h: 8, repeats: 1, batch: 2}
+q2:
+  bench: {T_values: [64, 128, 256], full_max_T: 256, fit_min_T: 64, repeats: 1}
+  retrieval: {T: 256, distances: [1, 16, 64, 65, 128], trials: 1}
+q3:
+  verify: {instances: [{d: 10, h: 4}, {d: 200, h: 16}], pairs: 2}
+  estimators: {d: 500, h: 8, k_values: [1, 10, 100], replicates: 50, chunk: 50}
+  timing: {d_values: [100, 1000, 10000], repeats: 1}
+q4:
+  profile: tiny-test
+  data: {source: local, path: data/q4_tiny.csv}
+  train: {max_len: 32, batch_size: 8, epochs: 1, device: cpu}
+"""
+# Reviews as users write them: TeX specials, a TeX command, emoji, non-Latin scripts, a bidi override.
+HOSTILE = [
+    ("Paid $5 & got 50% off #1 deal_now {x} ~ ^ \\textbf{bold} \\end{document} \U0001f600", 5),
+    ("Worst update ever!!! 100% broken & slow $$$ #fail \\\\ {}{}", 1),
+    ("Ça marche… mais l'app plante — 3/5 ~meh~ ^_^ 😐", 3),
+    ("Работает отлично, 10/10 & спасибо 🙏 \u202eevil", 4),
+    ("これは最悪です_bug_ %d %s \\n", 2),
+    ("ok i guess ¯\\_(ツ)_/¯ {{braces}} <tags> | pipes", 3),
+    ("\\input{/etc/passwd} \\write18{rm -rf /} & more", 1),
+    ("Love it 😍😍😍 #blessed $0.99 well spent", 5),
+]
+
+
+def write_tiny_slice(path: Path) -> None:
+    """8 hostile reviews, 37 from the project's sample, an empty, a whitespace-only and a repeated text: 48 rows,
+    every one a sample."""
+    sample = pd.read_csv(ROOT / "data" / "sample_reviews.csv", dtype=str, keep_default_na=False)
+    sample = sample[sample["content"].str.strip() != ""].drop_duplicates(["content", "score"]).head(37)
+    rows = [(c, str(s)) for c, s in HOSTILE] + list(zip(sample["content"], sample["score"], strict=True))
+    rows += [("", "3"), ("   ", "4"), rows[8]]  # empty, whitespace-only, the same text again
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["reviewId", "content", "score", "appId"])
+        for k, (content, score) in enumerate(rows):
+            w.writerow([f"r{k}", content, score, "com.example"])
+
+
+def build_small(dest: Path) -> Path:
+    """The small config built end to end in a fresh copy of the project at ``dest``."""
+    work = copy_project(dest)
+    write_tiny_slice(work / "data" / "q4_tiny.csv")
+    (work / "config" / "small.yaml").write_text(SMALL_CONFIG)
+    # --config (added by run_snakemake) and --configfile take several values: --directory ends the list.
+    run_snakemake(work, "--configfile", "config/small.yaml", "--directory", str(work))
+    return work
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory) -> Path:
+    """The small config built once for the session (tests read it; none may change its results)."""
+    return build_small(tmp_path_factory.mktemp("small") / "project")

@@ -2,7 +2,6 @@
 MiniLM, 32 tokens), its numbers against the results and the PDF, its section compiled with the slice's hostile
 characters in it; a killed run resumed; and the default build."""
 
-import csv
 import json
 import os
 import re
@@ -33,47 +32,12 @@ Q4_TARGETS = [
     "build/hw4_q4.ipynb",
     "build/hw4_q4_handout.ipynb",
 ]
-# Reviews as users write them: TeX specials, a TeX command, emoji, non-Latin scripts, a bidi override.
-HOSTILE = [
-    ("Paid $5 & got 50% off #1 deal_now {x} ~ ^ \\textbf{bold} \\end{document} \U0001f600", 5),
-    ("Worst update ever!!! 100% broken & slow $$$ #fail \\\\ {}{}", 1),
-    ("Ça marche… mais l'app plante — 3/5 ~meh~ ^_^ 😐", 3),
-    ("Работает отлично, 10/10 & спасибо 🙏 \u202eevil", 4),
-    ("これは最悪です_bug_ %d %s \\n", 2),
-    ("ok i guess ¯\\_(ツ)_/¯ {{braces}} <tags> | pipes", 3),
-    ("\\input{/etc/passwd} \\write18{rm -rf /} & more", 1),
-    ("Love it 😍😍😍 #blessed $0.99 well spent", 5),
-]
-TEST_CONFIG = """
-q4:
-  profile: tiny-test
-  data: {source: local, path: data/q4_tiny.csv}
-  train: {max_len: 32, batch_size: 8, epochs: 1, device: cpu}
-"""
-
-
-def write_tiny_slice(path: Path) -> None:
-    """8 hostile reviews, 37 from the project's sample, an empty, a whitespace-only and a repeated text: 48 rows,
-    every one a sample."""
-    sample = pd.read_csv(ROOT / "data" / "sample_reviews.csv", dtype=str, keep_default_na=False)
-    sample = sample[sample["content"].str.strip() != ""].drop_duplicates(["content", "score"]).head(37)
-    rows = [(c, str(s)) for c, s in HOSTILE] + list(zip(sample["content"], sample["score"], strict=True))
-    rows += [("", "3"), ("   ", "4"), rows[8]]  # empty, whitespace-only, the same text again
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["reviewId", "content", "score", "appId"])
-        for k, (content, score) in enumerate(rows):
-            w.writerow([f"r{k}", content, score, "com.example"])
 
 
 @pytest.fixture(scope="module")
-def tiny_build(tmp_path_factory) -> Path:
-    work = copy_project(tmp_path_factory.mktemp("q4tiny") / "project")
-    write_tiny_slice(work / "data" / "q4_tiny.csv")
-    (work / "config" / "q4_tiny.yaml").write_text(TEST_CONFIG)
-    # --config (added by run_snakemake) and --configfile take several values: --directory ends the list.
-    run_snakemake(work, "--configfile", "config/q4_tiny.yaml", "--directory", str(work), *Q4_TARGETS)
-    return work
+def tiny_build(small_build) -> Path:
+    """The small config's build (conftest.small_build): Problem 4 on the tiny hostile slice."""
+    return small_build
 
 
 def results(work: Path, name: str) -> dict:
@@ -268,8 +232,15 @@ def test_full_profile_plans_download_and_bert_base(tmp_path):
 
 RESUME_CONFIG = """
 q4:
+  data: {source: local, path: data/q4_resume.csv}
   train: {max_len: 64, epochs: 2, device: cpu}
 """
+RESUME_ROWS = 200  # the sample's first rows: an epoch of seconds, long enough to be killed in
+
+
+def write_resume_slice(path: Path) -> None:
+    sample = pd.read_csv(ROOT / "data" / "sample_reviews.csv", dtype=str, keep_default_na=False)
+    sample.head(RESUME_ROWS).to_csv(path, index=False)
 
 
 def _kill_tree(pid: int) -> None:
@@ -293,6 +264,7 @@ def test_a_run_killed_in_epoch_2_resumes_from_epoch_1_with_the_same_losses(tmp_p
     for name in ("killed", "whole"):
         work = copy_project(tmp_path / name)
         (work / "config" / "resume.yaml").write_text(RESUME_CONFIG)
+        write_resume_slice(work / "data" / "q4_resume.csv")
         runs[name] = work
     args = ["--configfile", "config/resume.yaml", "--directory"]
     run_snakemake(runs["whole"], *args, str(runs["whole"]), *targets)

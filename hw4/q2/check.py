@@ -229,9 +229,6 @@ def timing_claims(bench: dict, derive: dict | None = None) -> dict:
         "first_T": first["T"],
         "largest_T": largest_T,
         "beyond_full": largest_T > bench["full_max_T"],
-        "one_sequence": bench["batch"] == 1,
-        "several_heads": bench["heads"] > 1,
-        "several_threads": bench["machine"]["torch_threads"] > 1,
         "on_gpu": bench["device"] == "cuda",
         "table": table,
         "at": {m.key: point(at, m.key) for m in METHODS},
@@ -241,7 +238,6 @@ def timing_claims(bench: dict, derive: dict | None = None) -> dict:
         "crossovers": crossovers,
         "crossover_groups": crossover_groups,
         "some_late": bool(late),
-        "late_plural": len(late) > 1,
         "late_labels": [c["label"] for c in late],
         "slopes": slopes,
         "slope_tolerance": SLOPE_TOLERANCE,
@@ -358,7 +354,6 @@ def check(derive: dict, verify: dict, bench: dict, retrieval: dict) -> dict:
     errors, found = error_claims(bench), retrieval_claims(retrieval)
     return {
         "instances_checked": len(derive["instances"]),
-        "several_instances_checked": len(derive["instances"]) > 1,
         **agreement(verify),
         **registry(),
         "fewer_ops_than_full": fewer_ops_than_full(derive),

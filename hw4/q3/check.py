@@ -225,7 +225,6 @@ def timing_claims(timing: dict) -> dict:
         "sampled_faster_at_largest": largest["speedup"] > 1,
         "n_sizes": len(rows),
         "smallest_d": rows[0]["d"],
-        "several_threads": timing["machine"]["torch_threads"] > 1,
         # the full gradient's time against d next to its operation count, which is linear in d
         # the full gradient's time against its operation count, linear in d: a whole power faster or slower
         "full_faster_than_linear": not grows_as(timing["slope_full"], 1) and timing["slope_full"] > 1,

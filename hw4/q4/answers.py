@@ -9,6 +9,8 @@ character as it is.
 
 import string
 
+from hw4.latex import plural
+
 _MD_SPECIAL = set(string.punctuation)
 
 
@@ -29,7 +31,7 @@ def _listing(pairs) -> str:
 def _hardest(ev: dict, hc: dict) -> str:
     if hc["perfect"]:
         return f"**No test review was misclassified** (test accuracy {fmt3(ev['test_acc'])}): no class is harder here."
-    verb = "was" if hc["errors_singular"] else "were"
+    verb = plural(hc["errors"], "was", "were")
     text = f"**Hardest class: {md(hc['class'])}** (lowest F1, {fmt3(hc['f1'])}"
     text += f", tied with {md(' and '.join(hc['tied_with']))})" if hc["tied"] else ")"
     text += f"; test accuracy {fmt3(ev['test_acc'])}. Of its {hc['support']} test reviews {hc['errors']} {verb} "
@@ -38,7 +40,7 @@ def _hardest(ev: dict, hc: dict) -> str:
         text += " (" + ", ".join(f"{e['count']} as {md(e['class'])}" for e in hc["errors_to"]) + ")"
     if hc["has_false_alarms"]:
         text += f", and {hc['false_alarms']} of the {hc['predicted']} reviews predicted {md(hc['class'])} "
-        text += f"{'was' if hc['false_alarms_singular'] else 'were'} of another class"
+        text += f"{plural(hc['false_alarms'], 'was', 'were')} of another class"
     text += ". "
     if hc["is_neutral"]:
         text += "As expected: a 3-star review shares words with both neighbours."
@@ -100,12 +102,12 @@ def answers(data: dict, tokens: dict, train: dict, ev: dict, claims: dict) -> di
         ),
         8: (
             f"**`train_epoch` below**; in item 10's loop it gave training accuracy {first['train_acc']:.3f} after "
-            "epoch 1" + ("." if tr["one_epoch"] else f" and {last['train_acc']:.3f} after epoch {n_epochs}.")
+            "epoch 1" + plural(n_epochs, ".", f" and {last['train_acc']:.3f} after epoch {n_epochs}.")
         ),
         9: (
             f"**`eval_model` below**; on the {train['n_val']} validation reviews it gave accuracy "
             f"{first['val_acc']:.3f} after epoch 1"
-            + ("." if tr["one_epoch"] else f" and {last['val_acc']:.3f} after epoch {n_epochs}.")
+            + plural(n_epochs, ".", f" and {last['val_acc']:.3f} after epoch {n_epochs}.")
         ),
         10: (
             f"**Best validation accuracy {tr['best_val_acc']:.3f}, after epoch {tr['best_epoch']} of {n_epochs}**; "
