@@ -235,7 +235,7 @@ q4:
   data: {source: local, path: data/q4_resume.csv}
   train: {max_len: 64, epochs: 2, device: cpu}
 """
-RESUME_ROWS = 200  # the sample's first rows: an epoch of seconds, long enough to be killed in
+RESUME_ROWS = 120  # the sample's first rows: an epoch of seconds, long enough to be killed in
 
 
 def write_resume_slice(path: Path) -> None:
