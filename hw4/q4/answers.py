@@ -43,9 +43,7 @@ def _hardest(ev: dict, hc: dict) -> str:
         text += f"{plural(hc['false_alarms'], 'was', 'were')} of another class"
     text += ". "
     if hc["is_neutral"]:
-        text += "As expected: a 3-star review shares words with both neighbours."
-    else:
-        text += "Neutral is not the lowest by F1 here."
+        text += "A 3-star review shares words with both neighbours."
     if hc["lowest_recall_is_other"]:
         text += (
             f" The lowest recall is {md(hc['lowest_recall_class'])}'s ({fmt3(hc['lowest_recall'])}: "
@@ -54,7 +52,7 @@ def _hardest(ev: dict, hc: dict) -> str:
     if hc["small_test_set_note"]:
         text += (
             f" On so few test reviews ({ev['n_test']}) one review moves its {hc['one_review_moves']} by "
-            f"{100 * hc['one_review_step']:.3g} percentage points, so the ranking is a weak signal."
+            f"{100 * hc['one_review_step']:.3g} percentage points."
         )
     return text
 
@@ -101,7 +99,7 @@ def answers(data: dict, tokens: dict, train: dict, ev: dict, claims: dict) -> di
             f"{list(hidden['pooler_output'])}**: (batch, tokens, hidden size) and (batch, hidden size)."
         ),
         8: (
-            f"**`train_epoch` below**; in item 10's loop it gave training accuracy {first['train_acc']:.3f} after "
+            f"**`train_epoch` below**; in Q10's loop it gave training accuracy {first['train_acc']:.3f} after "
             "epoch 1" + plural(n_epochs, ".", f" and {last['train_acc']:.3f} after epoch {n_epochs}.")
         ),
         9: (
