@@ -195,8 +195,8 @@ def test_latexdiff_compile_failure_falls_back_to_coarse_then_text(tmp_path):
 
 
 def test_results_diff_flags_timings_and_lists_added_and_removed_keys():
-    old = {"q.json": {"acc": 1.0, "rows": [{"time_s": 2.0}], "gone": 1, "f_tex": "x", "zero": 0}}
-    new = {"q.json": {"acc": 1.0, "rows": [{"time_s": 3.0}, {"time_s": 1.0}], "f_tex": "y", "zero": 2}}
+    old = {"q2_bench.json": {"acc": 1.0, "rows": [{"time_s": 2.0}], "gone": 1, "f_tex": "x", "zero": 0}}
+    new = {"q2_bench.json": {"acc": 1.0, "rows": [{"time_s": 3.0}, {"time_s": 1.0}], "f_tex": "y", "zero": 2}}
     d = results_diff(old, new)
     assert [(e["key"], e["timing"], e["abs"], e["rel"]) for e in d["changed"]] == [
         ("rows[0].time_s", True, 1.0, 0.5),
@@ -204,8 +204,11 @@ def test_results_diff_flags_timings_and_lists_added_and_removed_keys():
     ]
     assert [e["key"] for e in d["added"]] == ["rows[1].time_s"] and [e["key"] for e in d["removed"]] == ["gone"]
     assert [(e["key"], e["old"], e["new"]) for e in d["other_changed"]] == [("f_tex", "x", "y")]
-    assert is_timing("cmp.rows[3].time_loop_s") and is_timing("machine.cpu") and is_timing("slopes.conv")
-    assert not is_timing("n_samples") and not is_timing("instances[0].params") and not is_timing("test_acc")
+    assert is_timing("q1_compare.json", "rows[3].time_loop_s") and is_timing("q1_compare", "machine.cpu")
+    assert is_timing("q1_compare", "slopes.conv") and is_timing("q2_check", "timing.at.full.time_ms")
+    assert not is_timing("q1_compare", "rows[3].rf_rnn_corner") and not is_timing("q1", "instances[0].params")
+    assert not is_timing("q4_eval", "test_acc") and not is_timing("q3_check", "estimators.uniform.var_slope")
+    assert not is_timing("q1_compare", "rows[3].time_loop_s_note")  # a prefix ends at a key's end
 
 
 # ------------------------------------------------------------------------------------------------ archive

@@ -7,33 +7,19 @@ document (hw4/versions/marks.py) name the values they print the same way.
 import math
 import re
 
-# A path segment that names a measurement of time, speed or memory (split on "_": time_loop_s -> time, loop, s).
-TIMING_WORDS = {
-    "time",
-    "times",
-    "timing",
-    "timings",
-    "elapsed",
-    "duration",
-    "latency",
-    "throughput",
-    "wall",
-    "speed",
-    "speedup",
-    "faster",
-    "slower",
-    "slope",
-    "slopes",
-    "s",
-    "ms",
-    "us",
-    "sec",
-    "seconds",
-    "bench",
-    "machine",
-    "rss",
-    "peak",
-    "memory",
+# Which keys of each results file are measurements of the machine (times, speeds, memory, the machine itself): they
+# change from run to run, so a diff files them apart and the determinism test leaves them out. Declared for every
+# results file that has any (the determinism test fails on an undeclared one, whose value differs between two
+# builds), as key-path prefixes with list indices written [] ("rows[].time_s" covers "rows[3].time_s.full").
+MEASURED = {
+    "q1_compare": ("machine", "rows[].time_loop_s", "rows[].time_wavefront_s", "rows[].time_conv_s", "slopes"),
+    "q1_check": ("timing",),
+    "q2_bench": ("machine", "device_name", "rows[].time_s", "rows[].peak_bytes", "slopes"),
+    "q2_check": ("timing",),
+    "q3_timing": ("machine", "rows[].time_full_s", "rows[].time_sampled_s", "slope_full", "slope_sampled"),
+    "q3_check": ("timing",),
+    "q4_train": ("machine", "fit_seconds", "item_seconds", "train_examples_per_s"),
+    "provenance": ("rules[].wall_s", "rules[].cpu_s", "rules[].max_rss_mb", "total_wall_s", "devices"),
 }
 
 
@@ -65,12 +51,10 @@ def is_number(x) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
 
-def is_timing(key: str) -> bool:
-    """Whether a key path names a measurement that varies between runs (time, speed, memory, the machine)."""
-    for segment in re.split(r"[.\[\]]+", key.lower()):
-        if TIMING_WORDS & set(segment.split("_")):
-            return True
-    return False
+def is_timing(file: str, key: str) -> bool:
+    """Whether ``key`` of results file ``file`` (its name, with or without .json) is a declared measurement."""
+    path = re.sub(r"\[\d+\]", "[]", key)
+    return any(path == p or path.startswith((p + ".", p + "[")) for p in MEASURED.get(file.removesuffix(".json"), ()))
 
 
 def results_diff(old: dict[str, dict], new: dict[str, dict]) -> dict:
@@ -89,7 +73,7 @@ def results_diff(old: dict[str, dict], new: dict[str, dict]) -> dict:
             continue
         a, b = flatten(old[name]), flatten(new[name])
         for key in sorted(set(a) | set(b)):
-            entry = {"file": name, "key": key, "timing": is_timing(key)}
+            entry = {"file": name, "key": key, "timing": is_timing(name, key)}
             if key not in a:
                 out["added"].append({**entry, "new": b[key]})
             elif key not in b:

@@ -114,15 +114,16 @@ def summary_tex(
 ) -> str:
     """The first page: what changed, by part, with links to the pages the marks are on."""
     marked = marker.by_part()
+    said = {(v["file"], v["key"]) for v in verdicts}  # listed with the verdicts below
     unprinted = {}
     for key in changes:
-        if not any(key in keys for keys in marked.values()) and not is_timing(key[1]):
+        if not any(key in keys for keys in marked.values()) and not is_timing(*key) and key not in said:
             unprinted.setdefault(problem_of(*key), 0)
             unprinted[problem_of(*key)] += 1
     rows = []
     for part, title in PARTS.items():
         keys = marked.get(part, set())
-        values = len([k for k in keys if not is_timing(k[1])])
+        values = len([k for k in keys if not is_timing(*k)])
         measured = len(keys) - values
         w = words.get(part, {"added": 0, "deleted": 0})
         figs = len([f for f in figures if problem_of(f) == part])
@@ -295,7 +296,11 @@ def value_document(
         "verdicts": [{"file": v["file"], "key": v["key"], "old": v["old"], "new": v["new"]} for v in verdicts],
         "flagged_branches": len(marker.flips),
         "not_printed": sorted(
-            f"{f}:{k}" for (f, k) in changes if not any((f, k) in s for s in marked.values()) and not is_timing(k)
+            f"{f}:{k}"
+            for (f, k) in changes
+            if not any((f, k) in s for s in marked.values())
+            and not is_timing(f, k)
+            and not any(v["file"] == f and v["key"] == k for v in verdicts)
         ),
     }
     return Raw(tex), stats
