@@ -1,4 +1,5 @@
-"""Benchmark of Problem 2 outside the pipeline: time of each attention method against T, side by side.
+"""Benchmark of Problem 2 through the pipeline: the rule q2_bench (time of each attention method against T, side
+by side) run by snakemake in a temporary copy of the project, with a profile laid over the default.
 
     python bench/q2.py                              # the default config's q2 sizes
     python bench/q2.py --profile config/bench.yaml  # larger sizes (overrides the q2 section)
@@ -11,23 +12,36 @@ that measured it.
 """
 
 import argparse
+import json
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hw4.config import load_config  # noqa: E402
 from hw4.io import write_json  # noqa: E402
-from hw4.q2.bench import run  # noqa: E402
+from hw4.project import copy_project, run_snakemake  # noqa: E402
 from hw4.q2.check import timing_claims  # noqa: E402
 from hw4.q2.methods import METHODS  # noqa: E402
 from hw4.timing import STATISTIC  # noqa: E402
 
 
-def merged_q2(profile: str | None) -> dict:
-    """The q2 section a build with this profile reads (config/config.yaml, the profile, the schema's defaults)."""
-    return load_config(*([profile] if profile else []))["q2"]
+def bench_through_snakemake(profile: str | None, device: str | None) -> dict:
+    """q2_bench's results, made by snakemake in a fresh copy of the project with ``profile`` laid over the default
+    and ``device`` over q2.bench.device; a failed run stops the benchmark with its output."""
+    with tempfile.TemporaryDirectory(prefix="hw4-bench-q2-") as tmp:
+        work = copy_project(Path(tmp))
+        args = ["build/results/q2_bench.json"]
+        if profile:
+            args += ["--configfile", str(Path(profile).resolve())]
+        if device:
+            args += ["--config", f"q2={{bench: {{device: {device}}}}}"]
+        try:
+            run_snakemake(work, *args, "--directory", str(work))
+        except RuntimeError as e:
+            sys.exit(str(e))
+        return json.loads((work / "build/results/q2_bench.json").read_text())
 
 
 def main(argv=None) -> int:
@@ -36,10 +50,7 @@ def main(argv=None) -> int:
     ap.add_argument("--device", choices=["cpu", "cuda", "auto"], help="overrides q2.bench.device")
     ap.add_argument("--out", help="results JSON (default build/bench/q2_bench_<device>.json)")
     args = ap.parse_args(argv)
-    q2 = merged_q2(args.profile)
-    if args.device:
-        q2["bench"]["device"] = args.device
-    result = run(q2, seed=0)
+    result = bench_through_snakemake(args.profile, args.device)
     result["profile"] = args.profile or "config/config.yaml"
     out = Path(args.out or ROOT / "build" / "bench" / f"q2_bench_{result['device']}.json")
     write_json(out, result)
