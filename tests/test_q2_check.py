@@ -12,7 +12,7 @@ import pytest
 
 from hw4.q2.check import (
     SLOPE_TOLERANCE,
-    agreement,
+    agreements,
     check,
     exact_mismatches,
     faster_from,
@@ -79,7 +79,7 @@ def test_check_passes_on_the_real_formulas_and_counts(derived_and_verified):
     d, v = derived_and_verified
     res = check(d, v, fake_bench(), fake_retrieval())
     assert res["instances_checked"] == 1 and "counts_match" not in res
-    assert res["scalar_agrees"] and res["window_agrees"] and res["linear_agrees"]
+    assert res["scalar"]["agrees"] and res["window"]["agrees"] and res["linear"]["agrees"]
     assert res["counted_methods"] == ["full", "window", "linear", "performer"]
     assert res["methods"]["performer"]["short"] == "Performer"
 
@@ -127,9 +127,9 @@ def test_agreement_flags_follow_the_differences(derived_and_verified):
     _, v = derived_and_verified
     off = copy.deepcopy(v)
     off["instances"][0]["linear_vs_quadratic"] = 1e-3
-    flags = agreement(off)
-    assert flags["window_agrees"] and flags["scalar_agrees"] and not flags["linear_agrees"]
-    assert flags["largest"]["linear_vs_quadratic"] == 1e-3
+    flags = agreements(off)
+    assert flags["window"]["agrees"] and flags["scalar"]["agrees"] and not flags["linear"]["agrees"]
+    assert flags["linear"]["largest"] == 1e-3 and flags["linear"]["tolerance"] == 1e-9
 
 
 # -- timing claims ----------------------------------------------------------------------------------------------

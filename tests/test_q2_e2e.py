@@ -32,7 +32,7 @@ def test_q2_results_figures_and_pdf(built_project):
         assert (built_project / "figures" / f"{fig}.pdf").stat().st_size > 1000
     # q2_check ran on the build's own instances (it stops the build on a count that differs from its formula)
     assert checked["instances_checked"] == len(derive["instances"]) == len(verify["instances"])
-    assert checked["scalar_agrees"] and checked["window_agrees"] and checked["linear_agrees"]
+    assert checked["scalar"]["agrees"] and checked["window"]["agrees"] and checked["linear"]["agrees"]
     assert verify["patterns"]["window_is_band"]
     # the formulas are evaluated where full attention was timed, so predicted and measured savings share a T
     timing = checked["timing"]
