@@ -7,10 +7,7 @@ from hw4.runtime import machine_info, seed_everything
 
 def main(sm) -> None:
     seed_everything(sm.params.seed, sm.threads)
-    p = sm.params.compare
-    result = compare(
-        p["n_values"], p["c"], p["h"], p["conv_layers"], p["conv_kernel"], p["batch"], p["repeats"], sm.params.seed
-    )
+    result = compare(**sm.params.compare, seed=sm.params.seed)  # the config section q1.compare, key for key
     result["machine"] = machine_info(sm.threads)
     write_json(sm.output.results, result)
 
