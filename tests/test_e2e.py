@@ -194,4 +194,4 @@ def test_the_submission_reads_as_a_students_answer(built_project):
     assert "not an approximation" in body and "they are approximations" not in body
     assert "the window and performer approximate softmax attention and linear attention replaces it" in body
     # the Q1c box names the convnet it timed and what that convnet sees
-    assert re.search(r"the \d+-layer convnet timed here, which sees only \d+ cells", body)
+    assert re.search(r"the \d+-layer convnet timed below, which sees only \d+ cells", body)

@@ -67,8 +67,8 @@ def test_numbers_come_from_the_results():
     assert a[1] == "**90 samples**: one per row of the reviews file."
     assert a[4] == "**3 word pieces**: \\'every\\' 1, \\'day\\' 2, \\'\\.\\' 3."
     assert a[5].startswith(
-        "**8 ids: \\[CLS\\] first, the 3 word pieces, \\[SEP\\] at position 5 (mask 1), "
-        "then \\[PAD\\] from position 6 to 8 (mask 0).**"
+        "**8 ids: \\[CLS\\] first, the 3 word pieces, \\[SEP\\] at index 4 (mask 1), "
+        "then \\[PAD\\] at indices 5 to 7 (mask 0).**"
     )
     assert "Inverted, they give the sentence's word pieces back." in a[5]
     assert a[6].startswith("**Train (80, 12), validation (5, 12), test (5, 12)**")
@@ -100,7 +100,7 @@ def test_each_choice_of_words_in_both_polarities():
     assert "after epoch 1." in positive_hard[8] and "after epoch 2" not in positive_hard[8]
     assert "and 0.900 after epoch 2." in neutral_hard[8]
     # a one-review step is named on a small test set only
-    assert "one review moves its recall by" in neutral_hard[12]
+    assert "one review moves neutral's recall by" in neutral_hard[12]
 
 
 def test_a_single_misclassified_review_is_singular():

@@ -51,7 +51,7 @@ def _hardest(ev: dict, hc: dict) -> str:
         )
     if hc["small_test_set_note"]:
         text += (
-            f" On so few test reviews ({ev['n_test']}) one review moves its {hc['one_review_moves']} by "
+            f" On so few test reviews ({ev['n_test']}) one review moves {md(hc['class'])}'s {hc['one_review_moves']} by "
             f"{100 * hc['one_review_step']:.3g} percentage points."
         )
     return text
@@ -82,8 +82,8 @@ def answers(data: dict, tokens: dict, train: dict, ev: dict, claims: dict) -> di
         + ".",
         5: (
             f"**{tk['encode_len']} ids: {md(ct['first_token'])} first, the {ct['n_sample_tokens']} word pieces, "
-            f"{md(ct['last_token'])} at position {ct['n_attended']} (mask 1), then {md('[PAD]')} from position "
-            f"{ct['n_attended'] + 1} to {tk['encode_len']} (mask 0).** "
+            f"{md(ct['last_token'])} at index {ct['last_attended_index']} (mask 1), then {md('[PAD]')} at indices "
+            f"{ct['first_padding_index']} to {ct['last_index']} (mask 0).** "
             + (
                 "Inverted, they give the sentence's word pieces back."
                 if ct["round_trip"]

@@ -172,6 +172,10 @@ def token_claims(tokens: dict) -> dict:
         # [CLS], the word pieces, [SEP]: the inverted ids give the sentence's own pieces back
         "round_trip": tokens["encoding"]["inverted"][1 : 1 + len(pieces)] == pieces,
         "special_tokens": attended - len(pieces),
+        # Python's indices of the printed id list (from 0): the last attended id, then the padding
+        "last_attended_index": attended - 1,
+        "first_padding_index": attended,
+        "last_index": len(mask) - 1,
     }
 
 
