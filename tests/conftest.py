@@ -97,8 +97,9 @@ def write_tiny_slice(path: Path) -> None:
 
 # What the small build makes: every problem's results through its check step, and Problem 4's figures and both
 # notebooks (the documents are compiled by the default build's tests; these builds compare results).
-SMALL_TARGETS = [
-    *(f"build/results/q{k}_check.json" for k in (1, 2, 3, 4)),
+Q4_TARGETS = [
+    *(f"build/results/{name}.json" for name in ("q4_data", "q4_tokens", "q4_train", "q4_eval", "q4_recipe")),
+    "build/results/q4_check.json",
     "build/results/q4_notebook.json",
     "figures/q4_scores.pdf",
     "figures/q4_classes.pdf",
@@ -107,6 +108,7 @@ SMALL_TARGETS = [
     "build/hw4_q4.ipynb",
     "build/hw4_q4_handout.ipynb",
 ]
+SMALL_TARGETS = [*(f"build/results/q{k}_check.json" for k in (1, 2, 3)), *Q4_TARGETS]
 
 
 def build_small(dest: Path) -> Path:

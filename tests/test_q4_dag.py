@@ -13,25 +13,9 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from conftest import BIN, FIXED_EPOCH, ROOT, SNAKEMAKE, copy_project, pdf_text, run_snakemake
+from conftest import BIN, FIXED_EPOCH, Q4_TARGETS, ROOT, SNAKEMAKE, copy_project, pdf_text, run_snakemake
 
 from hw4.config import load_config, validate_config
-
-Q4_TARGETS = [
-    "build/results/q4_data.json",
-    "build/results/q4_tokens.json",
-    "build/results/q4_train.json",
-    "build/results/q4_eval.json",
-    "build/results/q4_recipe.json",
-    "build/results/q4_check.json",
-    "build/results/q4_notebook.json",
-    "figures/q4_scores.pdf",
-    "figures/q4_classes.pdf",
-    "figures/q4_history.pdf",
-    "figures/q4_confusion.pdf",
-    "build/hw4_q4.ipynb",
-    "build/hw4_q4_handout.ipynb",
-]
 
 
 @pytest.fixture(scope="module")
