@@ -59,7 +59,7 @@ rule q4_fetch:
 
 
 # The experiment: the solution notebook executed top to bottom (training in item 10's loop, which keeps a
-# per-epoch checkpoint in run_dir: a killed run resumes there). Its results are read from the kernel's variables.
+# per-epoch checkpoint in run_root/<fingerprint>: a killed run resumes there). Its results are read from the kernel's variables.
 rule q4_notebook:
     input:
         csv=Q4_REVIEWS,
@@ -87,7 +87,7 @@ rule q4_notebook:
             "train": config["q4"]["train"],
         },
         seed=config["q4"]["seed"],
-        run_dir="build/q4/run",
+        run_root="build/q4/run",
     script:
         "../scripts/q4_notebook.py"
 

@@ -12,7 +12,7 @@ def main(sm) -> None:
     results = {name: sm.output[name] for name in ("q4_data", "q4_tokens", "q4_train", "q4_eval")}
     try:
         train = run_notebook(
-            sm.input.csv, sm.params.q4, sm.params.seed, sm.threads, sm.params.run_dir, sm.output.notebook, results
+            sm.input.csv, sm.params.q4, sm.params.seed, sm.threads, sm.params.run_root, sm.output.notebook, results
         )
     except (NotebookError, ReviewDataError, ModelLoadError, RuntimeError) as err:
         print(f"q4_notebook failed: {err}", file=sys.stderr)

@@ -259,11 +259,15 @@ def test_a_run_killed_in_epoch_2_resumes_from_epoch_1_with_the_same_losses(tmp_p
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     cmd = [SNAKEMAKE, "-c2", *targets, "--config", f"source_date_epoch={FIXED_EPOCH}", *args, str(work)]
     proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    checkpoint = work / "build/q4/run/checkpoint.pt"
+
+    def checkpoints():  # in the directory named by the run's fingerprint
+        return list((work / "build/q4/run").glob("*/checkpoint.pt"))
+
     deadline = time.monotonic() + 600
-    while not checkpoint.exists() and proc.poll() is None and time.monotonic() < deadline:
+    while not checkpoints() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert checkpoint.exists(), "no checkpoint was written after epoch 1"
+    assert checkpoints(), "no checkpoint was written after epoch 1"
+    (checkpoint,) = checkpoints()
     _kill_tree(proc.pid)
     proc.wait()
     assert not (work / "build/results/q4_train.json").exists()  # killed before the end: nothing half-written
@@ -283,6 +287,21 @@ def test_a_run_killed_in_epoch_2_resumes_from_epoch_1_with_the_same_losses(tmp_p
         f"Epoch 1: train accuracy {h1['train_acc']:.4f}, val accuracy {h1['val_acc']:.4f}\nEpoch 2/2\n"
     )
     assert not checkpoint.exists()  # finished: the next settings start afresh
+
+
+def test_the_run_directory_is_named_by_the_fingerprint_and_others_are_removed(tmp_path):
+    """A checkpoint is resumed only in the directory of its own fingerprint; another fingerprint's is removed."""
+    from hw4.q4.model import BUNDLED
+    from hw4.q4.run import prepare_run_dir
+
+    csv, root = ROOT / "data" / "sample_reviews.csv", tmp_path / "run"
+    run_dir, resume = prepare_run_dir(root, "aaaa", csv, "sample_reviews.csv", BUNDLED)
+    assert run_dir == root / "aaaa" and not resume
+    assert (run_dir / "sample_reviews.csv").resolve() == csv.resolve() and (run_dir / BUNDLED).is_dir()
+    (run_dir / "checkpoint.pt").write_bytes(b"epoch 1")
+    assert prepare_run_dir(root, "aaaa", csv, "sample_reviews.csv", BUNDLED) == (run_dir, True)
+    other, resume = prepare_run_dir(root, "bbbb", csv, "sample_reviews.csv", BUNDLED)
+    assert not resume and [p.name for p in root.iterdir()] == ["bbbb"] and other == root / "bbbb"
 
 
 @pytest.mark.e2e

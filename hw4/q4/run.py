@@ -9,7 +9,8 @@ The run directory is the notebook's working directory, as a Colab session's is: 
 there under the names the notebook uses, and the notebook keeps its ``best_model_state.bin`` and its per-epoch
 ``checkpoint.pt`` there. A run that was killed leaves its checkpoint, and the next execution with the same
 settings resumes from it (the notebook's own resume lines in item 10). Other settings, data or notebook code
-start from scratch: the directory is keyed by a fingerprint of all three.
+start from scratch: the directory is named by a fingerprint of all three (``run_root/<fingerprint>/``), so the
+checkpoint found there is always one of this run's, and nothing beside it records what it belongs to.
 """
 
 import hashlib
@@ -29,7 +30,6 @@ from hw4.runtime import machine_info, pick_device
 RESULTS = ("q4_data", "q4_tokens", "q4_train", "q4_eval")
 # Names the notebook's working directory uses for its own files: a reviews file is never given one of them.
 RUN_FILES = {
-    "fingerprint",
     "harvest",
     "checkpoint.pt",
     "checkpoint.tmp",
@@ -107,15 +107,16 @@ def fingerprint(params: dict, csv: Path, clean: dict, source: Path) -> str:
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def prepare_run_dir(run_dir: Path, key: str, reviews, reviews_file: str, model_name: str) -> bool:
-    """The notebook's working directory for this fingerprint, holding the reviews as ``reviews.csv`` (a link to the
-    file, or the cleaned rows) and a local model under the name the notebook is given. True when it holds a
-    checkpoint to resume from."""
-    stamp = run_dir / "fingerprint"
-    if run_dir.exists() and (not stamp.exists() or stamp.read_text().strip() != key):
-        shutil.rmtree(run_dir)
+def prepare_run_dir(run_root: Path, key: str, reviews, reviews_file: str, model_name: str) -> tuple[Path, bool]:
+    """The notebook's working directory for this fingerprint, ``run_root/key``, holding the reviews under the name
+    the notebook is given (a link to the file, or the cleaned rows) and a local model under its name; the
+    directories of other fingerprints are removed. Returns it, and whether it holds a checkpoint to resume from."""
+    if run_root.exists():
+        for other in run_root.iterdir():
+            if other.name != key:
+                shutil.rmtree(other) if other.is_dir() and not other.is_symlink() else other.unlink()
+    run_dir = run_root / key
     run_dir.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(key + "\n")
     links = {reviews_file: reviews} if isinstance(reviews, Path) else {}
     where, local = resolve_model(model_name)
     if local:
@@ -129,7 +130,7 @@ def prepare_run_dir(run_dir: Path, key: str, reviews, reviews_file: str, model_n
         (run_dir / reviews_file).unlink(missing_ok=True)
         with atomic_path(run_dir / reviews_file) as tmp:
             reviews.to_csv(tmp, index=False)
-    return (run_dir / "checkpoint.pt").exists()
+    return run_dir, (run_dir / "checkpoint.pt").exists()
 
 
 # Run in the kernel before the cells, not kept: no warning that Jupyter's progress widgets are missing (a notebook
@@ -152,14 +153,14 @@ def run_notebook(
     q4: dict,
     seed: int,
     threads: int,
-    run_dir: str | Path,
+    run_root: str | Path,
     executed_out: str | Path,
     results_out: dict,
     source: Path = SOURCE,
 ) -> dict:
     """Execute the notebook for this profile; write the executed notebook and the results files. Returns
     q4_train's results."""
-    csv, run_dir = Path(csv), Path(run_dir)
+    csv = Path(csv)
     df, device, bf16 = check_inputs(csv, q4)
     clean = dict(q4["data"]["clean"])
     cleaned, removed = clean_reviews(df, clean)
@@ -167,7 +168,9 @@ def run_notebook(
     params = parameters(q4, seed, reviews_file, device, bf16)
     local = resolve_model(q4["model"]["name"])[1]
     key = fingerprint(params, csv, clean, source)
-    resume = prepare_run_dir(run_dir, key, cleaned if removed else csv, reviews_file, q4["model"]["name"])
+    run_dir, resume = prepare_run_dir(
+        Path(run_root), key, cleaned if removed else csv, reviews_file, q4["model"]["name"]
+    )
     notebook = read_source(source)
     nb = inject(notebook, changed_parameters(notebook, params))
     harvest_dir = (run_dir / "harvest").resolve()
