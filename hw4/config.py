@@ -128,7 +128,8 @@ def merge(base: dict, over: dict) -> dict:
     """``over`` laid over ``base``, nested mappings merged key by key (as Snakemake merges --configfile)."""
     out = copy.deepcopy(base)
     for key, value in over.items():
-        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        both = isinstance(value, dict) and isinstance(out.get(key), dict)
+        out[key] = merge(out[key], value) if both else copy.deepcopy(value)
     return out
 
 
@@ -137,5 +138,10 @@ def load_config(*profiles: str | Path, schema: str | Path = SCHEMA) -> dict:
     the schema's defaults for every key left unset (the schema is the one place defaults are written)."""
     config: dict = {}
     for path in (DEFAULT, *profiles):
-        config = merge(config, yaml.safe_load(Path(path).read_text()) or {})
+        layer = yaml.safe_load(Path(path).read_text()) or {}
+        if not isinstance(layer, dict):
+            raise ConfigError(
+                f"{path}: a profile must be a mapping of settings (key: value), not {type(layer).__name__}"
+            )
+        config = merge(config, layer)
     return validate_config(config, schema, " + ".join(str(p) for p in (DEFAULT, *profiles)))

@@ -133,8 +133,11 @@ def sci(x: float, digits: int = 3) -> str:
 
 
 def fixed(x, decimals: int = 2) -> Raw:
-    """``x`` with ``decimals`` decimals, thousands grouped by thin spaces."""
-    return Raw(f"{float(x):,.{decimals}f}".replace(",", r"\,"))
+    """``x`` with ``decimals`` decimals, thousands grouped by thin spaces; never a minus zero ("-0.00")."""
+    text = f"{float(x):,.{decimals}f}"
+    if float(text.replace(",", "")) == 0:
+        text = text.lstrip("-")
+    return Raw(text.replace(",", r"\,"))
 
 
 def finalize(value):

@@ -1,4 +1,5 @@
-"""Shared test set-up: this checkout's package hw4/ importable, and one end-to-end build of the default config."""
+"""Shared test set-up: this checkout's package hw4/ importable, one end-to-end build of the default config and one
+of the small config, each shared by the tests that read them."""
 
 import csv
 import subprocess

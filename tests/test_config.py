@@ -108,3 +108,16 @@ def test_the_schema_is_the_one_place_defaults_are_written():
     assert load_config()["q4"]["train"]["lr"] == 1.0e-4 and load_config(ROOT / "config" / "full.yaml")["q4"]["train"][
         "lr"
     ] == pytest.approx(2.0e-5)
+
+
+def test_a_profile_that_is_not_a_mapping_is_named(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- q4\n- epochs\n")
+    with pytest.raises(ConfigError, match=r"bad.yaml: a profile must be a mapping of settings"):
+        load_config(bad)
+    from hw4.config import merge
+
+    layer = {"q4": {"train": {"epochs": 1}}}
+    merged = merge({"q5": {}}, layer)
+    merged["q4"]["train"]["epochs"] = 5
+    assert layer == {"q4": {"train": {"epochs": 1}}}  # the merge copies, never aliases a profile's values

@@ -225,9 +225,13 @@ def test_the_boxes_and_the_bias_sentence_follow_the_claims(results, monkeypatch,
 def test_a_smooth_power_law_steeper_than_linear_is_no_jump():
     from hw4.q3.check import full_time_regimes
 
-    ds = [1000, 3000, 10000, 30000, 100000]
-    r = full_time_regimes({"h": 300, "rows": [{"d": d, "time_full_s": 1e-10 * d**2} for d in ds]})
-    assert r["cost_ratio"] > 10 and not r["jump"] and r["slope_above"] == pytest.approx(2)
+    ds = [1000, 3000, 10000, 30000, 100000, 300000, 1000000]
+    for p in (1.2, 1.3, 1.45, 2.0):  # each would raise the cost per word more than twofold between two regimes
+        r = full_time_regimes({"h": 300, "rows": [{"d": d, "time_full_s": 1e-10 * d**p} for d in ds]})
+        assert r["cost_ratio"] > 2 and not r["jump"], p
+    # two sizes cannot tell a jump from a power law
+    two = full_time_regimes({"h": 300, "rows": [{"d": d, "time_full_s": t} for d, t in ((1000, 1e-4), (3000, 3e-3))]})
+    assert not two["jump"]
 
 
 def test_a_jump_at_the_last_measured_size_leaves_no_slope_above_it(results, monkeypatch):
@@ -238,5 +242,8 @@ def test_a_jump_at_the_last_measured_size_leaves_no_slope_above_it(results, monk
     r = full_time_regimes(timing)
     assert r["jump"] and r["steepest"]["d_to"] == 10000 and not r["fitted_above"] and r["slope_above"] is None
     jumped = timing_result([1e-4, 1e-2], [2e-5, 2e-5], slope_full=2.0, slope_sampled=0.0)
+    jumped["rows"] = [
+        {**jumped["rows"][0], "d": d, "time_full_s": t} for d, t in zip(ds, [1e-4, 3e-4, 1e-2], strict=True)
+    ]
     text = render_q3(results, monkeypatch, "submission", timing=jumped)
-    assert r"Above the jump only $d=1\,000$ was measured, too few sizes to fit a slope there" in text
+    assert r"Above the jump only $d=10\,000$ was measured, too few sizes to fit a slope there" in text

@@ -114,3 +114,10 @@ def test_grammar_filters_pick_the_word_form_and_join_lists():
     assert t.render(xs=["a"], n=1) == "a is; row"
     assert t.render(xs=["a", "b"], n=2) == "a and b are; rows"
     assert t.render(xs=["a", "b", "c"], n=0) == "a, b and c are; rows"
+
+
+def test_fixed_prints_no_minus_zero():
+    from hw4.latex import fixed
+
+    assert fixed(-1e-9) == "0.00" and fixed(-0.004, 2) == "0.00" and fixed(-0.006, 2) == "-0.01"
+    assert fixed(-12345.678, 1) == r"-12\,345.7"

@@ -115,3 +115,14 @@ def test_the_readings_are_the_ones_the_recorded_timings_show():
     assert loglog_slope([r["d"] for r in timing["rows"]], [r["time_full_s"] for r in timing["rows"]]) == pytest.approx(
         timing["slope_full"]
     )
+
+
+def test_the_quiet_and_the_loaded_recordings_read_the_same():
+    """The goal itself: the same sentences from the timings of a quiet run and of one beside two busy processes."""
+    quiet, loaded = (
+        {what: recorded(name, what) for what in ("q1_compare", "q2_bench", "q2", "q3_timing")}
+        for name in ("quiet", "loaded")
+    )
+    assert readings(q1_claims(quiet["q1_compare"])) == readings(q1_claims(loaded["q1_compare"]))
+    assert readings(q2_claims(quiet["q2_bench"], quiet["q2"])) == readings(q2_claims(loaded["q2_bench"], loaded["q2"]))
+    assert readings(q3_claims(quiet["q3_timing"])) == readings(q3_claims(loaded["q3_timing"]))

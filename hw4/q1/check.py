@@ -12,8 +12,6 @@ and a verdict for every comparing sentence.  Timing-derived claims sit under the
 the determinism test treat them as timings).
 """
 
-import math
-
 from hw4.checks import CheckError, agreement
 from hw4.q1.derive import c, conv_parameter_count, conv_receptive_field, h, parameter_count
 
@@ -106,18 +104,9 @@ def timing_claims(compare: dict) -> dict:
         for r in compare["rows"]
     ]
     last = ms[-1]
-    prev = ms[-2] if len(ms) > 1 else None
     return {
         "rows_ms": ms,
         "last_ms": last,
-        # the slope of each model's time between the two largest grids (the fit over all n includes small grids)
-        "prev_n": prev["n"] if prev else None,
-        "last_step_slopes": {
-            key: math.log(last[key] / prev[key]) / math.log(last["n"] / prev["n"])
-            for key in ("loop", "wavefront", "conv")
-        }
-        if prev
-        else None,
         "conv_faster_at_last": last["conv"] < min(last["loop"], last["wavefront"]),
         "wavefront_faster_at_last": last["wavefront"] < last["loop"],
     }

@@ -156,8 +156,8 @@ def benchmark(T_values, d, batch, heads, w, m, repeats, full_max_T, fit_min_T, d
 
 
 def run(params: dict, seed: int) -> dict:
-    """The benchmark as config section q2 describes it (also used by bench/q2.py): params holds its keys
-    bench, d_head, window and features."""
+    """The benchmark as config section q2 describes it (the rule q2_bench): params holds its keys bench, d_head,
+    window and features."""
     from hw4.runtime import machine_info, seed_everything
 
     p = params["bench"]

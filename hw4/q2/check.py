@@ -234,6 +234,8 @@ def timing_claims(bench: dict, derive: dict | None = None) -> dict:
         "crossover_groups": crossover_groups,
         "some_late": bool(late),
         "late_labels": [c["label"] for c in late],
+        # the distinct lengths from which the late methods are faster (the sentence's "that length")
+        "late_lengths": sorted({c["T"] for c in late if c["T"] is not None}),
         "slopes": slopes,
         "slope_tolerance": SLOPE_TOLERANCE,
         "relative": relative,

@@ -147,8 +147,11 @@ def estimator_claims(est: dict) -> dict:
 
 
 # The full gradient's operation count is linear in d, so its time per unit of d is constant within a regime of the
-# machine; a rise of that cost by more than this factor between two regimes is reported as a jump.
+# machine; a rise of that cost by more than this factor between two regimes is reported as a jump, when the step
+# between them is steeper than one power law fitted over all sizes by more than JUMP_EXCESS (a smooth power law has
+# no such step: its every local slope is its fitted slope).
 JUMP_FACTOR = 2.0
+JUMP_EXCESS = 0.25
 
 
 def _squares(xs: list[float]) -> float:
@@ -161,9 +164,9 @@ def full_time_regimes(timing: dict) -> dict:
 
     Two regimes of constant time per unit of d (the linear count at two speeds of the machine) are fitted to all
     sizes, split where the squared residuals of log(time / d) are least; a jump is a split whose cost per unit of d
-    rises by more than JUMP_FACTOR while the time within each regime of two or more sizes grows as d (a smooth
-    power law above 1 would also raise the cost, but not linearly within the regimes).  Every size takes part in choosing the
-    split, so a busy machine that slows one size does not move it (the steepest single step does move: two
+    rises by more than JUMP_FACTOR, whose step is steeper than the power law fitted over all sizes by more than
+    JUMP_EXCESS, and around which the time of each regime of two or more sizes grows as d; three sizes at least.
+    Every size takes part in choosing the split, so a busy machine that slows one size does not move it (the steepest single step does move: two
     neighbours slowed and sped up by 30 % change its local slope by half a power).  ``steepest`` is the step
     between the two measured sizes on either side of the split; ``slope_above`` is fitted above it."""
     rows = timing["rows"]
@@ -177,7 +180,8 @@ def full_time_regimes(timing: dict) -> dict:
     if split is None:
         return {"jump": False, "steepest": None, "cost_ratio": None, "ns_per_word_below": None,
                 "ns_per_word_above": None, "u_mib_from": None, "u_mib_to": None,
-                "slope_above": None, "fitted_above": False, "linear_above": False, "jump_factor": JUMP_FACTOR}  # fmt: skip
+                "slope_below": None, "slope_above": None, "fitted_above": False, "linear_above": False,
+                "jump_factor": JUMP_FACTOR, "jump_excess": JUMP_EXCESS}  # fmt: skip
     below, above_cost = cost[:split], cost[split:]
     cost_ratio = math.exp(sum(above_cost) / len(above_cost) - sum(below) / len(below))
     a, b = rows[split - 1], rows[split]
@@ -189,8 +193,9 @@ def full_time_regimes(timing: dict) -> dict:
         for part in (slice(None, split), slice(split, None))
     )
     linear_within = all(grows_as(x, 1) for x in (slope_below, slope_above) if x is not None)
+    steeper = steepest["local_slope"] > loglog_slope(ds, ts) + JUMP_EXCESS
     return {
-        "jump": cost_ratio > JUMP_FACTOR and linear_within,
+        "jump": len(rows) >= 3 and cost_ratio > JUMP_FACTOR and steeper and linear_within,
         "steepest": steepest,
         # the time per unit of d above the split over that below, and each in ns per word (geometric means)
         "cost_ratio": cost_ratio,
@@ -205,6 +210,7 @@ def full_time_regimes(timing: dict) -> dict:
         "fitted_above": slope_above is not None,
         "linear_above": bool(grows_as(slope_above, 1)),
         "jump_factor": JUMP_FACTOR,
+        "jump_excess": JUMP_EXCESS,
     }
 
 
@@ -225,7 +231,6 @@ def timing_claims(timing: dict) -> dict:
         "sampled_faster_at_largest": largest["speedup"] > 1,
         "n_sizes": len(rows),
         "smallest_d": rows[0]["d"],
-        # the full gradient's time against d next to its operation count, which is linear in d
         # the full gradient's time against its operation count, linear in d: a whole power faster or slower
         "full_faster_than_linear": not grows_as(timing["slope_full"], 1) and timing["slope_full"] > 1,
         "full_slower_than_linear": not grows_as(timing["slope_full"], 1) and timing["slope_full"] < 1,

@@ -7,8 +7,8 @@ and to scikit-learn's sizes, the confusion matrix to the test set), the steps ag
 the best epoch being the one with the highest validation accuracy, metrics recomputed from the confusion matrix.
 Each message names the notebook's items to fix. Floating-point agreements are recorded with their tolerance.
 
-The claims are every number the prose derives and every choice of a sentence (singular or plural, which counts to
-list, whether a remark applies), so that the answers and the template only look values up. The metrics and
+The claims are every number the prose derives and every choice of a sentence (which counts to list, whether a
+remark applies; word forms are the templates' plural filter), so that the answers and the template only look values up. The metrics and
 verdicts are computed here from what the notebook recorded, never in the notebook's run, so that changing them
 reruns no training: per-class scores and the hardest class from the confusion matrix (hw4/q4/metrics.py, with
 its SMALL_TEST_SET), the balance verdict with BALANCE_THRESHOLD below.

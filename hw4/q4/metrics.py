@@ -21,7 +21,7 @@ def per_class_metrics(cm: np.ndarray, names=CLASS_NAMES) -> list[dict]:
     return rows
 
 
-# Below this many test reviews the PDF says that the ranking of the classes is a weak signal.
+# Below this many test reviews the answer says how far one review moves the hardest class's score.
 SMALL_TEST_SET = 300
 
 

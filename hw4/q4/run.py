@@ -211,7 +211,7 @@ def run_notebook(
         nbformat.write(nb, str(tmp))
     for name in RESULTS:
         write_json(results_out[name], results[name])
-    (run_dir / "checkpoint.pt").unlink(missing_ok=True)  # done: the next run with new settings starts afresh
+    (run_dir / "checkpoint.pt").unlink(missing_ok=True)  # done: a rerun with these settings trains afresh
     return train
 
 
