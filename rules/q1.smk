@@ -21,7 +21,7 @@ rule q1_derive:
     input:
         code=code("scripts/q1_derive.py"),
     output:
-        results="build/results/q1.json",
+        results=Q1_RESULTS["q1"],
     log:
         "build/logs/q1_derive.log",
     benchmark:
@@ -36,7 +36,7 @@ rule q1_verify:
     input:
         code=code("scripts/q1_verify.py"),
     output:
-        results="build/results/q1_verify.json",
+        results=Q1_RESULTS["q1_verify"],
     log:
         "build/logs/q1_verify.log",
     benchmark:
@@ -54,7 +54,7 @@ rule q1_compare:
     input:
         code=code("scripts/q1_compare.py"),
     output:
-        results="build/results/q1_compare.json",
+        results=Q1_RESULTS["q1_compare"],
     log:
         "build/logs/q1_compare.log",
     benchmark:
@@ -72,12 +72,12 @@ rule q1_compare:
 # Exact checks (counts against the formulas) stop the build; float agreements and the prose's claims are recorded.
 rule q1_check:
     input:
-        derive="build/results/q1.json",
-        verify="build/results/q1_verify.json",
-        compare="build/results/q1_compare.json",
+        derive=Q1_RESULTS["q1"],
+        verify=Q1_RESULTS["q1_verify"],
+        compare=Q1_RESULTS["q1_compare"],
         code=code("scripts/q1_check.py"),
     output:
-        results="build/results/q1_check.json",
+        results=Q1_RESULTS["q1_check"],
     log:
         "build/logs/q1_check.log",
     script:
@@ -86,7 +86,7 @@ rule q1_check:
 
 rule q1_plot:
     input:
-        results="build/results/q1_compare.json",
+        results=Q1_RESULTS["q1_compare"],
         code=code("scripts/q1_plot.py"),
     output:
         figure="figures/q1_compare.pdf",

@@ -35,7 +35,7 @@ rule q2_derive:
     input:
         code=code("scripts/q2_derive.py"),
     output:
-        results="build/results/q2.json",
+        results=Q2_RESULTS["q2"],
     log:
         "build/logs/q2_derive.log",
     benchmark:
@@ -56,7 +56,7 @@ rule q2_verify:
     input:
         code=code("scripts/q2_verify.py"),
     output:
-        results="build/results/q2_verify.json",
+        results=Q2_RESULTS["q2_verify"],
     log:
         "build/logs/q2_verify.log",
     benchmark:
@@ -74,13 +74,13 @@ rule q2_verify:
 # numbers the prose derives and a verdict for every comparing sentence become claims (q2_check.json).
 rule q2_check:
     input:
-        derive="build/results/q2.json",
-        verify="build/results/q2_verify.json",
-        bench="build/results/q2_bench.json",
-        retrieval="build/results/q2_retrieval.json",
+        derive=Q2_RESULTS["q2"],
+        verify=Q2_RESULTS["q2_verify"],
+        bench=Q2_RESULTS["q2_bench"],
+        retrieval=Q2_RESULTS["q2_retrieval"],
         code=code("scripts/q2_check.py"),
     output:
-        results="build/results/q2_check.json",
+        results=Q2_RESULTS["q2_check"],
     log:
         "build/logs/q2_check.log",
     script:
@@ -91,7 +91,7 @@ rule q2_bench:
     input:
         code=code("scripts/q2_bench.py"),
     output:
-        results="build/results/q2_bench.json",
+        results=Q2_RESULTS["q2_bench"],
     log:
         "build/logs/q2_bench.log",
     benchmark:
@@ -115,7 +115,7 @@ rule q2_retrieval:
     input:
         code=code("scripts/q2_retrieval.py"),
     output:
-        results="build/results/q2_retrieval.json",
+        results=Q2_RESULTS["q2_retrieval"],
     log:
         "build/logs/q2_retrieval.log",
     benchmark:
@@ -136,9 +136,9 @@ rule q2_retrieval:
 
 rule q2_plot:
     input:
-        verify="build/results/q2_verify.json",
-        bench="build/results/q2_bench.json",
-        retrieval="build/results/q2_retrieval.json",
+        verify=Q2_RESULTS["q2_verify"],
+        bench=Q2_RESULTS["q2_bench"],
+        retrieval=Q2_RESULTS["q2_retrieval"],
         code=code("scripts/q2_plot.py"),
     output:
         patterns="figures/q2_patterns.pdf",

@@ -22,7 +22,7 @@ rule q3_derive:
     input:
         code=code("scripts/q3_derive.py"),
     output:
-        results="build/results/q3.json",
+        results=Q3_RESULTS["q3"],
     log:
         "build/logs/q3_derive.log",
     benchmark:
@@ -39,7 +39,7 @@ rule q3_verify:
     input:
         code=code("scripts/q3_verify.py"),
     output:
-        results="build/results/q3_verify.json",
+        results=Q3_RESULTS["q3_verify"],
     log:
         "build/logs/q3_verify.log",
     benchmark:
@@ -58,7 +58,7 @@ rule q3_estimators:
     input:
         code=code("scripts/q3_estimators.py"),
     output:
-        results="build/results/q3_estimators.json",
+        results=Q3_RESULTS["q3_estimators"],
     log:
         "build/logs/q3_estimators.log",
     benchmark:
@@ -78,7 +78,7 @@ rule q3_timing:
     input:
         code=code("scripts/q3_timing.py"),
     output:
-        results="build/results/q3_timing.json",
+        results=Q3_RESULTS["q3_timing"],
     log:
         "build/logs/q3_timing.log",
     benchmark:
@@ -102,13 +102,13 @@ rule q3_timing:
 # agreement and the prose's claims (slopes against the expected rates, verdicts, speed-ups) are recorded.
 rule q3_check:
     input:
-        derive="build/results/q3.json",
-        verify="build/results/q3_verify.json",
-        estimators="build/results/q3_estimators.json",
-        timing="build/results/q3_timing.json",
+        derive=Q3_RESULTS["q3"],
+        verify=Q3_RESULTS["q3_verify"],
+        estimators=Q3_RESULTS["q3_estimators"],
+        timing=Q3_RESULTS["q3_timing"],
         code=code("scripts/q3_check.py"),
     output:
-        results="build/results/q3_check.json",
+        results=Q3_RESULTS["q3_check"],
     log:
         "build/logs/q3_check.log",
     script:
@@ -117,9 +117,9 @@ rule q3_check:
 
 rule q3_plot:
     input:
-        estimators="build/results/q3_estimators.json",
-        timing="build/results/q3_timing.json",
-        check="build/results/q3_check.json",
+        estimators=Q3_RESULTS["q3_estimators"],
+        timing=Q3_RESULTS["q3_timing"],
+        check=Q3_RESULTS["q3_check"],
         code=code("scripts/q3_plot.py"),
     output:
         estimators="figures/q3_estimators.pdf",
