@@ -201,6 +201,17 @@ def _excerpt_for_document(context, script: str | Path, region: str) -> Raw:
     return code_excerpt(script, region, source=context.get("full", True))
 
 
+def andjoin_delimiters(n: int) -> list[str]:
+    """What stands between n items listed in prose: ", " between all but the last two, " and " before the last."""
+    return [", "] * max(n - 2, 0) + [" and "] * (n > 1)
+
+
+def andjoin(items) -> str:
+    """A list as prose: "a", "a and b", "a, b and c"."""
+    items = [str(x) for x in items]
+    return "".join(x + d for x, d in zip(items, [*andjoin_delimiters(len(items)), ""], strict=True))
+
+
 def is_one(n) -> bool:
     """Grammar: whether a count (a number, or a list's length) takes the singular."""
     return (len(n) if isinstance(n, list | tuple) else n) == 1
@@ -240,7 +251,7 @@ def make_env(template_dir: str | Path, marker=None) -> jinja2.Environment:
     # Grammar, not claims: the form of a word for a count (a number or a list), and a list as prose ("a, b and c").
     env.tests["one"] = is_one
     env.filters["plural"] = plural
-    env.filters["andjoin"] = lambda items: ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+    env.filters["andjoin"] = andjoin
     env.globals["excerpt"] = _excerpt_for_document
     if marker is not None:
         marker.install(env)

@@ -153,6 +153,14 @@ def test_marks_wrap_exactly_the_changed_values_each_formatted_like_the_new_one(t
     assert ("q1.json", "rows[0].b") in marker.printed and ("q1.json", "ids[0]") in marker.printed
 
 
+def test_a_list_in_prose_marks_its_changed_item(tmp_path):
+    text = "\\VAR{results.q1.labels | andjoin} and \\VAR{results.q1.two | andjoin}."
+    results = {"labels": ["sliding window", "linear", "Performer"], "two": ["a", "b"]}
+    assert _render(tmp_path, text, results, Marker({})) == "sliding window, linear and Performer and a and b."
+    out = _render(tmp_path, text, results, Marker({("q1.json", "labels[1]"): "linear (elu+1)"}))
+    assert out == "sliding window, \\hwchg{q1}{linear}{linear (elu+1)} and Performer and a and b."
+
+
 def test_a_value_equal_at_the_printed_precision_is_not_marked(tmp_path):
     results = {"a": 0.88241, "rows": [{"b": 7}, {"b": 8}], "f_tex": "h", "ids": [1, 2], "name": "n"}
     marker = Marker({("q1.json", "a"): 0.88239})

@@ -15,7 +15,7 @@ to their pages (``\\hwpages{q1}``).
 
 import re
 
-from hw4.latex import Raw, escape_latex, finalize
+from hw4.latex import Raw, andjoin_delimiters, escape_latex, finalize
 from hw4.versions.prose import tokenize
 from hw4.versions.results import child_key, item_key, problem_of
 
@@ -282,11 +282,23 @@ class Marker:
     def join(self, seq, d: str = ""):
         """Jinja's ``join``, with each changed item marked in place (unchanged lists print as before)."""
         items = list(seq)
+        return self._joined(items, [d] * max(len(items) - 1, 0))
+
+    def andjoin(self, seq):
+        """The andjoin filter (hw4.latex.andjoin: "a, b and c"), with each changed item marked in place."""
+        items = list(seq)
+        return self._joined(items, andjoin_delimiters(len(items)))
+
+    def _joined(self, items: list, delimiters: list[str]):
+        def weave(parts):
+            return "".join(p + d for p, d in zip(parts, [*delimiters, ""], strict=True))
+
         if not any(self._changed(k) for k in (getattr(x, "hw4_key", None) for x in items) if k is not None):
             for x in items:
                 if getattr(x, "hw4_key", None) is not None:
                     self.printed.add(x.hw4_key)
-            return d.join(str(x) for x in items)
+            return weave([str(x) for x in items])
+        delimiters = [escape_latex(d) for d in delimiters]
         parts = []
         for x in items:
             key = getattr(x, "hw4_key", None)
@@ -297,7 +309,7 @@ class Marker:
                 continue
             old = self._old(x, key)
             parts.append(self.wrap(key, escape_latex(str(x)), None if old is ADDED else escape_latex(str(old))))
-        return Raw(escape_latex(d).join(parts))
+        return Raw(weave(parts))
 
     def install(self, env) -> None:
         env.globals.update(hw4_test_begin=self.test_begin, hw4_test_end=self.test_end, hw4_flag=self.branch_flag)
@@ -306,6 +318,7 @@ class Marker:
             env.filters[name] = self.filter(env.filters[name])
         env.filters["string"] = self.string
         env.filters["join"] = self.join
+        env.filters["andjoin"] = self.andjoin
 
 
 _TAG = re.compile(r"^\s*(?:\\BLOCK\{|%%)\s*(\w+)\s*(.*?)\s*$", re.S)
