@@ -8,9 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hw4.project import copy_project, run_snakemake  # noqa: E402
 
-
-def copy_sources(dest: Path) -> None:
-    copy_project(dest)
+__all__ = ["copy_project", "snakemake"]
 
 
 def snakemake(work: Path, cores: int, target: str, *args: str) -> float:

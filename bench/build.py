@@ -9,7 +9,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from _project import copy_sources, snakemake
+from _project import copy_project, snakemake
 
 
 def main() -> None:
@@ -19,7 +19,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="hw4-bench-") as tmp:
         work = Path(tmp)
-        copy_sources(work)
+        copy_project(work)
         cold = snakemake(work, args.cores, "all")
         noop = [snakemake(work, args.cores, "all") for _ in range(args.repeats)]
         tpl = work / "report" / "q1.tex.j2"

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _project import copy_sources, snakemake
+from _project import copy_project, snakemake
 
 
 def job_seconds(work: Path) -> tuple[float, float, float]:
@@ -47,7 +47,7 @@ def main() -> None:
         ap.error("--small must be between 0 and --n (the cost of one more variant is their difference)")
     with tempfile.TemporaryDirectory(prefix="hw4-bench-variants-") as tmp:
         work = Path(tmp)
-        copy_sources(work)
+        copy_project(work)
         t0 = time.perf_counter()
         snakemake(work, args.cores, "all")
         print(f"default build (not part of the figures below): {time.perf_counter() - t0:.0f} s")
