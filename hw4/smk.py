@@ -2,6 +2,7 @@
 
     python scripts/q1_derive.py                 # the default config
     python scripts/compile.py doc=hw4            # wildcards as name=value
+    python scripts/q1_check.py root=build/variants/v001   # a variant's job (its inputs built)
     HW4_CONFIGFILE=config/full.yaml python scripts/q4_recipe.py
 
 Each rule script ends with ``if "snakemake" not in globals(): snakemake = mock_snakemake("<rule>")``: the
@@ -58,6 +59,8 @@ def mock_snakemake(rulename: str, configfiles: list[str] | None = None, **wildca
         wf_api.dag(DAGSettings())
         workflow = wf_api._workflow
         rule = workflow.get_rule(rulename)
+        if "root" in rule.wildcard_names:  # the default build's job unless a variant's root is named
+            wildcards.setdefault("root", "build")
         dag = DAG(workflow, rules=[rule])
         job = Job(rule, dag, wildcards_dict=wildcards)
         return Snakemake(

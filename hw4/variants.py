@@ -6,8 +6,9 @@ and a generator seeded by (seed, variant id) draws them, so the same roster and 
 Draws that make a question degenerate are never made (h >= 2 by the schema, w < T, k < d by construction), and
 no two variants share a problem's numbers (a repeat is drawn again from the same seeded stream, in roster order).
 
-What depends on the numbers is redone per variant (:func:`solve`: the sympy derivations, exact operation counts,
-exact checks and claims); the measured experiments (Q1's convnet comparison, Q2's benchmark and retrieval, Q3's
+What depends on the numbers is redone per variant by the default build's own rules, run under the variant's
+folder with :func:`variant_config`'s settings (the sympy derivations, exact operation counts, exact checks and
+claims, the documents); the measured experiments (Q1's convnet comparison, Q2's benchmark and retrieval, Q3's
 estimators and timing, Problem 4) are the default build's, shared by every variant.
 """
 
@@ -17,12 +18,10 @@ import random
 import re
 from pathlib import Path
 
-from hw4.io import read_json
-
 PARAMS = {"q1": ("n", "c", "h"), "q2": ("T", "d", "w", "m"), "q3": ("d", "h", "k")}
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 ROSTER_ID_COLUMNS = ("id", "student_id", "netid", "net_id")
-# Results a variant writes (its own), and the shared results of the default build it reads.
+# The results a variant writes itself (under build/variants/<id>/results/); it reads the default build's others.
 OWN_RESULTS = ("q1", "q1_verify", "q1_check", "q2", "q2_verify", "q2_check", "q3", "q3_check")
 
 
@@ -170,47 +169,6 @@ def variant_config(config: dict, vid: str, seed: int, params: dict) -> dict:
     cfg["q3"]["count_instances"] = [dict(params["q3"])]
     cfg["variant"] = {"id": vid, "seed": seed}
     return cfg
-
-
-# ------------------------------------------------------------------------------------------------ solve
-def solve(params: dict, config: dict, shared: dict[str, str]) -> dict[str, dict]:
-    """The results of one variant (OWN_RESULTS), by the functions the default build's rules call.
-
-    ``shared``: name -> path of the default build's results that do not depend on the variant (q1_compare,
-    q2_bench, q2_retrieval, q2_verify for its pattern figure's data, q3_verify, q3_estimators, q3_timing).
-    """
-    from hw4.q1.check import check as q1_check
-    from hw4.q1.derive import derive as q1_derive
-    from hw4.q1.rnn import verify_instance as q1_verify_instance
-    from hw4.q2.check import check as q2_check
-    from hw4.q2.derive import derive as q2_derive
-    from hw4.q2.verify import verify_instance as q2_verify_instance
-    from hw4.q3.check import check as q3_check
-    from hw4.q3.derive import derive as q3_derive
-    from hw4.runtime import seed_everything
-
-    seed = config["seed"]
-    s = {name: read_json(path) for name, path in shared.items()}
-    out = {}
-    q1 = [params["q1"]]
-    seed_everything(seed, 1)
-    out["q1"] = q1_derive(q1)
-    out["q1_verify"] = {
-        "instances": [
-            q1_verify_instance(i["n"], i["c"], i["h"], seed, config["q1"]["scalar_count_max_ops"]) for i in q1
-        ]
-    }
-    out["q1_check"] = q1_check(out["q1"], out["q1_verify"], s["q1_compare"])
-    q2 = [params["q2"]]
-    out["q2"] = q2_derive(q2, s["q2_default"]["at"])  # the benchmark point: the default build's
-    out["q2_verify"] = {
-        "instances": [q2_verify_instance(i["T"], i["d"], i["w"], i["m"], seed) for i in q2],
-        "patterns": s["q2_verify"]["patterns"],
-    }
-    out["q2_check"] = q2_check(out["q2"], out["q2_verify"], s["q2_bench"], s["q2_retrieval"])
-    out["q3"] = q3_derive(config["q3"]["symbolic"], [params["q3"]], seed)
-    out["q3_check"] = q3_check(out["q3"], s["q3_verify"], s["q3_estimators"], s["q3_timing"])
-    return out
 
 
 # ------------------------------------------------------------------------------------------------ answer key

@@ -92,11 +92,31 @@ def diff_base():
     return resolve_base(workflow.basedir, ARCHIVE_ROOT, VERSIONS["base"], git_now()["sha"])
 
 
-# Per-student variants (rules/variants.smk): the ids and numbers, read (a roster) and drawn only when asked for.
-from hw4.variants import VariantError, draw, variant_ids  # noqa: E402
+# Where a build's files go: the default build under build/, each per-student variant under build/variants/<id>/
+# (rules/variants.smk). The rules whose results depend on the numbers a variant redraws (Problems 1-3's derive,
+# verify and check; render and compile) write under the wildcard {root}; their settings come from config_at(root).
+# The measurements and Problem 4 are the default build's only, and every variant reads them.
+from hw4.variants import (
+    ID_RE,
+    OWN_RESULTS,
+    VariantError,
+    draw,
+    variant_config,
+    variant_ids,
+)  # noqa: E402
 
 VARIANTS = config["variants"]
 VARIANT_DIR = "build/variants"
+
+
+wildcard_constraints:
+    root=rf"build(/variants/{ID_RE.pattern})?",
+
+
+def rooted(path):
+    """A default build's path (build/...) as the pattern of every root's ({root}/...)."""
+    assert path.startswith("build/"), path
+    return f"{{root}}{path.removeprefix('build')}"
 
 
 @functools.cache
@@ -120,7 +140,16 @@ def variant_params(vid):
     return table[vid]
 
 
-def variant_results(vid):
-    """What the variant's solutions print: its own results, the default build's for everything else."""
-    own = {name: f"{VARIANT_DIR}/{vid}/results/{name}.json" for name in OWN_RESULTS}
-    return {**SOLUTION_RESULTS, **own}
+@functools.cache
+def config_at(root):
+    """The settings the build under root is solved for: the config, or a variant's (its numbers in the
+    instances of Problems 1-3, and its id)."""
+    if root == "build":
+        return config
+    vid = root.removeprefix(f"{VARIANT_DIR}/")
+    return variant_config(config, vid, VARIANTS["seed"], variant_params(vid))
+
+
+def results_at(root):
+    """The results the documents under root print: root's own (OWN_RESULTS), the default build's for the rest."""
+    return {**SOLUTION_RESULTS, **{name: f"{root}/results/{name}.json" for name in OWN_RESULTS}}

@@ -21,13 +21,13 @@ rule q1_derive:
     input:
         code=code("scripts/q1_derive.py"),
     output:
-        results=Q1_RESULTS["q1"],
+        results=rooted(Q1_RESULTS["q1"]),
     log:
-        "build/logs/q1_derive.log",
+        "{root}/logs/q1_derive.log",
     benchmark:
-        "build/benchmarks/q1_derive.tsv"
+        "{root}/benchmarks/q1_derive.tsv"
     params:
-        instances=config["q1"]["instances"],
+        instances=lambda w: config_at(w.root)["q1"]["instances"],
     script:
         "../scripts/q1_derive.py"
 
@@ -36,14 +36,14 @@ rule q1_verify:
     input:
         code=code("scripts/q1_verify.py"),
     output:
-        results=Q1_RESULTS["q1_verify"],
+        results=rooted(Q1_RESULTS["q1_verify"]),
     log:
-        "build/logs/q1_verify.log",
+        "{root}/logs/q1_verify.log",
     benchmark:
-        "build/benchmarks/q1_verify.tsv"
+        "{root}/benchmarks/q1_verify.tsv"
     threads: THREADS
     params:
-        instances=config["q1"]["instances"],
+        instances=lambda w: config_at(w.root)["q1"]["instances"],
         seed=config["seed"],
         scalar_count_max_ops=config["q1"]["scalar_count_max_ops"],
     script:
@@ -72,14 +72,14 @@ rule q1_compare:
 # Exact checks (counts against the formulas) stop the build; float agreements and the prose's claims are recorded.
 rule q1_check:
     input:
-        derive=Q1_RESULTS["q1"],
-        verify=Q1_RESULTS["q1_verify"],
+        derive=rooted(Q1_RESULTS["q1"]),
+        verify=rooted(Q1_RESULTS["q1_verify"]),
         compare=Q1_RESULTS["q1_compare"],
         code=code("scripts/q1_check.py"),
     output:
-        results=Q1_RESULTS["q1_check"],
+        results=rooted(Q1_RESULTS["q1_check"]),
     log:
-        "build/logs/q1_check.log",
+        "{root}/logs/q1_check.log",
     script:
         "../scripts/q1_check.py"
 

@@ -35,13 +35,13 @@ rule q2_derive:
     input:
         code=code("scripts/q2_derive.py"),
     output:
-        results=Q2_RESULTS["q2"],
+        results=rooted(Q2_RESULTS["q2"]),
     log:
-        "build/logs/q2_derive.log",
+        "{root}/logs/q2_derive.log",
     benchmark:
-        "build/benchmarks/q2_derive.tsv"
+        "{root}/benchmarks/q2_derive.tsv"
     params:
-        instances=config["q2"]["count_instances"],
+        instances=lambda w: config_at(w.root)["q2"]["count_instances"],
         at={
             "T": max(Q2_FULL_T),
             "d": config["q2"]["d_head"],
@@ -56,14 +56,14 @@ rule q2_verify:
     input:
         code=code("scripts/q2_verify.py"),
     output:
-        results=Q2_RESULTS["q2_verify"],
+        results=rooted(Q2_RESULTS["q2_verify"]),
     log:
-        "build/logs/q2_verify.log",
+        "{root}/logs/q2_verify.log",
     benchmark:
-        "build/benchmarks/q2_verify.tsv"
+        "{root}/benchmarks/q2_verify.tsv"
     threads: THREADS
     params:
-        instances=config["q2"]["count_instances"],
+        instances=lambda w: config_at(w.root)["q2"]["count_instances"],
         patterns=config["q2"]["patterns"],
         seed=config["seed"],
     script:
@@ -74,15 +74,15 @@ rule q2_verify:
 # numbers the prose derives and a verdict for every comparing sentence become claims (q2_check.json).
 rule q2_check:
     input:
-        derive=Q2_RESULTS["q2"],
-        verify=Q2_RESULTS["q2_verify"],
+        derive=rooted(Q2_RESULTS["q2"]),
+        verify=rooted(Q2_RESULTS["q2_verify"]),
         bench=Q2_RESULTS["q2_bench"],
         retrieval=Q2_RESULTS["q2_retrieval"],
         code=code("scripts/q2_check.py"),
     output:
-        results=Q2_RESULTS["q2_check"],
+        results=rooted(Q2_RESULTS["q2_check"]),
     log:
-        "build/logs/q2_check.log",
+        "{root}/logs/q2_check.log",
     script:
         "../scripts/q2_check.py"
 

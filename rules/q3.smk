@@ -22,14 +22,14 @@ rule q3_derive:
     input:
         code=code("scripts/q3_derive.py"),
     output:
-        results=Q3_RESULTS["q3"],
+        results=rooted(Q3_RESULTS["q3"]),
     log:
-        "build/logs/q3_derive.log",
+        "{root}/logs/q3_derive.log",
     benchmark:
-        "build/benchmarks/q3_derive.tsv"
+        "{root}/benchmarks/q3_derive.tsv"
     params:
         symbolic=config["q3"]["symbolic"],
-        count_instances=config["q3"]["count_instances"],
+        count_instances=lambda w: config_at(w.root)["q3"]["count_instances"],
         seed=config["seed"],
     script:
         "../scripts/q3_derive.py"
@@ -102,15 +102,15 @@ rule q3_timing:
 # agreement and the prose's claims (slopes against the expected rates, verdicts, speed-ups) are recorded.
 rule q3_check:
     input:
-        derive=Q3_RESULTS["q3"],
+        derive=rooted(Q3_RESULTS["q3"]),
         verify=Q3_RESULTS["q3_verify"],
         estimators=Q3_RESULTS["q3_estimators"],
         timing=Q3_RESULTS["q3_timing"],
         code=code("scripts/q3_check.py"),
     output:
-        results=Q3_RESULTS["q3_check"],
+        results=rooted(Q3_RESULTS["q3_check"]),
     log:
-        "build/logs/q3_check.log",
+        "{root}/logs/q3_check.log",
     script:
         "../scripts/q3_check.py"
 

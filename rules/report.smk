@@ -30,41 +30,45 @@ localrules:
     compile,
 
 
+# The documents of the default build (root build) and of each variant (root build/variants/<id>): a variant's
+# results are its own where it has them (config_at and results_at, rules/common.smk).
 rule render:
     input:
-        unpack(lambda w: DOCUMENTS[w.doc]["results"]),
+        unpack(lambda w: results_at(w.root) if DOCUMENTS[w.doc]["results"] else {}),
         templates=TEMPLATES,
         modules=lambda w: EXCERPTED_MODULES if DOCUMENTS[w.doc]["results"] else [],
         code=code("scripts/render.py"),
     output:
-        tex="build/tex/{doc}.tex",
+        tex="{root}/tex/{doc}.tex",
     log:
-        "build/logs/render_{doc}.log",
+        "{root}/logs/render_{doc}.log",
     wildcard_constraints:
         doc="|".join(DOCUMENTS),
     params:
         template_dir="report",
         template="hw4.tex.j2",
         mode=lambda w: DOCUMENTS[w.doc]["mode"],
-        results=lambda w: list(DOCUMENTS[w.doc]["results"]),
-        config=REPORT_CONFIG,
+        results=lambda w: list(results_at(w.root)) if DOCUMENTS[w.doc]["results"] else [],
+        config=lambda w: build_config(config_at(w.root)),
     script:
         "../scripts/render.py"
 
 
 rule compile:
     input:
-        tex="build/tex/{doc}.tex",
+        tex="{root}/tex/{doc}.tex",
         figures=lambda w: DOCUMENTS[w.doc]["figures"],
         code=code("scripts/compile.py"),
     output:
-        pdf="build/{doc}.pdf",
-        pages="build/{doc}_pages.json",
+        pdf="{root}/{doc}.pdf",
+        pages="{root}/{doc}_pages.json",
     log:
-        "build/logs/compile_{doc}.log",
+        "{root}/logs/compile_{doc}.log",
     wildcard_constraints:
         doc="|".join(DOCUMENTS),
     params:
         source_date_epoch=lambda w: source_date_epoch(),
+        # a variant's compile starts from the default build's LaTeX state: one pass where references did not move
+        seed=lambda w: [] if w.root == "build" else ["build/tex"],
     script:
         "../scripts/compile.py"

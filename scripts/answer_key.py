@@ -12,10 +12,8 @@ from hw4.variants import OWN_RESULTS, answers
 
 def main(sm) -> None:
     rows = []
-    for path in sm.input.variants:  # build/variants/<id>/results/variant.json, in the variants' order
-        folder = Path(path).parent
-        vid = read_json(path)["id"]
-        params = read_json(path)["params"]
+    for vid, params in sm.params.variants.items():  # in the roster's order
+        folder = Path(sm.params.folder, vid, "results")
         rows.append(answers(vid, params, {name: read_json(folder / f"{name}.json") for name in OWN_RESULTS}))
     with atomic_path(sm.output.csv) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))

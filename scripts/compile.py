@@ -11,7 +11,15 @@ def main(sm) -> None:
     tex = Path(sm.input.tex)
     try:
         figures = [Path(f) for f in sm.input.figures]
-        pages = compile_pdf(tex, sm.output.pdf, figures, sm.params.source_date_epoch, sm.log[0], state=tex.parent)
+        pages = compile_pdf(
+            tex,
+            sm.output.pdf,
+            figures,
+            sm.params.source_date_epoch,
+            sm.log[0],
+            state=tex.parent,
+            seed=[Path(p) for p in sm.params.seed],
+        )
     except TexError as err:
         print(err, file=sys.stderr)
         sys.exit(1)

@@ -121,7 +121,9 @@ def test_variants_documents_answer_key_and_reproducibility(built_project, tmp_pa
 
     out = run_snakemake(built_project, "variants", config=("variants={n: 2, seed: 11}",))
     ran = set(re.findall(r"^(?:local)?rule (\w+):", out.stdout + out.stderr, re.M))
-    assert ran == {"variant_solve", "variant_documents", "answer_key", "variants"}, ran  # no experiment reruns
+    # the default build's rules for the variant's numbers, under its folder; no measurement reruns
+    per_variant = {f"q{n}_{step}" for n in (1, 2, 3) for step in ("derive", "verify", "check")} - {"q3_verify"}
+    assert ran == per_variant | {"render", "compile", "answer_key", "variants"}, ran
     folder = built_project / "build/variants"
     with (folder / "answer_key.csv").open() as fh:
         key = list(csv.DictReader(fh))
