@@ -22,7 +22,7 @@ PARAMS = {"q1": ("n", "c", "h"), "q2": ("T", "d", "w", "m"), "q3": ("d", "h", "k
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 ROSTER_ID_COLUMNS = ("id", "student_id", "netid", "net_id")
 # The results a variant writes itself (under build/variants/<id>/results/); it reads the default build's others.
-OWN_RESULTS = ("q1", "q1_verify", "q1_check", "q2", "q2_verify", "q2_check", "q3", "q3_check")
+OWN_RESULTS = ("q1_derive", "q1_verify", "q1_check", "q2_derive", "q2_verify", "q2_check", "q3_derive", "q3_check")
 
 
 class VariantError(ValueError):
@@ -175,9 +175,9 @@ def variant_config(config: dict, vid: str, seed: int, params: dict) -> dict:
 def answers(vid: str, params: dict, results: dict[str, dict]) -> dict:
     """The numbers a grader checks for one variant, each read from the variant's results (as its PDF prints
     them): Q1's parameter and operation counts, Q2's operation count per method, Q3's full and sampled counts."""
-    q1 = results["q1"]["instances"][0]
-    q2 = results["q2"]["instances"][0]
-    q3 = results["q3"]["instances"][0]
+    q1 = results["q1_derive"]["instances"][0]
+    q2 = results["q2_derive"]["instances"][0]
+    q3 = results["q3_derive"]["instances"][0]
     row = {"id": vid}
     row.update({f"q1_{k}": params["q1"][k] for k in PARAMS["q1"]})
     row.update({"q1_params": q1["params"], "q1_ops": q1["ops"]})

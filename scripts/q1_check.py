@@ -1,4 +1,4 @@
-"""Rule q1_check: measured counts against the formulas (exact, stops the build), float agreements, the claims."""
+"""Rule q1_check: measured counts against the formulas (exact, stops the build), float agreements, exact claims."""
 
 from hw4.io import log_to, read_json, write_json
 from hw4.q1.check import check
@@ -6,7 +6,7 @@ from hw4.q1.check import check
 
 def main(sm) -> None:
     write_json(
-        sm.output.results, check(read_json(sm.input.derive), read_json(sm.input.verify), read_json(sm.input.compare))
+        sm.output.results, check(read_json(sm.input.derive), read_json(sm.input.verify), read_json(sm.input.fields))
     )
 
 

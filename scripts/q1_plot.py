@@ -5,7 +5,7 @@ from hw4.q1.plot import plot
 
 
 def main(sm) -> None:
-    plot(read_json(sm.input.results), sm.output.figure)
+    plot(read_json(sm.input.fields), read_json(sm.input.compare), sm.output.figure)
 
 
 if "snakemake" not in globals():  # run by hand: python scripts/q1_plot.py

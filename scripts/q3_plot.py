@@ -1,4 +1,4 @@
-"""Rule q3_plot: the estimators' bias and variance, and the time per gradient (its legend reads the check step's
+"""Rule q3_plot: the estimators' bias and variance, and the time per gradient (its legend reads the claims step's
 regimes of the full gradient's time)."""
 
 from hw4.io import log_to, read_json
@@ -7,7 +7,7 @@ from hw4.q3.plot import plot_estimators, plot_timing
 
 def main(sm) -> None:
     plot_estimators(read_json(sm.input.estimators), sm.output.estimators)
-    plot_timing(read_json(sm.input.timing), read_json(sm.input.check)["timing"]["full_regimes"], sm.output.timing)
+    plot_timing(read_json(sm.input.timing), read_json(sm.input.claims)["timing"]["full_regimes"], sm.output.timing)
 
 
 if "snakemake" not in globals():  # run by hand: python scripts/q3_plot.py

@@ -109,7 +109,7 @@ Q4_TARGETS = [
     "build/hw4_q4.ipynb",
     "build/hw4_q4_handout.ipynb",
 ]
-SMALL_TARGETS = [*(f"build/results/q{k}_check.json" for k in (1, 2, 3)), *Q4_TARGETS]
+SMALL_TARGETS = [*(f"build/results/q{k}_{step}.json" for k in (1, 2, 3) for step in ("check", "claims")), *Q4_TARGETS]
 
 
 def build_small(dest: Path) -> Path:

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from hw4.q1.compare import ConvNet, receptive_field
+from hw4.q1.fields import ConvNet, receptive_field
 from hw4.q1.rnn import GridRNN2d, sequential_steps
 
 

@@ -1,4 +1,4 @@
-"""Problem 2: q2_check stops the build on exact mismatches and turns the measurements into the report's claims.
+"""Problem 2: q2_check stops the build on exact mismatches; q2_claims turns the measurements into the report's claims.
 
 Each test feeds the check a wrong or a changed value (a counted operation off by one, a float disagreement above
 tolerance, a timing that flips a comparison, a retrieval accuracy that flips a verdict) and asserts that it is
@@ -14,6 +14,7 @@ from hw4.q2.check import (
     SLOPE_TOLERANCE,
     agreements,
     check,
+    claims,
     exact_mismatches,
     faster_from,
     retrieval_claims,
@@ -77,7 +78,7 @@ def fake_retrieval(**far) -> dict:
 
 def test_check_passes_on_the_real_formulas_and_counts(derived_and_verified):
     d, v = derived_and_verified
-    res = check(d, v, fake_bench(), fake_retrieval())
+    res = check(d, v)
     assert res["instances_checked"] == 1 and "counts_match" not in res
     assert res["scalar"]["agrees"] and res["window"]["agrees"] and res["linear"]["agrees"]
     assert res["counted_methods"] == ["full", "window", "linear", "performer"]
@@ -94,7 +95,7 @@ def test_check_stops_on_a_count_that_differs(derived_and_verified):
     assert any("performer: counted adds" in line and "T=12" in line for line in lines)
     assert any("window: torch flop counter" in line for line in lines)
     with pytest.raises(RuntimeError, match="disagree with the sympy formulas"):
-        check(d, bad, fake_bench(), fake_retrieval())
+        check(d, bad)
 
 
 def test_check_stops_on_a_window_pair_formula_off_by_one(derived_and_verified):
@@ -245,13 +246,13 @@ def test_retrieval_verdicts_follow_the_accuracies():
 
 def test_error_verdicts(derived_and_verified):
     d, v = derived_and_verified
-    res = check(d, v, fake_bench(), fake_retrieval())
+    res = claims(d, fake_bench(), fake_retrieval())
     assert res["errors"]["window_error_grows"] and res["retrieval"]["performer_noisy"]
     bench = fake_bench()
     for row in bench["rows"]:
         row["rel_error"]["window"] = 0.5
         row["rel_error"]["performer"] = 0.01
-    res = check(d, v, bench, fake_retrieval())
+    res = claims(d, bench, fake_retrieval())
     assert not res["errors"]["window_error_grows"] and not res["retrieval"]["performer_noisy"]
 
 
@@ -305,11 +306,12 @@ def render_q2(derived_and_verified, monkeypatch, mode: str, bench=None, retrieva
     count_instances = [{k: inst[k] for k in ("T", "d", "w", "m")} for inst in d["instances"]]
     context = build_context({"q2": {"count_instances": count_instances}}, True, {}, mode=mode)
     context["results"] = {
-        "q2": mark_raw(d),
+        "q2_derive": mark_raw(d),
         "q2_verify": mark_raw(v),
         "q2_bench": mark_raw(bench),
         "q2_retrieval": mark_raw(retrieval),
-        "q2_check": mark_raw(check(d, v, bench, retrieval)),
+        "q2_check": mark_raw(check(d, v)),
+        "q2_claims": mark_raw(claims(d, bench, retrieval)),
         "provenance": {
             "figure_sources": {
                 f: {"link_tex": Raw("made by q2_plot")} for f in ("q2_patterns", "q2_scaling", "q2_cost")

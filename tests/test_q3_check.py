@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hw4.latex import Raw, mark_raw
-from hw4.q3.check import AGREEMENT_ROUNDOFFS, UNIT_ROUNDOFF, CheckError, check, exact_mismatches
+from hw4.q3.check import AGREEMENT_ROUNDOFFS, UNIT_ROUNDOFF, CheckError, check, claims, exact_mismatches
 from hw4.q3.derive import derive
 from hw4.q3.skipgram import estimator_stats, verify_autograd
 from hw4.render import render
@@ -37,7 +37,7 @@ def timing_result(full_s, sampled_s, slope_full=1.6, slope_sampled=0.03):
 def results():
     """Small but real derive, verify and estimator results, and made-up timings."""
     return {
-        "q3": derive({"d": 2, "h": 1}, [{"d": 4, "h": 2, "k": 3}, {"d": 9, "h": 3, "k": 2}], seed=0),
+        "q3_derive": derive({"d": 2, "h": 1}, [{"d": 4, "h": 2, "k": 3}, {"d": 9, "h": 3, "k": 2}], seed=0),
         "q3_verify": {"instances": verify_autograd([{"d": 10, "h": 4}, {"d": 100, "h": 8}], 2, 0)},
         "q3_estimators": estimator_stats(500, 8, 1.0, 0.75, 1.0, [1, 10, 100], 200, 100, 0),
         "q3_timing": timing_result([1e-4, 2e-3], [2e-5, 2.1e-5]),
@@ -45,8 +45,12 @@ def results():
 
 
 def run_check(res, **replace):
-    names = {"derive": "q3", "verify": "q3_verify", "estimators": "q3_estimators", "timing": "q3_timing"}
-    return check(*(replace.get(arg, res[name]) for arg, name in names.items()))
+    """The exact check's and the claims' results together (each reads only its own inputs)."""
+    given = {arg: replace.get(arg, res[f"q3_{arg}"]) for arg in ("derive", "verify", "estimators", "timing")}
+    return {
+        **check(given["derive"], given["verify"]),
+        **claims(given["estimators"], given["timing"]),
+    }
 
 
 def test_real_results_pass_with_their_claims(results):
@@ -66,16 +70,16 @@ def test_real_results_pass_with_their_claims(results):
 
 
 def test_a_count_off_by_one_stops_the_build(results):
-    bad = copy.deepcopy(results["q3"])
+    bad = copy.deepcopy(results["q3_derive"])
     counted = bad["instances"][0]["sampled_counted"]
     counted["adds"] += 1
     with pytest.raises(CheckError, match=r"sampled gradient at d=4, h=2, k=3: sympy formula"):
         run_check(results, derive=bad)
-    assert exact_mismatches(results["q3"]) == []
+    assert exact_mismatches(results["q3_derive"]) == []
 
 
 def test_a_symbolic_mismatch_stops_the_build(results):
-    bad = copy.deepcopy(results["q3"])
+    bad = copy.deepcopy(results["q3_derive"])
     bad["small"]["mismatches"] = 2
     assert exact_mismatches(bad) == ["2 of 6 symbolic derivatives (d=2, h=1) differ from the closed-form gradient"]
     with pytest.raises(CheckError, match="fix hw4/q3/derive.py"):
@@ -140,7 +144,9 @@ def test_slope_claims_against_the_expected_rates(results):
 def render_q3(res, monkeypatch, mode="solutions", **replace) -> str:
     monkeypatch.chdir(ROOT)  # the template excerpts hw4/q3/skipgram.py
     results = {name: mark_raw(value) for name, value in res.items()}
-    results["q3_check"] = mark_raw(run_check(res, **replace))
+    both = run_check(res, **replace)
+    results["q3_check"] = mark_raw({key: both[key] for key in ("instances_checked", "autograd")})
+    results["q3_claims"] = mark_raw({key: both[key] for key in ("estimators", "timing")})
     if "timing" in replace:
         results["q3_timing"] = replace["timing"]
     results["provenance"] = {
@@ -153,7 +159,9 @@ def render_q3(res, monkeypatch, mode="solutions", **replace) -> str:
             ROOT / "report",
             "q3.tex.j2",
             {
-                "config": {"q3": {"count_instances": [{k: r[k] for k in "dhk"} for r in res["q3"]["instances"]]}},
+                "config": {
+                    "q3": {"count_instances": [{k: r[k] for k in "dhk"} for r in res["q3_derive"]["instances"]]}
+                },
                 "solutions": True,
                 "full": mode == "solutions",
                 "mode": mode,

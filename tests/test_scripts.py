@@ -63,11 +63,11 @@ def test_a_rule_script_runs_by_hand_from_the_config(tmp_path):
         text=True,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    by_hand = json.loads((work / "build/results/q1.json").read_text())
+    by_hand = json.loads((work / "build/results/q1_derive.json").read_text())
     assert [i["n"] for i in by_hand["instances"]] == [4, 8, 16]
-    (work / "build/results/q1.json").unlink()
-    run_snakemake(work, "build/results/q1.json")
-    assert json.loads((work / "build/results/q1.json").read_text()) == by_hand
+    (work / "build/results/q1_derive.json").unlink()
+    run_snakemake(work, "build/results/q1_derive.json")
+    assert json.loads((work / "build/results/q1_derive.json").read_text()) == by_hand
 
 
 @pytest.mark.slow

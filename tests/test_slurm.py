@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow  # every test loads the workflow or runs it
 PROFILE = ROOT / "profiles" / "slurm" / "config.yaml"
 # and every rule with "plot" in its name; q4_finish draws Problem 4's figures from the executed notebook
 LIGHT_RULES = {"render", "compile", "answer_key", "q4_finish", "q4_handout"}
-SLURM_RULES = {"q1_derive", "q1_verify", "q1_compare"}  # what the tiny build below submits
+SLURM_RULES = {"q1_derive", "q1_verify", "q1_fields", "q1_compare"}  # what the tiny build below submits
 LOCAL_RULES = {"q1_plot", "render", "compile"}  # what it runs beside snakemake
 # Problem 1 small enough to take seconds; its first instance is not in the default config, so the handout
 # showing it proves the PDF was made from this build.
@@ -40,7 +40,7 @@ TINY_CONFIG = {
 }
 TARGETS = [
     "build/hw4_problems.pdf",
-    "build/results/q1.json",
+    "build/results/q1_derive.json",
     "build/results/q1_verify.json",
     "build/results/q1_compare.json",
     "figures/q1_compare.pdf",
@@ -213,7 +213,7 @@ def test_build_runs_through_slurm(slurm_cluster, tmp_path):
     pdf = work / "build" / "hw4_problems.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert "Problem 4" in pdftext(pdf)
-    q1 = json.loads((work / "build/results/q1.json").read_text())
+    q1 = json.loads((work / "build/results/q1_derive.json").read_text())
     assert [(i["n"], i["c"], i["h"]) for i in q1["instances"]] == [(3, 2, 5), (4, 3, 8)]
     assert (work / "figures" / "q1_compare.pdf").read_bytes().startswith(b"%PDF")
 

@@ -68,7 +68,7 @@ def test_problem_1s_readings_survive_the_load(name):
 
 @pytest.mark.parametrize("name", RECORDINGS)
 def test_problem_2s_readings_survive_the_load(name):
-    bench, derive = recorded(name, "q2_bench"), recorded(name, "q2")
+    bench, derive = recorded(name, "q2_bench"), recorded(name, "q2_derive")
     base = q2_claims(bench, derive)
     moved = []
     for factors in patterns(len(bench["rows"])):
@@ -104,7 +104,7 @@ def test_problem_3s_readings_survive_the_load(name):
 
 def test_the_readings_are_the_ones_the_recorded_timings_show():
     """What the recorded quiet run reads, so that a change of the claims shows here and not only as 'unchanged'."""
-    q2 = q2_claims(recorded("quiet", "q2_bench"), recorded("quiet", "q2"))
+    q2 = q2_claims(recorded("quiet", "q2_bench"), recorded("quiet", "q2_derive"))
     assert q2["time_slopes_as_expected"] and q2["sdpa_memory_not_time"] and q2["full_pays_for_its_matrices"]
     assert [c["category"] for c in q2["crossovers"]] == ["from", "always", "from"]
     q3 = q3_claims(recorded("quiet", "q3_timing"))
@@ -120,9 +120,11 @@ def test_the_readings_are_the_ones_the_recorded_timings_show():
 def test_the_quiet_and_the_loaded_recordings_read_the_same():
     """The goal itself: the same sentences from the timings of a quiet run and of one beside two busy processes."""
     quiet, loaded = (
-        {what: recorded(name, what) for what in ("q1_compare", "q2_bench", "q2", "q3_timing")}
+        {what: recorded(name, what) for what in ("q1_compare", "q2_bench", "q2_derive", "q3_timing")}
         for name in ("quiet", "loaded")
     )
     assert readings(q1_claims(quiet["q1_compare"])) == readings(q1_claims(loaded["q1_compare"]))
-    assert readings(q2_claims(quiet["q2_bench"], quiet["q2"])) == readings(q2_claims(loaded["q2_bench"], loaded["q2"]))
+    assert readings(q2_claims(quiet["q2_bench"], quiet["q2_derive"])) == readings(
+        q2_claims(loaded["q2_bench"], loaded["q2_derive"])
+    )
     assert readings(q3_claims(quiet["q3_timing"])) == readings(q3_claims(loaded["q3_timing"]))

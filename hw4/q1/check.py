@@ -1,15 +1,14 @@
-"""Problem 1: the checks that the answer states, and its claims, made on the results of derive, verify and compare.
+"""Problem 1: the exact check (derive, verify, fields) and the measured claims (compare) that the answer states.
 
-Exact checks stop the build: every count that the code measures (the torch module's parameters, the operations
-counted one by one by the plain-Python copy, the flop counter's FLOPs, the parameters of the comparison's two
-models, and their receptive fields read off the gradients) must equal its sympy formula or what the recurrence
-implies.  Floating-point agreements (the loop against the wavefront order,
-the plain-Python copy against torch, all in float64) are recorded against their tolerances.
+:func:`check` (rule q1_check) stops the build unless every count that the code measures (the torch module's
+parameters, the operations counted one by one by the plain-Python copy, the flop counter's FLOPs, the parameters
+of the comparison's two models, and their receptive fields read off the gradients) equals its sympy formula or
+what the recurrence implies.  Floating-point agreements (the loop against the wavefront order, the plain-Python
+copy against torch, all in float64) are recorded against their tolerances, and the exact side of 1c: the first and
+last rows of the comparison, the largest receptive field of the conv net, the centre cell's share of the grid.
 
-The claims are what the prose of 1b and 1c prints or states beyond a stored value: times in ms, the first and
-last rows of the comparison, the largest receptive field of the conv net, the centre cell's share of the grid,
-and a verdict for every comparing sentence.  Timing-derived claims sit under the key ``timing`` (so that diffs and
-the determinism test treat them as timings).
+:func:`claims` (rule q1_claims) reads only the timings: times in ms and a verdict for every sentence comparing
+them, under the key ``timing``. A new timing reruns the claims, never the check.
 """
 
 from hw4.checks import CheckError, agreement
@@ -29,7 +28,7 @@ EXACT = {  # verify's key -> derive's key (the formula evaluated at the instance
 COUNTED = {"counted_mults": "mults", "counted_adds": "adds", "counted_ops": "ops", "counted_sigma": "sigma"}
 
 
-def exact_mismatches(derive: dict, verify: dict, compare: dict) -> list[str]:
+def exact_mismatches(derive: dict, verify: dict, fields: dict) -> list[str]:
     """Every disagreement between a measured count and its sympy formula, as readable lines."""
     bad = []
     if len(derive["instances"]) != len(verify["instances"]):
@@ -45,23 +44,23 @@ def exact_mismatches(derive: dict, verify: dict, compare: dict) -> list[str]:
             for key, ref in pairs.items()
             if measured[key] != formula[ref]
         ]
-    bad += receptive_field_mismatches(compare)
-    P = int(parameter_count().subs({c: compare["c"], h: compare["h"]}))
-    if compare["params_rnn"] != P:
-        bad.append(f"comparison: the RNN (c={compare['c']}, h={compare['h']}) has {compare['params_rnn']}, formula {P}")
-    Pc = int(conv_parameter_count(compare["conv_layers"], compare["conv_kernel"], compare["conv_width"], compare["c"]))
-    if compare["params_conv"] != Pc:
-        bad.append(f"comparison: the conv net has {compare['params_conv']} parameters, formula {Pc}")
+    bad += receptive_field_mismatches(fields)
+    P = int(parameter_count().subs({c: fields["c"], h: fields["h"]}))
+    if fields["params_rnn"] != P:
+        bad.append(f"comparison: the RNN (c={fields['c']}, h={fields['h']}) has {fields['params_rnn']}, formula {P}")
+    Pc = int(conv_parameter_count(fields["conv_layers"], fields["conv_kernel"], fields["conv_width"], fields["c"]))
+    if fields["params_conv"] != Pc:
+        bad.append(f"comparison: the conv net has {fields['params_conv']} parameters, formula {Pc}")
     return bad
 
 
-def receptive_field_mismatches(compare: dict) -> list[str]:
+def receptive_field_mismatches(fields: dict) -> list[str]:
     """The receptive fields read off the gradients against what the recurrence and the conv formula imply: the
     RNN's bottom-right cell sees the whole grid, its centre cell the (n//2 + 1)^2 cells above and left of it, and a
     conv output the square of side L(k-1) + 1 around it, clipped to the grid."""
-    radius = (int(conv_receptive_field(compare["conv_layers"], compare["conv_kernel"])) - 1) // 2
+    radius = (int(conv_receptive_field(fields["conv_layers"], fields["conv_kernel"])) - 1) // 2
     bad = []
-    for r in compare["rows"]:
+    for r in fields["rows"]:
         n, mid = r["n"], r["n"] // 2
 
         def window(centre, n=n):
@@ -77,9 +76,9 @@ def receptive_field_mismatches(compare: dict) -> list[str]:
     return bad
 
 
-def compare_claims(compare: dict) -> dict:
+def compare_claims(fields: dict) -> dict:
     """Picks, maxima, ratios and verdicts of the comparison's receptive fields and sequential steps."""
-    rows = compare["rows"]
+    rows = fields["rows"]
     first, last = rows[0], rows[-1]
     share = last["rf_rnn_centre"] / last["rf_rnn_corner"]
     keys = ("n", "rf_rnn_corner", "rf_rnn_centre", "rf_conv_centre", "conv_layers_to_cover")
@@ -112,12 +111,12 @@ def timing_claims(compare: dict) -> dict:
     }
 
 
-def check(derive: dict, verify: dict, compare: dict) -> dict:
-    bad = exact_mismatches(derive, verify, compare)
+def check(derive: dict, verify: dict, fields: dict) -> dict:
+    bad = exact_mismatches(derive, verify, fields)
     if bad:
         raise CheckError(
             "q1: measured counts disagree with the sympy formulas (fix hw4/q1/derive.py, or the module and its "
-            "plain-Python copy in hw4/q1/rnn.py, or the conv net in hw4/q1/compare.py):\n  " + "\n  ".join(bad)
+            "plain-Python copy in hw4/q1/rnn.py, or the conv net in hw4/q1/fields.py):\n  " + "\n  ".join(bad)
         )
     insts = verify["instances"]
     counted = [r for r in insts if r.get("counted_ops") is not None]
@@ -127,6 +126,9 @@ def check(derive: dict, verify: dict, compare: dict) -> dict:
         "scalar": agreement(max((r["scalar_max_abs_diff"] for r in counted), default=None), SCALAR_TOLERANCE),
         "sigma_counted": [{"n": r["n"], "h": r["h"], "counted_sigma": r["counted_sigma"]} for r in counted],
         "sigma_counted_none": not counted,
-        "compare": compare_claims(compare),
-        "timing": timing_claims(compare),
+        "compare": compare_claims(fields),
     }
+
+
+def claims(compare: dict) -> dict:
+    return {"timing": timing_claims(compare)}

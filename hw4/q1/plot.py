@@ -1,9 +1,9 @@
-"""Problem 1 (c) figure: wall time and receptive field against n, from build/results/q1_compare.json."""
+"""Problem 1 (c) figure: wall time (build/results/q1_compare.json) and receptive field (q1_fields.json) against n."""
 
 from hw4.plotting import legend_below, plt, save_pdf
 
 
-def plot(result: dict, path) -> None:
+def plot(fields: dict, result: dict, path) -> None:
     rows = result["rows"]
     ns = [r["n"] for r in rows]
     slopes = result["slopes"]
@@ -20,9 +20,11 @@ def plot(result: dict, path) -> None:
     ax1.set_ylabel(f"forward time, ms (batch {result['batch']})")
     legend_below(ax1)
     ax1.set_title("wall time")
-    ax2.loglog(ns, [r["rf_rnn_corner"] for r in rows], "o-", label="2D RNN, bottom-right cell")
-    ax2.loglog(ns, [r["rf_rnn_centre"] for r in rows], "o--", label="2D RNN, centre cell")
-    ax2.loglog(ns, [r["rf_conv_centre"] for r in rows], "^-", label="conv net, centre cell")
+    rf = fields["rows"]
+    ns = [r["n"] for r in rf]
+    ax2.loglog(ns, [r["rf_rnn_corner"] for r in rf], "o-", label="2D RNN, bottom-right cell")
+    ax2.loglog(ns, [r["rf_rnn_centre"] for r in rf], "o--", label="2D RNN, centre cell")
+    ax2.loglog(ns, [r["rf_conv_centre"] for r in rf], "^-", label="conv net, centre cell")
     # drawn last and thick: it coincides with the bottom-right cell's curve, which sees the whole grid
     ax2.loglog(ns, [n * n for n in ns], ":", color="black", linewidth=2.5, label="whole grid, $n^2$")
     ax2.set_xlabel("grid side n")

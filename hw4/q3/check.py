@@ -1,11 +1,11 @@
-"""Problem 3: the checks that the answer states, and its claims, made on the results of derive, verify, estimators
-and timing.
+"""Problem 3: the exact check (derive, verify) and the measured claims (estimators, timing) that the answer states.
 
-Exact checks stop the build: every symbolic derivative of the small vocabulary must equal the closed form, and the
+:func:`check` (rule q3_check) stops the build unless they hold: every symbolic derivative of the small vocabulary must equal the closed form, and the
 operations counted while the plain-Python copies ran must equal the sympy totals.  The closed form against autograd
 (float64) is recorded against a tolerance of AGREEMENT_ROUNDOFFS unit roundoffs.
 
-The claims are what the prose of 3a and 3b prints or states beyond a stored value: the fitted slopes of the
+:func:`claims` (rule q3_claims, which a new measurement reruns instead of the check) holds what the prose of 3a
+and 3b prints or states beyond a stored value: the fitted slopes of the
 estimators' bias and variance and how they compare with the expected rates, where the bias meets the noise of the
 mean, the first/last rows the prose quotes and their ratios, the verdicts on the three estimators, and the times in
 ms with their speed-ups.  Timing-derived claims sit under the key ``timing`` (so that diffs and the determinism test
@@ -239,16 +239,15 @@ def timing_claims(timing: dict) -> dict:
     }
 
 
-def check(derive: dict, verify: dict, estimators: dict, timing: dict) -> dict:
+def check(derive: dict, verify: dict) -> dict:
     bad = exact_mismatches(derive)
     if bad:
         raise CheckError(
             "q3: the exact checks failed, so the PDF's agreement claims would be false (fix hw4/q3/derive.py: the "
             "closed form, the sympy operation tables or the plain-Python copies):\n  " + "\n  ".join(bad)
         )
-    return {
-        "instances_checked": len(derive["instances"]),
-        "autograd": autograd_agreement(verify),
-        "estimators": estimator_claims(estimators),
-        "timing": timing_claims(timing),
-    }
+    return {"instances_checked": len(derive["instances"]), "autograd": autograd_agreement(verify)}
+
+
+def claims(estimators: dict, timing: dict) -> dict:
+    return {"estimators": estimator_claims(estimators), "timing": timing_claims(timing)}
