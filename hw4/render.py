@@ -39,7 +39,12 @@ def render(template_dir: str | Path, template: str, context: dict, marker=None) 
         raise RenderError(f"{where}: {exc}") from None
 
 
-MODES = ("submission", "solutions", "handout")
+# What each document shows of a problem (report/hw4.tex.j2): its statement always; its answer; its evidence.
+MODES = {
+    "handout": {"answer": False, "evidence": False},
+    "submission": {"answer": True, "evidence": False},
+    "solutions": {"answer": True, "evidence": True},
+}
 # The title block's placeholders (config/schema.yaml's defaults, config/config.yaml's values).
 PLACEHOLDERS = {"name": {"Your Name"}, "net_id": {"abc123", ""}}
 
@@ -55,18 +60,14 @@ def placeholder_warnings(config: dict) -> list[str]:
     ]
 
 
-def build_context(config: dict, solutions: bool, results: dict[str, str], mode: str | None = None) -> dict:
-    """What the templates see. ``mode`` picks the document: "submission" (the answers a student uploads),
-    "solutions" (the instructor's: the answers with every check, listing and the provenance appendix) or
-    "handout" (the statements only). ``solutions`` (answers shown) and ``full`` (instructor's material shown)
-    follow from it; without ``mode``, ``solutions`` chooses between the solutions and the handout."""
-    mode = mode or ("solutions" if solutions else "handout")
+def build_context(config: dict, mode: str, results: dict[str, str]) -> dict:
+    """What the templates see: the config, the document's ``mode`` (a key of MODES) and what it shows (``show``:
+    the answers, the evidence), and the results files (name -> path) loaded."""
     if mode not in MODES:
         raise ValueError(f"unknown document mode {mode!r}: use one of {', '.join(MODES)}")
     return {
         "config": config,
         "mode": mode,
-        "solutions": mode != "handout",
-        "full": mode == "solutions",
+        "show": dict(MODES[mode]),
         "results": {name: load_results(path) for name, path in results.items()},
     }

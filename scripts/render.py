@@ -8,7 +8,7 @@ from hw4.render import RenderError, build_context, placeholder_warnings, render
 
 def main(sm) -> None:
     results = {name: sm.input[name] for name in sm.params.results}
-    context = build_context(dict(sm.params.config), sm.params.mode != "handout", results, mode=sm.params.mode)
+    context = build_context(dict(sm.params.config), sm.params.mode, results)
     try:
         text = render(sm.params.template_dir, sm.params.template, context)
     except RenderError as err:

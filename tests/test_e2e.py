@@ -121,7 +121,7 @@ def test_rerender_is_byte_identical(built_project):
 def test_template_edit_reruns_only_render_and_compile(built_project, tmp_path):
     work = tmp_path / "copy"
     shutil.copytree(built_project, work, symlinks=True)
-    tpl = work / "report" / "q1.tex.j2"
+    tpl = work / "report" / "q1_answer.tex.j2"
     tpl.write_text(tpl.read_text() + "%# an edit\n")
     proc = run_snakemake(work, "-n")
     rules = set(re.findall(r"^\s*(?:local)?rule (\w+):", proc.stdout, flags=re.M))

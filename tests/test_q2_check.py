@@ -304,7 +304,7 @@ def render_q2(derived_and_verified, monkeypatch, mode: str, bench=None, retrieva
     retrieval = {**(retrieval or fake_retrieval()), "T": 1024, "chance": 1 / 1024, "logit_gap": 10.0, "trials": 2}
     v = {**v, "patterns": {"T": 12, "w": 3}}
     count_instances = [{k: inst[k] for k in ("T", "d", "w", "m")} for inst in d["instances"]]
-    context = build_context({"q2": {"count_instances": count_instances}}, True, {}, mode=mode)
+    context = build_context({"q2": {"count_instances": count_instances}}, mode, {})
     context["results"] = {
         "q2_derive": mark_raw(d),
         "q2_verify": mark_raw(v),
@@ -318,7 +318,7 @@ def render_q2(derived_and_verified, monkeypatch, mode: str, bench=None, retrieva
             }
         },
     }
-    return re.sub(r"\s+", " ", render(ROOT / "report", "q2.tex.j2", context))
+    return re.sub(r"\s+", " ", render(ROOT / "report", "problem.tex.j2", {**context, "q": "q2"}))
 
 
 @pytest.mark.parametrize("mode", ["submission", "solutions"])

@@ -10,7 +10,7 @@ from hw4.latex import Raw, mark_raw
 from hw4.q3.check import AGREEMENT_ROUNDOFFS, UNIT_ROUNDOFF, CheckError, check, claims, exact_mismatches
 from hw4.q3.derive import derive
 from hw4.q3.skipgram import estimator_stats, verify_autograd
-from hw4.render import render
+from hw4.render import MODES, render
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -157,14 +157,14 @@ def render_q3(res, monkeypatch, mode="solutions", **replace) -> str:
         " ",
         render(
             ROOT / "report",
-            "q3.tex.j2",
+            "problem.tex.j2",
             {
                 "config": {
                     "q3": {"count_instances": [{k: r[k] for k in "dhk"} for r in res["q3_derive"]["instances"]]}
                 },
-                "solutions": True,
-                "full": mode == "solutions",
                 "mode": mode,
+                "show": MODES[mode],
+                "q": "q3",
                 "results": results,
             },
         ),

@@ -125,24 +125,25 @@ def test_the_finished_notebook_holds_the_numbers_of_the_results_and_the_pdf(tiny
 
 
 def render_q4_section(work: Path, out_dir: Path, edit=None, mode="solutions") -> tuple[str, Path | None]:
-    """q4.tex.j2 alone, inside the main document's preamble, rendered from the build's results and compiled
+    """Problem 4 alone (problem.tex.j2 with q = "q4"), inside the main document's preamble, rendered from the build's results and compiled
     (`edit(results)`, if given, changes the results first, and the section is then only rendered)."""
     import yaml
 
     from hw4.latex import load_results, make_env
+    from hw4.render import MODES
     from hw4.tex import compile_tex
 
     main = (work / "report" / "hw4.tex.j2").read_text()
     preamble = main[: main.index("\\begin{document}")]
     (work / "report" / "q4_only.tex.j2").write_text(
-        preamble + '\\begin{document}\n%% include "q4.tex.j2"\n\\end{document}\n'
+        preamble + '\\begin{document}\n%% include "problem.tex.j2"\n\\end{document}\n'
     )
     config = validate_config(
         yaml.safe_load((work / "config" / "config.yaml").read_text()) or {}, work / "config/schema.yaml"
     )
     names = ("q4_data", "q4_tokens", "q4_train", "q4_eval", "q4_recipe", "q4_check", "q4_notebook")
     res = {n: load_results(work / f"build/results/{n}.json") for n in names}
-    context = {"config": config, "solutions": mode != "handout", "full": mode == "solutions", "mode": mode}
+    context = {"config": config, "mode": mode, "show": MODES[mode], "q": "q4"}
     if edit is not None:
         edit(res)
         return make_env(work / "report").get_template("q4_only.tex.j2").render(**context, results=res), None
@@ -175,7 +176,8 @@ def test_rendered_section_escapes_hostile_text_and_compiles(tiny_build, tmp_path
     assert re.search(r"Optimiser transformers.AdamW torch.optim.AdamW, weight decay 0, differs", flat)
     assert "The reviews in this answer are fictional" not in flat  # a local file, not the bundled sample
     train = results(tiny_build, "q4_train")
-    assert f"Trained on cpu ({train['machine']['cpu']}, {train['machine']['torch_threads']} torch threads)" in flat
+    assert f"Trained on cpu ({train['machine']['torch_threads']} torch threads)" in flat  # the answer
+    assert f"The machine. Trained on {train['machine']['cpu']}." in flat  # the evidence names the processor
 
 
 @pytest.mark.slow
@@ -189,7 +191,7 @@ def test_cuda_training_is_labelled_with_the_gpu(tiny_build, tmp_path):
         res["q4_check"]["run"] = {**res["q4_check"]["run"], "trained_on_gpu": True}
 
     tex, _ = render_q4_section(tiny_build, tmp_path / "gpu", edit=on_gpu)
-    assert "Trained on \\texttt{cuda} (NVIDIA H100 80GB HBM3) in" in tex
+    assert "Trained on \\texttt{cuda} in" in tex and "Trained on NVIDIA H100 80GB HBM3." in tex
     assert "Some Host CPU 9000" not in tex
 
 

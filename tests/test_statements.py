@@ -52,7 +52,7 @@ def statements_of(tex: str) -> list[str]:
 
 def handout_statements() -> list[str]:
     config = load_config()
-    return statements_of(render(ROOT / "report", "hw4.tex.j2", build_context(config, False, {}, mode="handout")))
+    return statements_of(render(ROOT / "report", "hw4.tex.j2", build_context(config, "handout", {})))
 
 
 def grouped(blocks: list[str]) -> list[str]:

@@ -399,7 +399,7 @@ def test_pipeline_appendix_archive_and_diff(built_project):
     again = run_snakemake(built_project, "archive", config=("versions={archive_label: e2e}",), check=False)
     assert again.returncode == 0 and load_archive(built_project / "data/archive/e2e") == manifest  # up to date
 
-    assert {"report/hw4.tex.j2", "report/q1.tex.j2"} <= set(manifest["files"])  # a value-level diff reads them
+    assert {"report/hw4.tex.j2", "report/q1_answer.tex.j2"} <= set(manifest["files"])  # a value-level diff reads them
     run_snakemake(built_project, "diff", config=("versions={base: e2e}",))
     report = json.loads((built_project / "build/diff/results-diff.json").read_text())
     assert report["results"]["changed"] == [] and report["figures"]["changed"] == []

@@ -138,8 +138,13 @@ def config_profiles(workflow) -> dict:
 
 
 def rule_table(workflow) -> dict:
-    """Each rule's script (relative to the project), benchmark file and outputs: the appendix's per-rule wall
-    times and its figure -> rule -> script links are read from this."""
+    """Each rule's script (relative to the project), benchmark file and outputs, as the default build names them
+    (the root wildcard of the per-variant rules is build): the appendix's per-rule wall times and its figure ->
+    rule -> script links are read from this."""
+
+    def default_build(path) -> str:  # {root} or {root,<its constraint>} (whose regex may hold braces itself)
+        return re.sub(r"\{root(?:,(?:[^{}]|\{[^{}]*\})*)?\}", "build", str(path))
+
     table = {}
     for r in workflow.rules:
         script = None
@@ -148,8 +153,8 @@ def rule_table(workflow) -> dict:
             script = os.path.relpath(os.path.normpath(path), workflow.basedir)
         table[r.name] = {
             "script": script,
-            "benchmark": str(r.benchmark) if r.benchmark else None,
-            "outputs": [str(o) for o in r.output],
+            "benchmark": default_build(r.benchmark) if r.benchmark else None,
+            "outputs": [default_build(o) for o in r.output],
         }
     return dict(sorted(table.items()))
 

@@ -257,7 +257,7 @@ def value_document(
     config = render_spec["config"]
     changes = value_changes(res, old_results, old_config, config)
     results = render_spec["results"]
-    context = build_context(config, True, {}, mode=render_spec["mode"])
+    context = build_context(config, render_spec["mode"], {})
     loaded = {Path(path).name: load_results(path) for path in results.values()}
     context["results"] = {name: track(loaded[Path(path).name], Path(path).name) for name, path in results.items()}
     context["config"] = track(config, "config")
