@@ -13,7 +13,7 @@ include: "rules/q3.smk"
 include: "rules/q4.smk"
 include: "rules/versions.smk"  # before report.smk: it defines PROVENANCE_RESULTS
 include: "rules/report.smk"
-include: "rules/variants.smk"  # after report.smk: a variant's documents use its templates and results
+include: "rules/variants.smk"  # after common.smk: it reads VARIANT_DIR, variant_table and OWN_RESULTS
 
 
 # Defaults, set once: every rule runs in environment.yml (with --use-conda); threads default to 1 and

@@ -6,7 +6,7 @@ by side) run by snakemake in a temporary copy of the project, with a profile lai
     python bench/q2.py --device cuda                # on a GPU (default: the config's device)
 
 Prints, for the largest T at which full attention ran (8192 by default), the speedup of each method over
-full attention measured in the same run (computed as q2_check does), and the fitted log-log slopes of time and
+full attention measured in the same run (computed as q2_claims does), and the fitted log-log slopes of time and
 memory against T; writes the measurements to build/bench/q2_bench_<device>.json with the machine (and GPU name)
 that measured it.
 """
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
     write_json(out, result)
 
     m = result["machine"]
-    claims = timing_claims(result)  # the speed-ups and crossovers, as q2_check computes them for the PDF
+    claims = timing_claims(result)  # the speed-ups and crossovers, as q2_claims computes them for the PDF
     where = result["device_name"] or f"{m['cpu']}, {m['torch_threads']} torch thread(s)"
     print(f"\nProblem 2 attention benchmark on {result['device']} ({where}), torch {m['torch']}")
     print(f"d={result['d']}, batch={result['batch']}, heads={result['heads']}, w={result['w']}, m={result['m']}")

@@ -2,8 +2,8 @@
 
 Runs in a temporary copy of the project: the default build first (not timed), then `snakemake variants` for a
 small and a large N from scratch, side by side in one run. Reports the wall time of each, the cost of one more
-variant ((large - small) / (N_large - N_small)), and where the variant jobs' time went: each rule's total wall
-seconds over the variants (its benchmark file, or its log's span for the rules without one). Usage:
+variant ((large - small) / (N_large - N_small)), and the benchmarked variant jobs' time (derive and verify: each
+rule's wall seconds summed over the variants, from its benchmark files). Usage:
     python bench/variants.py [--n 100] [--small 20] [--cores 2]
 """
 

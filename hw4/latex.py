@@ -196,9 +196,10 @@ def code_excerpt(script: str | Path, region: str, source: bool = True) -> Raw:
 
 @jinja2.pass_context
 def _excerpt_for_document(context, script: str | Path, region: str) -> Raw:
-    """excerpt() in a template: the file and region named under the listing only in the instructor's solutions
-    (``full``); the submission shows the code alone."""
-    return code_excerpt(script, region, source=context.get("full", True))
+    """excerpt() in a template: the file and region named under the listing where the document shows the evidence
+    (the instructor's solutions: ``show.evidence``); elsewhere the code alone."""
+    show = context.get("show")
+    return code_excerpt(script, region, source=show["evidence"] if show else True)
 
 
 def andjoin_delimiters(n: int) -> list[str]:

@@ -7,8 +7,8 @@ Draws that make a question degenerate are never made (h >= 2 by the schema, w < 
 no two variants share a problem's numbers (a repeat is drawn again from the same seeded stream, in roster order).
 
 What depends on the numbers is redone per variant by the default build's own rules, run under the variant's
-folder with :func:`variant_config`'s settings (the sympy derivations, exact operation counts, exact checks and
-claims, the documents); the measured experiments (Q1's convnet comparison, Q2's benchmark and retrieval, Q3's
+folder with :func:`variant_config`'s settings (the sympy derivations, exact operation counts and exact checks,
+the documents); the measured experiments and the claims on them (Q1's convnet comparison, Q2's benchmark and retrieval, Q3's
 estimators and timing, Problem 4) are the default build's, shared by every variant.
 """
 

@@ -14,6 +14,7 @@ import pytest
 from conftest import pdf_text
 
 from hw4.latex import Raw, load_results, make_env
+from hw4.render import build_context
 from hw4.versions.diff import diff_builds, read_build
 from hw4.versions.marks import ADDED, Marker, track
 from hw4.versions.prose import diff_template, tokenize
@@ -265,7 +266,7 @@ def make_version(root: Path, v: dict, problem: str = PROBLEM, keep_templates: bo
     (root / "report/hw4.tex.j2").write_text(TEMPLATE)
     (root / "report/q1.tex.j2").write_text(problem.replace("@SENTENCE@", v["sentence"]))
     _figure(root / "figures/q1_curve.pdf", v["color"], "curve")
-    context = {"config": {}, "mode": "submission", "solutions": True, "full": False}
+    context = build_context({}, "submission", {})
     context["results"] = {"q1": load_results(root / "build/results/q1.json")}
     (root / "build/tex").mkdir(parents=True)
     (root / "build/tex/hw4.tex").write_text(render(root / "report", "hw4.tex.j2", context))

@@ -49,6 +49,10 @@ def test_the_submission_has_no_build_vocabulary_and_the_solutions_have_the_evide
     solutions = pdftext(built_project / "build" / "hw4_solutions.pdf")
     for phrase in ("made by rule", "Appendix: provenance", "computed by the build that produced this PDF"):
         assert phrase not in submission and phrase in solutions, phrase
+    # each problem's evidence follows its answers, in the solutions only (report/problem.tex.j2)
+    where = [solutions.find(f"Problem {n}: the evidence") for n in range(1, 5)]
+    assert -1 not in where and where == sorted(where) and "the evidence" not in submission, where
+    assert solutions.index("1c. Comparison with a convnet") < where[0] < solutions.index("2a. Proposal")
     # listings name their file and region only for the instructor; no config path or command reaches the grader
     for phrase in ("Listing ", ", region '", "config/", "snakemake", "--configfile", "scripts/"):
         assert phrase not in submission, phrase

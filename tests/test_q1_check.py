@@ -12,7 +12,7 @@ from hw4.q1.compare import compare
 from hw4.q1.derive import derive
 from hw4.q1.fields import fields
 from hw4.q1.rnn import verify_instance
-from hw4.render import MODES, render
+from hw4.render import build_context, render
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTANCES = [{"n": 3, "c": 2, "h": 4}, {"n": 5, "c": 3, "h": 6}]
@@ -106,13 +106,7 @@ def render_q1(res, monkeypatch, mode: str = "solutions") -> str:
     results["q1_claims"] = mark_raw(claims(res["q1_compare"]))
     results["provenance"] = {"figure_sources": {"q1_compare": {"link_tex": Raw("made by q1_plot")}}}
     results["q1_compare"]["machine"] = {"cpu": "test cpu", "torch_threads": 1, "torch": "0"}
-    context = {
-        "config": {"q1": {"instances": INSTANCES}},
-        "mode": mode,
-        "show": MODES[mode],
-        "q": "q1",
-        "results": results,
-    }
+    context = {**build_context({"q1": {"instances": INSTANCES}}, mode, {}), "q": "q1", "results": results}
     return re.sub(r"\s+", " ", render(ROOT / "report", "problem.tex.j2", context))
 
 

@@ -10,7 +10,7 @@ from hw4.latex import Raw, mark_raw
 from hw4.q3.check import AGREEMENT_ROUNDOFFS, UNIT_ROUNDOFF, CheckError, check, claims, exact_mismatches
 from hw4.q3.derive import derive
 from hw4.q3.skipgram import estimator_stats, verify_autograd
-from hw4.render import MODES, render
+from hw4.render import build_context, render
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -152,21 +152,14 @@ def render_q3(res, monkeypatch, mode="solutions", **replace) -> str:
     results["provenance"] = {
         "figure_sources": {name: {"link_tex": Raw("made by q3_plot")} for name in ("q3_estimators", "q3_timing")}
     }
+    config = {"q3": {"count_instances": [{k: r[k] for k in "dhk"} for r in res["q3_derive"]["instances"]]}}
     return re.sub(
         r"\s+",
         " ",
         render(
             ROOT / "report",
             "problem.tex.j2",
-            {
-                "config": {
-                    "q3": {"count_instances": [{k: r[k] for k in "dhk"} for r in res["q3_derive"]["instances"]]}
-                },
-                "mode": mode,
-                "show": MODES[mode],
-                "q": "q3",
-                "results": results,
-            },
+            {**build_context(config, mode, {}), "q": "q3", "results": results},
         ),
     )
 
@@ -201,7 +194,7 @@ def test_a_jump_in_the_full_gradients_time_is_found_and_the_slope_above_it_fitte
     timing["rows"] = [{"d": d, "time_full_s": t} for d, t in zip(ds, jumped, strict=True)]
     r = full_time_regimes(timing)
     assert r["jump"] and (r["steepest"]["d_from"], r["steepest"]["d_to"]) == (10000, 30000)
-    assert abs(r["steepest"]["time_ratio"] - 30) < 1e-9 and abs(r["slope_above"] - 1) < 1e-9 and r["linear_above"]
+    assert abs(r["steepest"]["time_ratio"] - 30) < 1e-9 and abs(r["slope_above"] - 1) < 1e-9 and r["fitted_above"]
     assert r["u_mib_to"] == 30000 * 300 * 4 / 2**20
 
 

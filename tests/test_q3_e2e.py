@@ -54,7 +54,7 @@ def test_q3_in_the_default_build(built_project):
     isl, usl = cl["estimators"]["importance"], cl["estimators"]["uniform"]
     last = est["rows"][-1]
     assert f"slopeof{isl['bias_slope']:.2f}".replace("-", "\u2212") in flat
-    assert f"from k={isl['floor_k']}on".replace(" ", "") in flat
+    assert f"From k={isl['floor_k']} on,".replace(" ", "") in flat
     assert (
         f"{shown(sci(last['importance_bias'], 3))}againstanoiseof{shown(sci(last['importance_noise_floor'], 3))}"
         in flat

@@ -130,7 +130,7 @@ def render_q4_section(work: Path, out_dir: Path, edit=None, mode="solutions") ->
     import yaml
 
     from hw4.latex import load_results, make_env
-    from hw4.render import MODES
+    from hw4.render import build_context
     from hw4.tex import compile_tex
 
     main = (work / "report" / "hw4.tex.j2").read_text()
@@ -143,7 +143,8 @@ def render_q4_section(work: Path, out_dir: Path, edit=None, mode="solutions") ->
     )
     names = ("q4_data", "q4_tokens", "q4_train", "q4_eval", "q4_recipe", "q4_check", "q4_notebook")
     res = {n: load_results(work / f"build/results/{n}.json") for n in names}
-    context = {"config": config, "mode": mode, "show": MODES[mode], "q": "q4"}
+    context = {**build_context(config, mode, {}), "q": "q4"}
+    del context["results"]  # given below, loaded from the build (and edited)
     if edit is not None:
         edit(res)
         return make_env(work / "report").get_template("q4_only.tex.j2").render(**context, results=res), None

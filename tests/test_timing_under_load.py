@@ -108,7 +108,7 @@ def test_the_readings_are_the_ones_the_recorded_timings_show():
     assert q2["time_slopes_as_expected"] and q2["sdpa_memory_not_time"] and q2["full_pays_for_its_matrices"]
     assert [c["category"] for c in q2["crossovers"]] == ["from", "always", "from"]
     q3 = q3_claims(recorded("quiet", "q3_timing"))
-    assert q3["sampled_flat"] and q3["full_regimes"]["jump"] and q3["full_regimes"]["linear_above"]
+    assert q3["sampled_flat"] and q3["full_regimes"]["jump"] and q3["full_regimes"]["fitted_above"]
     assert (q3["full_regimes"]["steepest"]["d_from"], q3["full_regimes"]["steepest"]["d_to"]) == (10000, 30000)
     assert q1_claims(recorded("quiet", "q1_compare"))["conv_faster_at_last"]
     timing = recorded("quiet", "q3_timing")

@@ -206,7 +206,7 @@ def test_results_diff_flags_timings_and_lists_added_and_removed_keys():
     assert [(e["key"], e["old"], e["new"]) for e in d["other_changed"]] == [("f_tex", "x", "y")]
     assert is_timing("q1_compare.json", "rows[3].time_loop_s") and is_timing("q1_compare", "machine.cpu")
     assert is_timing("q1_compare", "slopes.conv") and is_timing("q2_claims", "timing.at.full.time_ms")
-    assert not is_timing("q1_compare", "rows[3].rf_rnn_corner") and not is_timing("q1_derive", "instances[0].params")
+    assert not is_timing("q1_fields", "rows[3].rf_rnn_corner") and not is_timing("q1_derive", "instances[0].params")
     assert not is_timing("q4_eval", "test_acc") and not is_timing("q3_claims", "estimators.uniform.var_slope")
     assert not is_timing("q1_compare", "rows[3].time_loop_s_note")  # a prefix ends at a key's end
 

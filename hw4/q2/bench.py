@@ -6,7 +6,7 @@ minimum kept), so a change of machine load hits them alike.  Times are forward p
 Peak memory is measured, not estimated: on CPU from the allocation events of torch's profiler (the largest total
 of bytes held by torch's CPU allocator during one call, minus what was held before the call; tracemalloc would
 not see these allocations), on CUDA from torch.cuda.max_memory_allocated.  The relative error of each method is
-measured against the full-attention output of the same inputs.  Speed-ups, crossovers and verdicts are q2_check's.
+measured against the full-attention output of the same inputs.  Speed-ups, crossovers and verdicts are q2_claims'.
 """
 
 import json

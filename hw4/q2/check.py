@@ -1,15 +1,15 @@
 """Problem 2: the exact check (q2_derive, q2_verify) and the measured claims (q2_bench, q2_retrieval) of the answer.
 
-:func:`check` (rule q2_check) stops the build unless they hold: the registry of methods (hw4/q2/methods.py) and the formulas of hw4/q2/derive.py
-must name the same methods, the operations counted by the scalar copies must equal the sympy formulas (each kind
-and the total), torch's flop counter must equal its formula, the window-pair formula must equal a direct count,
-and each formula's degree in T must be the order the registry states.  Floating-point agreements (scalar copies
+:func:`check` (rule q2_check) stops the build unless they hold: the registry of methods (hw4/q2/methods.py)
+and the formulas of hw4/q2/derive.py must name the same methods, the operations counted by the scalar copies must
+equal the sympy formulas (each kind and the total), torch's flop counter must equal its formula, the window-pair
+formula must equal a direct count, and each formula's degree in T must be the order the registry states.  Floating-point agreements (scalar copies
 against torch, the blocked window against masked full attention, linear attention against its T x T form, all in
 float64) are recorded as flags against TOLERANCE.
 
-:func:`claims` (rule q2_claims, which a new timing reruns instead of the check) holds every number the prose derives (milliseconds, MiB, speed-ups, memory ratios, predicted savings,
-the first and the compared rows, the first T from which a method is faster) and a boolean or a category for
-every sentence that compares or explains; the thresholds are the named constants below.  Everything derived from
+:func:`claims` (rule q2_claims, which a new timing reruns instead of the check) holds every number the prose
+derives (milliseconds, MiB, speed-ups, memory ratios, predicted savings, the first and the compared rows, the
+first T from which a method is faster) and a boolean or a category for every sentence that compares or explains; the thresholds are the named constants below.  Everything derived from
 timings sits under "timing", so that `snakemake diff` files it with the timings.
 """
 

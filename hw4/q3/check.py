@@ -1,15 +1,15 @@
 """Problem 3: the exact check (derive, verify) and the measured claims (estimators, timing) that the answer states.
 
-:func:`check` (rule q3_check) stops the build unless they hold: every symbolic derivative of the small vocabulary must equal the closed form, and the
-operations counted while the plain-Python copies ran must equal the sympy totals.  The closed form against autograd
-(float64) is recorded against a tolerance of AGREEMENT_ROUNDOFFS unit roundoffs.
+:func:`check` (rule q3_check) stops the build unless they hold: every symbolic derivative of the small vocabulary
+must equal the closed form, and the operations counted while the plain-Python copies ran must equal the sympy
+totals.  The closed form against autograd (float64) is recorded against a tolerance of AGREEMENT_ROUNDOFFS unit
+roundoffs.
 
 :func:`claims` (rule q3_claims, which a new measurement reruns instead of the check) holds what the prose of 3a
-and 3b prints or states beyond a stored value: the fitted slopes of the
-estimators' bias and variance and how they compare with the expected rates, where the bias meets the noise of the
-mean, the first/last rows the prose quotes and their ratios, the verdicts on the three estimators, and the times in
-ms with their speed-ups.  Timing-derived claims sit under the key ``timing`` (so that diffs and the determinism test
-treat them as timings).  Every threshold a sentence depends on is a named constant here.
+and 3b prints or states beyond a stored value: the fitted slopes of the estimators' bias and variance and how
+they compare with the expected rates, where the bias meets the noise of the mean, the first/last rows the prose
+quotes and their ratios, the verdicts on the three estimators, and the times in ms with their speed-ups.
+Timing-derived claims sit under the key ``timing`` (so that diffs and the determinism test treat them as timings).  Every threshold a sentence depends on is a named constant here.
 """
 
 import math
@@ -180,7 +180,7 @@ def full_time_regimes(timing: dict) -> dict:
     if split is None:
         return {"jump": False, "steepest": None, "cost_ratio": None, "ns_per_word_below": None,
                 "ns_per_word_above": None, "u_mib_from": None, "u_mib_to": None,
-                "slope_below": None, "slope_above": None, "fitted_above": False, "linear_above": False,
+                "slope_below": None, "slope_above": None, "fitted_above": False,
                 "jump_factor": JUMP_FACTOR, "jump_excess": JUMP_EXCESS}  # fmt: skip
     below, above_cost = cost[:split], cost[split:]
     cost_ratio = math.exp(sum(above_cost) / len(above_cost) - sum(below) / len(below))
@@ -206,9 +206,9 @@ def full_time_regimes(timing: dict) -> dict:
         "u_mib_to": b["d"] * timing["h"] * 4 / 2**20,
         "slope_below": slope_below,
         "slope_above": slope_above,
-        # a jump at the last measured step leaves one size above it: nothing to fit there
+        # a jump at the last measured step leaves one size above it: nothing to fit there (a fitted slope above a
+        # jump is linear: a jump requires it)
         "fitted_above": slope_above is not None,
-        "linear_above": bool(grows_as(slope_above, 1)),
         "jump_factor": JUMP_FACTOR,
         "jump_excess": JUMP_EXCESS,
     }

@@ -30,7 +30,7 @@ def plot_estimators(result: dict, path) -> None:
 
 
 def full_label(result: dict, regimes: dict) -> str:
-    """The full gradient's legend entry: one slope for one power law; across a jump (q3_check's full_regimes) the
+    """The full gradient's legend entry: one slope for one power law; across a jump (q3_claims' full_regimes) the
     slope above it, or none, as the text reads it."""
     if not regimes["jump"]:
         return f"full softmax gradient (slope {result['slope_full']:.2f})"
