@@ -153,3 +153,8 @@ def config_at(root):
 def results_at(root):
     """The results the documents under root print: root's own (OWN_RESULTS), the default build's for the rest."""
     return {**SOLUTION_RESULTS, **{name: f"{root}/results/{name}.json" for name in OWN_RESULTS}}
+
+
+def document_results(w):
+    """The results the document w.doc under w.root prints (rules/report.smk's DOCUMENTS; none for the handout)."""
+    return results_at(w.root) if DOCUMENTS[w.doc]["results"] else {}

@@ -30,13 +30,12 @@ localrules:
     compile,
 
 
-# The documents of the default build (root build) and of each variant (root build/variants/<id>): a variant's
-# results are its own where it has them (config_at and results_at, rules/common.smk).
+# The documents of the default build (root build) and of each variant (root build/variants/<id>).
 rule render:
     input:
-        unpack(lambda w: results_at(w.root) if DOCUMENTS[w.doc]["results"] else {}),
+        unpack(document_results),
         templates=TEMPLATES,
-        modules=lambda w: EXCERPTED_MODULES if DOCUMENTS[w.doc]["results"] else [],
+        modules=lambda w: EXCERPTED_MODULES if document_results(w) else [],
         code=code("scripts/render.py"),
     output:
         tex="{root}/tex/{doc}.tex",
@@ -48,7 +47,7 @@ rule render:
         template_dir="report",
         template="hw4.tex.j2",
         mode=lambda w: DOCUMENTS[w.doc]["mode"],
-        results=lambda w: list(results_at(w.root)) if DOCUMENTS[w.doc]["results"] else [],
+        results=lambda w: list(document_results(w)),
         config=lambda w: build_config(config_at(w.root)),
     script:
         "../scripts/render.py"

@@ -47,17 +47,17 @@ def models(c: int, h: int, conv_layers: int, conv_kernel: int, seed: int):
 def fields(n_values, c, h, conv_layers, conv_kernel, seed) -> dict:
     """The comparison's exact side: parameters, dependent steps and receptive fields (float64 gradients)."""
     rnn, conv, width = models(c, h, conv_layers, conv_kernel, seed)
-    rnn64, conv64 = rnn.double(), conv.double()
+    rnn.double(), conv.double()  # in place: the gradients in float64
     rows = []
     for n in n_values:
         centre, corner = (n // 2, n // 2), (n - 1, n - 1)
         rows.append(
             {
                 "n": n,
-                "rf_rnn_centre": receptive_field(rnn64, n, c, centre),
-                "rf_rnn_corner": receptive_field(rnn64, n, c, corner),
-                "rf_conv_centre": receptive_field(conv64, n, c, centre),
-                "rf_conv_corner": receptive_field(conv64, n, c, corner),
+                "rf_rnn_centre": receptive_field(rnn, n, c, centre),
+                "rf_rnn_corner": receptive_field(rnn, n, c, corner),
+                "rf_conv_centre": receptive_field(conv, n, c, centre),
+                "rf_conv_corner": receptive_field(conv, n, c, corner),
                 "steps_loop": sequential_steps(n, "loop"),
                 "steps_wavefront": sequential_steps(n, "wavefront"),
                 "steps_conv": conv_layers,

@@ -4,7 +4,8 @@ Each entry says what the method is called in the PDF, which torch function compu
 counts its operations (none for torch's own fused kernel), which sympy formula of hw4/q2/derive.py counts them,
 whether it computes softmax attention exactly, and how its time and peak memory should grow with T.  The verify
 step (scalar copies, flop counter), the benchmark, the retrieval task, the check (which writes the labels and
-orders into q2_check.json for the template, the claims) and the figures all iterate over METHODS; none lists methods itself.
+orders into q2_check.json for the template, the claims) and the figures all iterate over METHODS; none lists
+methods itself.
 
 Every torch function is called as fn(q, k, v, w, proj) and every scalar copy as fn(Q, K, V, w, P, counter), with
 w the window half-width and proj (P as lists) the Performer's random projection; each uses what it needs.
