@@ -11,6 +11,7 @@ include: "rules/q1.smk"
 include: "rules/q2.smk"
 include: "rules/q3.smk"
 include: "rules/q4.smk"
+include: "rules/grading.smk"
 include: "rules/versions.smk"  # before report.smk: it defines PROVENANCE_RESULTS
 include: "rules/report.smk"
 include: "rules/variants.smk"  # after common.smk: it reads VARIANT_DIR, variant_table and OWN_RESULTS
@@ -28,5 +29,6 @@ rule all:
         "build/hw4.pdf",
         "build/hw4_solutions.pdf",
         "build/hw4_problems.pdf",
+        "build/hw4_audit.pdf",
         "build/hw4_q4.ipynb",
         "build/hw4_q4_handout.ipynb",

@@ -178,28 +178,16 @@ _LISTING_END = re.compile(r"\\end\s*\{\s*lstlisting\s*\}")
 UNBROKEN_LINES = 45
 
 
-def code_excerpt(script: str | Path, region: str, source: bool = True) -> Raw:
-    """A marked region of a project module (read_region) as a listing; ``source`` names file, region and lines
-    under it (the instructor's solutions), else the code stands alone (the submission)."""
-    text, first, last = read_region(script, region)
+def code_excerpt(script: str | Path, region: str) -> Raw:
+    """A marked region of a project module (read_region) as a listing: the code alone, no file name or line
+    numbers under it (the documents carry no build vocabulary)."""
+    text, _, _ = read_region(script, region)
     if _LISTING_END.search(text) or not text.isascii():
         raise ValueError(f"{script}: region '{region}' must be ASCII and must not contain \\end{{lstlisting}}")
-    if not source:  # the submission: the code alone, no file names (build vocabulary) under it
-        listing = f"\\begin{{lstlisting}}\n{text}\n\\end{{lstlisting}}"
-    else:
-        caption = escape_latex(f"{script}, region '{region}' (lines {first}-{last})")
-        listing = f"\\begin{{lstlisting}}[caption={{{caption}}}]\n{text}\n\\end{{lstlisting}}"
+    listing = f"\\begin{{lstlisting}}\n{text}\n\\end{{lstlisting}}"
     if text.count("\n") < UNBROKEN_LINES:  # fits on a page: never split across two
         listing = f"\\begin{{unbroken}}\n{listing}\n\\end{{unbroken}}"
     return Raw(listing)
-
-
-@jinja2.pass_context
-def _excerpt_for_document(context, script: str | Path, region: str) -> Raw:
-    """excerpt() in a template: the file and region named under the listing where the document shows the evidence
-    (the instructor's solutions: ``show.evidence``); elsewhere the code alone."""
-    show = context.get("show")
-    return code_excerpt(script, region, source=show["evidence"] if show else True)
 
 
 def andjoin_delimiters(n: int) -> list[str]:
@@ -253,7 +241,7 @@ def make_env(template_dir: str | Path, marker=None) -> jinja2.Environment:
     env.tests["one"] = is_one
     env.filters["plural"] = plural
     env.filters["andjoin"] = andjoin
-    env.globals["excerpt"] = _excerpt_for_document
+    env.globals["excerpt"] = code_excerpt
     if marker is not None:
         marker.install(env)
     return env

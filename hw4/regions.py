@@ -9,7 +9,7 @@ def read_region(script: str | Path, region: str) -> tuple[str, int, int]:
     and last line numbers of the region's body.
 
     Regions nest: a region may hold smaller ones (the few lines a notebook cell shows, inside the function the
-    instructor's solutions show whole); an ``# endregion`` closes the innermost open region, and the marker lines
+    solutions show whole); an ``# endregion`` closes the innermost open region, and the marker lines
     themselves are not part of the text.  The PDF's listings and the notebook's cells both come from here: code
     is excerpted from the code that ran, never retyped.
     """

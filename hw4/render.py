@@ -39,11 +39,14 @@ def render(template_dir: str | Path, template: str, context: dict, marker=None) 
         raise RenderError(f"{where}: {exc}") from None
 
 
-# What each document shows of a problem (report/hw4.tex.j2): its statement always; its answer; its evidence.
+# What each document shows (report/hw4.tex.j2, report/problem.tex.j2): the homework's instructions (upload by ...)
+# and the student block; of each problem its statement always, its answer, its marking guide and its evidence.
+# The audit (report/audit.tex.j2) shows the build's checks and provenance instead, none of these.
 MODES = {
-    "handout": {"answer": False, "evidence": False},
-    "submission": {"answer": True, "evidence": False},
-    "solutions": {"answer": True, "evidence": True},
+    "handout": {"instructions": True, "student": False, "answer": False, "guide": False, "evidence": False},
+    "submission": {"instructions": True, "student": True, "answer": True, "guide": False, "evidence": False},
+    "solutions": {"instructions": False, "student": False, "answer": True, "guide": True, "evidence": True},
+    "audit": {"instructions": False, "student": False, "answer": False, "guide": False, "evidence": False},
 }
 # The title block's placeholders (config/schema.yaml's defaults, config/config.yaml's values).
 PLACEHOLDERS = {"name": {"Your Name"}, "net_id": {"abc123", ""}}

@@ -1,7 +1,7 @@
 """Run a rule's script by hand, outside Snakemake, with the object Snakemake would give it.
 
     python scripts/q1_derive.py                 # the default config
-    python scripts/compile.py doc=hw4            # wildcards as name=value
+    python scripts/document.py doc=hw4           # wildcards as name=value
     python scripts/q1_check.py root=build/variants/v001   # a variant's job (its inputs built)
     HW4_CONFIGFILE=config/full.yaml python scripts/q4_recipe.py
 

@@ -16,6 +16,7 @@ os.environ.update(
 
 from hw4.config import ConfigError, validate_config  # noqa: E402
 from hw4.deps import package_deps  # noqa: E402
+from hw4.marking import MarkingError, points_table  # noqa: E402
 
 try:
     validate_config(
@@ -69,6 +70,8 @@ BUILD_DOCUMENTS = {
     "solutions_pdf": "build/hw4_solutions.pdf",
     "solutions_pages": "build/hw4_solutions_pages.json",
     "solutions_tex": "build/tex/hw4_solutions.tex",
+    "audit_pdf": "build/hw4_audit.pdf",
+    "audit_tex": "build/tex/hw4_audit.tex",
 }
 
 
@@ -94,7 +97,7 @@ def diff_base():
 
 # Where a build's files go: the default build under build/, each per-student variant under build/variants/<id>/
 # (rules/variants.smk). The rules whose results depend on the numbers a variant redraws (Problems 1-3's derive,
-# verify and check; render and compile) write under the wildcard {root}; their settings come from config_at(root).
+# verify and check; document) write under the wildcard {root}; their settings come from config_at(root).
 # The measurements and Problem 4 are the default build's only, and every variant reads them.
 from hw4.variants import (
     ID_RE,
@@ -150,11 +153,10 @@ def config_at(root):
     return variant_config(config, vid, VARIANTS["seed"], variant_params(vid))
 
 
-def results_at(root):
-    """The results the documents under root print: root's own (OWN_RESULTS), the default build's for the rest."""
-    return {**SOLUTION_RESULTS, **{name: f"{root}/results/{name}.json" for name in OWN_RESULTS}}
-
-
 def document_results(w):
-    """The results the document w.doc under w.root prints (rules/report.smk's DOCUMENTS; none for the handout)."""
-    return results_at(w.root) if DOCUMENTS[w.doc]["results"] else {}
+    """The results the document w.doc under w.root prints (rules/report.smk's DOCUMENTS): a variant's own
+    (OWN_RESULTS) from its root, the default build's for the rest."""
+    return {
+        name: f"{w.root}/results/{name}.json" if name in OWN_RESULTS else path
+        for name, path in DOCUMENTS[w.doc]["results"].items()
+    }

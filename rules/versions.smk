@@ -1,7 +1,7 @@
-# Versions of the report: the provenance appendix (build/results/provenance.json), `snakemake archive`
+# Versions of the report: the provenance (build/results/provenance.json, the audit's last part), `snakemake archive`
 # (save this build under data/archive/<label>/) and `snakemake diff` (this build against a base version).
 # Settings: the config's versions section, which chooses what to diff or archive and shapes no other rule.
-# Included before rules/report.smk, whose SOLUTION_RESULTS takes in PROVENANCE_RESULTS; archive and diff read
+# Included before rules/report.smk, whose audit document takes in PROVENANCE_RESULTS; archive and diff read
 # report.smk's names through input functions. Git is asked only by the params of the rules that record it,
 # so a workflow load or a dry run of other targets runs no git command.
 
@@ -18,7 +18,7 @@ localrules:
 rule provenance:
     input:
         # Every problem's results: this runs after the compute rules, whose benchmark files (written as each
-        # job ends) it reads. It is cheap, and only render and compile of the solutions follow it.
+        # job ends) it reads. It is cheap, and only the audit document follows it.
         **Q1_RESULTS,
         **Q2_RESULTS,
         **Q3_RESULTS,
@@ -30,7 +30,7 @@ rule provenance:
         "build/logs/provenance.log",
     params:
         # The commit and dirty flag are params: a new commit (or the first uncommitted change) reruns this
-        # rule, render and compile, never the experiments.
+        # rule and the documents, never the experiments.
         git=git_params,
         config_hash=config_hash(config),
         # The settings themselves, so that a diff against this build marks the printed ones that changed.
@@ -52,7 +52,7 @@ rule archive:
 rule archive_label:
     input:
         **BUILD_DOCUMENTS,
-        results=lambda w: list(SOLUTION_RESULTS.values()),
+        results=lambda w: list(ALL_RESULTS.values()),
         figures=lambda w: SOLUTION_FIGURES,
         # The templates travel with the archive: a value-level diff against it compares their words.
         templates=lambda w: TEMPLATES,
@@ -74,7 +74,7 @@ rule archive_label:
 rule diff:
     input:
         **BUILD_DOCUMENTS,
-        results=lambda w: list(SOLUTION_RESULTS.values()),
+        results=lambda w: list(ALL_RESULTS.values()),
         figures=lambda w: SOLUTION_FIGURES,
         # The value-level diff renders the current templates again, with the changed values marked.
         templates=lambda w: TEMPLATES,
@@ -105,7 +105,7 @@ rule diff:
         document=lambda w: VERSIONS["document"],
         render=lambda w: {
             "template_dir": "report",
-            "template": "hw4.tex.j2",
+            "template": DOCUMENTS[VERSIONS["document"]].get("template", "hw4.tex.j2"),
             "mode": DOCUMENTS[VERSIONS["document"]]["mode"],
             "config": REPORT_CONFIG,
             "results": dict(DOCUMENTS[VERSIONS["document"]]["results"]),

@@ -1,4 +1,4 @@
-"""Rule provenance: commit, config hash, profiles, machine and per-rule timings, for the appendix and archives."""
+"""Rule provenance: commit, config hash, profiles, machine and per-rule timings, for the audit and archives."""
 
 from hw4.io import log_to, write_json
 from hw4.versions.provenance import provenance

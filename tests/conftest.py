@@ -34,6 +34,28 @@ def run_snakemake(
         raise AssertionError(str(e)) from None
 
 
+def default_marking() -> dict:
+    """The marking results of the schema's default points (what rule marking writes for the default config)."""
+    import yaml
+
+    from hw4.marking import points_table
+
+    schema = yaml.safe_load((ROOT / "config/schema.yaml").read_text())
+    points = schema["properties"]["marking"]["properties"]["points"]["properties"]
+    return points_table({part: spec["default"] for part, spec in points.items()})
+
+
+def render_problem(q: str, context: dict) -> str:
+    """A problem as its document shows it (report/problem.tex.j2); for the solutions also its checks, the audit's
+    part of it (report/qN_checks.tex.j2), so that every sentence of the problem is rendered once."""
+    from hw4.render import render
+
+    text = render(ROOT / "report", "problem.tex.j2", context)
+    if context["mode"] == "solutions":
+        text += render(ROOT / "report", f"{q}_checks.tex.j2", context)
+    return text
+
+
 def pdf_text(pdf, layout: bool = False, first: int | None = None, last: int | None = None, raw: bool = False) -> str:
     """The text of a PDF (or of pages first..last) as pdftotext prints it; ``layout`` keeps columns, ``raw`` keeps
     the order TeX wrote it in (a table row's exponents stay with their numbers wherever the table lands)."""

@@ -5,14 +5,15 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import default_marking, render_problem
 
-from hw4.latex import Raw, mark_raw
+from hw4.latex import mark_raw
 from hw4.q1.check import ORDERS_TOLERANCE, CheckError, check, claims
 from hw4.q1.compare import compare
 from hw4.q1.derive import derive
 from hw4.q1.fields import fields
 from hw4.q1.rnn import verify_instance
-from hw4.render import build_context, render
+from hw4.render import build_context
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTANCES = [{"n": 3, "c": 2, "h": 4}, {"n": 5, "c": 3, "h": 6}]
@@ -104,10 +105,10 @@ def render_q1(res, monkeypatch, mode: str = "solutions") -> str:
     results = {name: mark_raw(value) for name, value in res.items()}
     results["q1_check"] = mark_raw(run_check(res))
     results["q1_claims"] = mark_raw(claims(res["q1_compare"]))
-    results["provenance"] = {"figure_sources": {"q1_compare": {"link_tex": Raw("made by q1_plot")}}}
+    results["marking"] = default_marking()
     results["q1_compare"]["machine"] = {"cpu": "test cpu", "torch_threads": 1, "torch": "0"}
     context = {**build_context({"q1": {"instances": INSTANCES}}, mode, {}), "q": "q1", "results": results}
-    return re.sub(r"\s+", " ", render(ROOT / "report", "problem.tex.j2", context))
+    return re.sub(r"\s+", " ", render_problem("q1", context))
 
 
 def test_the_prose_follows_the_claims(results, monkeypatch):

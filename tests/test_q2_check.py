@@ -9,6 +9,7 @@ import copy
 from pathlib import Path
 
 import pytest
+from conftest import default_marking, render_problem
 
 from hw4.q2.check import (
     SLOPE_TOLERANCE,
@@ -284,8 +285,8 @@ def render_q2(derived_and_verified, monkeypatch, mode: str, bench=None, retrieva
     """q2.tex.j2 rendered from made-up measurements, through the real check (the sentences are chosen by it)."""
     import re
 
-    from hw4.latex import Raw, mark_raw
-    from hw4.render import build_context, render
+    from hw4.latex import mark_raw
+    from hw4.render import build_context
 
     monkeypatch.chdir(ROOT)  # the instructor's solutions excerpt hw4/q2/*.py
     d, v = derived_and_verified
@@ -312,13 +313,9 @@ def render_q2(derived_and_verified, monkeypatch, mode: str, bench=None, retrieva
         "q2_retrieval": mark_raw(retrieval),
         "q2_check": mark_raw(check(d, v)),
         "q2_claims": mark_raw(claims(d, bench, retrieval)),
-        "provenance": {
-            "figure_sources": {
-                f: {"link_tex": Raw("made by q2_plot")} for f in ("q2_patterns", "q2_scaling", "q2_cost")
-            }
-        },
+        "marking": default_marking(),
     }
-    return re.sub(r"\s+", " ", render(ROOT / "report", "problem.tex.j2", {**context, "q": "q2"}))
+    return re.sub(r"\s+", " ", render_problem("q2", {**context, "q": "q2"}))
 
 
 @pytest.mark.parametrize("mode", ["submission", "solutions"])

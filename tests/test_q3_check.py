@@ -5,12 +5,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import default_marking, render_problem
 
-from hw4.latex import Raw, mark_raw
+from hw4.latex import mark_raw
 from hw4.q3.check import AGREEMENT_ROUNDOFFS, UNIT_ROUNDOFF, CheckError, check, claims, exact_mismatches
 from hw4.q3.derive import derive
 from hw4.q3.skipgram import estimator_stats, verify_autograd
-from hw4.render import build_context, render
+from hw4.render import build_context
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -149,18 +150,12 @@ def render_q3(res, monkeypatch, mode="solutions", **replace) -> str:
     results["q3_claims"] = mark_raw({key: both[key] for key in ("estimators", "timing")})
     if "timing" in replace:
         results["q3_timing"] = replace["timing"]
-    results["provenance"] = {
-        "figure_sources": {name: {"link_tex": Raw("made by q3_plot")} for name in ("q3_estimators", "q3_timing")}
-    }
+    results["marking"] = default_marking()
     config = {"q3": {"count_instances": [{k: r[k] for k in "dhk"} for r in res["q3_derive"]["instances"]]}}
     return re.sub(
         r"\s+",
         " ",
-        render(
-            ROOT / "report",
-            "problem.tex.j2",
-            {**build_context(config, mode, {}), "q": "q3", "results": results},
-        ),
+        render_problem("q3", {**build_context(config, mode, {}), "q": "q3", "results": results}),
     )
 
 

@@ -13,7 +13,17 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from conftest import BIN, FIXED_EPOCH, Q4_TARGETS, ROOT, SNAKEMAKE, copy_project, pdf_text, run_snakemake
+from conftest import (
+    BIN,
+    FIXED_EPOCH,
+    Q4_TARGETS,
+    ROOT,
+    SNAKEMAKE,
+    copy_project,
+    default_marking,
+    pdf_text,
+    run_snakemake,
+)
 
 from hw4.config import load_config, validate_config
 
@@ -135,14 +145,17 @@ def render_q4_section(work: Path, out_dir: Path, edit=None, mode="solutions") ->
 
     main = (work / "report" / "hw4.tex.j2").read_text()
     preamble = main[: main.index("\\begin{document}")]
+    # the solutions' Problem 4 with its checks (the audit's part of it), so that every sentence is rendered once
+    checks = '%% include "q4_checks.tex.j2"\n' if mode == "solutions" else ""
     (work / "report" / "q4_only.tex.j2").write_text(
-        preamble + '\\begin{document}\n%% include "problem.tex.j2"\n\\end{document}\n'
+        preamble + '\\begin{document}\n%% include "problem.tex.j2"\n' + checks + "\\end{document}\n"
     )
     config = validate_config(
         yaml.safe_load((work / "config" / "config.yaml").read_text()) or {}, work / "config/schema.yaml"
     )
     names = ("q4_data", "q4_tokens", "q4_train", "q4_eval", "q4_recipe", "q4_check", "q4_notebook")
     res = {n: load_results(work / f"build/results/{n}.json") for n in names}
+    res["marking"] = default_marking()
     context = {**build_context(config, mode, {}), "q": "q4"}
     del context["results"]  # given below, loaded from the build (and edited)
     if edit is not None:
@@ -317,6 +330,7 @@ def test_default_build_answers_problem_4(built_project):
     assert f"Predicted sentiment: {ev['raw']['prediction']}" in flat
     pages = json.loads((built_project / "build/hw4_pages.json").read_text())
     assert all(pages["parts"][f"q4.{k}"] for k in range(1, 14))
-    # the dataset's fingerprint is provenance: in the instructor's solutions, not in the submission
+    # the dataset's fingerprint is provenance: in the audit, not in the submission or the solutions
+    audit = re.sub(r"\s+", " ", pdf_text(built_project / "build/hw4_audit.pdf"))
     solutions = re.sub(r"\s+", " ", pdf_text(built_project / "build/hw4_solutions.pdf"))
-    assert data["sha256"] in solutions and data["sha256"][:16] not in flat
+    assert data["sha256"] in audit and data["sha256"][:16] not in flat and data["sha256"][:16] not in solutions

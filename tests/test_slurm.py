@@ -28,9 +28,9 @@ from local_cluster import LocalSlurm, alive, missing_requirements  # noqa: E402
 pytestmark = pytest.mark.slow  # every test loads the workflow or runs it
 PROFILE = ROOT / "profiles" / "slurm" / "config.yaml"
 # and every rule with "plot" in its name; q4_finish draws Problem 4's figures from the executed notebook
-LIGHT_RULES = {"render", "compile", "answer_key", "q4_finish", "q4_handout"}
+LIGHT_RULES = {"document", "answer_key", "q4_finish", "q4_handout"}
 SLURM_RULES = {"q1_derive", "q1_verify", "q1_fields", "q1_compare"}  # what the tiny build below submits
-LOCAL_RULES = {"q1_plot", "render", "compile"}  # what it runs beside snakemake
+LOCAL_RULES = {"q1_plot", "document"}  # what it runs beside snakemake
 # Problem 1 small enough to take seconds; its first instance is not in the default config, so the handout
 # showing it proves the PDF was made from this build.
 TINY_CONFIG = {
@@ -85,7 +85,7 @@ def test_light_rules_are_local_and_compute_rules_are_not(rules):
     light = {name for name in rules if is_light(name)}
     assert LIGHT_RULES | {"q1_plot"} <= light
     queued = sorted(name for name in light if not rules[name]["local"])
-    assert not queued, f"render, compile and plot rules must be listed in `localrules:` (they would queue): {queued}"
+    assert not queued, f"the document and plot rules must be listed in `localrules:` (they would queue): {queued}"
     local_compute = sorted(name for name, decl in rules.items() if decl["benchmark"] and decl["local"])
     assert not local_compute, f"compute rules (those with a benchmark) must run as cluster jobs: {local_compute}"
 

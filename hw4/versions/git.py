@@ -139,8 +139,8 @@ def config_profiles(workflow) -> dict:
 
 def rule_table(workflow) -> dict:
     """Each rule's script (relative to the project), benchmark file and outputs, as the default build names them
-    (the root wildcard of the per-variant rules is build): the appendix's per-rule wall times and its figure ->
-    rule -> script links are read from this."""
+    (the root wildcard of the per-variant rules is build): the audit's per-rule wall times and its figure ->
+    rule -> script table are read from this."""
 
     def default_build(path) -> str:  # {root} or {root,<its constraint>} (whose regex may hold braces itself)
         return re.sub(r"\{root(?:,(?:[^{}]|\{[^{}]*\})*)?\}", "build", str(path))

@@ -1,8 +1,8 @@
-"""Provenance of this build for the PDF's appendix: commit, config, package versions, device, Problem 4's data
-and model, per-rule wall times, and which rule and script made each figure.
+"""Provenance of this build for the audit (build/hw4_audit.pdf): commit, config, package versions, device,
+Problem 4's data and model, per-rule wall times, and which rule and script made each figure.
 
 Everything is read from what the build wrote (results files, Snakemake's benchmark files) or from the rule's
-params; the date comes from SOURCE_DATE_EPOCH. Re-rendering therefore gives the same appendix, byte for byte.
+params; the date comes from SOURCE_DATE_EPOCH. Re-rendering therefore gives the same pages, byte for byte.
 """
 
 import csv
@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from hw4.latex import escape_latex
 from hw4.runtime import cpu_model
 
 PACKAGES = ["torch", "transformers", "sympy", "snakemake", "numpy", "matplotlib", "jinja2"]
@@ -76,11 +75,6 @@ def rule_timings(rules: dict, results: list[str]) -> list[dict]:
     return rows
 
 
-def anchor(name: str) -> str:
-    """A hyperref anchor name that survives the template's escaping (letters, digits and dots only)."""
-    return "prov.fig." + re.sub(r"[^A-Za-z0-9]+", ".", name).strip(".")
-
-
 def _output_pattern(output: str) -> re.Pattern:
     """A rule output with {wildcards} as a regex that matches the files it makes."""
     parts = re.split(r"\{[^}]*\}", output)
@@ -88,11 +82,10 @@ def _output_pattern(output: str) -> re.Pattern:
 
 
 def figure_sources(rules: dict, figures: list[str] | None = None) -> dict:
-    """figure stem -> {path, rule, script, anchor, link_tex} for every figure a rule makes under figures/.
+    """figure stem -> {path, rule, script} for every figure a rule makes under figures/ (the audit's table).
 
     An output with wildcards (one rule for several figures) is matched against ``figures``, the figures the
-    build makes.  ``link_tex`` is raw LaTeX (key ends in _tex) for a caption: a link to the figure's row in the
-    appendix.
+    build makes.
     """
     out = {}
     for name, info in sorted(rules.items()):
@@ -101,16 +94,7 @@ def figure_sources(rules: dict, figures: list[str] | None = None) -> dict:
                 continue
             made = [f for f in figures or [] if _output_pattern(o).match(f)] if "{" in o else [o]
             for f in made:
-                p = Path(f)
-                script = info.get("script") or "(no script)"
-                text = rf"made by rule \texttt{{{escape_latex(name)}}}, \texttt{{{escape_latex(script)}}}"
-                out[p.stem] = {
-                    "path": f,
-                    "rule": name,
-                    "script": info.get("script"),
-                    "anchor": anchor(p.stem),
-                    "link_tex": rf"\hyperlink{{{anchor(p.stem)}}}{{{text}}}",
-                }
+                out[Path(f).stem] = {"path": f, "rule": name, "script": info.get("script")}
     return out
 
 
@@ -183,7 +167,7 @@ def provenance(
     figures: list[str] | None = None,
     config_values: dict | None = None,
 ) -> dict:
-    """The appendix's content. ``results``: name -> path of the results files this build wrote; ``figures``:
+    """The provenance's content. ``results``: name -> path of the results files this build wrote; ``figures``:
     the figures it made; ``config_values``: the settings the build used (a diff against it marks those that
     changed where the report prints them)."""
     loaded = {}
