@@ -32,3 +32,4 @@ rule all:
         "build/hw4_audit.pdf",
         "build/hw4_q4.ipynb",
         "build/hw4_q4_handout.ipynb",
+        "build/autograder/autograder.zip",

@@ -21,6 +21,7 @@ SOURCES = [
     "figures",
     "notebooks",
     "environment.yml",
+    "requirements.txt",  # the autograder pins its grading environment from it
 ]
 IGNORE = ("__pycache__", "*.pdf", "downloads", "archive", ".compile-*")
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")

@@ -104,6 +104,7 @@ from hw4.variants import (
     OWN_RESULTS,
     VariantError,
     draw,
+    list_submissions,
     variant_config,
     variant_ids,
 )  # noqa: E402
@@ -160,3 +161,13 @@ def document_results(w):
         name: f"{w.root}/results/{name}.json" if name in OWN_RESULTS else path
         for name, path in DOCUMENTS[w.doc]["results"].items()
     }
+
+
+def submission_ids():
+    """The students whose submissions `snakemake grade` grades (grade.submissions), or a clear error."""
+    if not SUBMISSIONS:
+        raise WorkflowError(
+            "snakemake grade needs the folder of the submissions: "
+            "--config 'grade={submissions: DIR}' (one notebook per student, named <id>.ipynb)"
+        )
+    return list(SUBMISSIONS)

@@ -11,8 +11,11 @@ except MarkingError as err:
     raise WorkflowError(str(err))
 
 
+# Light steps run where snakemake runs; grading a submission (a training run) is a cluster job.
 localrules:
     marking,
+    autograder,
+    grade,
 
 
 rule marking:
@@ -26,3 +29,78 @@ rule marking:
         points=config["marking"]["points"],
     script:
         "../scripts/marking.py"
+
+
+# Problem 4's autograder (otter-grader): the master notebook generated from the solution notebook, its tests
+# (notebooks/hw4_q4_tests.py) and points; `otter assign` makes the Gradescope zip and the student notebook.
+# Graded notebooks run with grade.parameters on grade.data (hw4/q4/otter_plugin.py injects them).
+GRADE = config["grade"]
+AUTOGRADER = {
+    "zip": "build/autograder/autograder.zip",
+    "student": "build/autograder/hw4_q4_student.ipynb",
+    "master": "build/autograder/hw4_q4_master.ipynb",
+}
+OTTER_PLUGIN = "hw4/q4/otter_plugin.py"
+
+
+rule autograder:
+    input:
+        source=Q4_SOURCE,
+        tests="notebooks/hw4_q4_tests.py",
+        marking=MARKING_RESULTS["marking"],
+        data=GRADE["data"],
+        requirements="requirements.txt",
+        plugin=OTTER_PLUGIN,
+        code=code("scripts/autograder.py"),
+    output:
+        **AUTOGRADER,
+    log:
+        "build/logs/autograder.log",
+    params:
+        grading={k: GRADE[k] for k in ("parameters", "model_package", "python_version")},
+        source_date_epoch=lambda w: source_date_epoch(),
+    script:
+        "../scripts/autograder.py"
+
+
+# `snakemake grade --config 'grade={submissions: DIR}'`: every file in DIR (one per student, <id>.ipynb) graded
+# on its own (a failure is that student's row), then build/grades/grades.csv and build/grades/feedback/<id>.md.
+try:
+    SUBMISSIONS = list_submissions(GRADE["submissions"]) if GRADE["submissions"] else {}
+except VariantError as err:
+    raise WorkflowError(str(err))
+
+
+rule grade_submission:
+    input:
+        submission=lambda w: SUBMISSIONS[w.sid],
+        zip=AUTOGRADER["zip"],
+        plugin=OTTER_PLUGIN,
+        code=code("scripts/grade_submission.py"),
+    output:
+        result="build/grades/submissions/{sid}.json",
+    log:
+        "build/logs/grade/{sid}.log",
+    benchmark:
+        "build/benchmarks/grade/{sid}.tsv"
+    resources:
+        mem_mb=4000,
+        runtime=GRADE["timeout"] // 60 + 5,
+    params:
+        timeout=GRADE["timeout"],
+    script:
+        "../scripts/grade_submission.py"
+
+
+rule grade:
+    input:
+        results=lambda w: expand("build/grades/submissions/{sid}.json", sid=submission_ids()),
+        marking=MARKING_RESULTS["marking"],
+        code=code("scripts/grade.py"),
+    output:
+        csv="build/grades/grades.csv",
+        feedback=directory("build/grades/feedback"),
+    log:
+        "build/logs/grade.log",
+    script:
+        "../scripts/grade.py"

@@ -28,7 +28,7 @@ from local_cluster import LocalSlurm, alive, missing_requirements  # noqa: E402
 pytestmark = pytest.mark.slow  # every test loads the workflow or runs it
 PROFILE = ROOT / "profiles" / "slurm" / "config.yaml"
 # and every rule with "plot" in its name; q4_finish draws Problem 4's figures from the executed notebook
-LIGHT_RULES = {"document", "answer_key", "q4_finish", "q4_handout"}
+LIGHT_RULES = {"document", "answer_key", "q4_finish", "q4_handout", "marking", "autograder", "grade"}
 SLURM_RULES = {"q1_derive", "q1_verify", "q1_fields", "q1_compare"}  # what the tiny build below submits
 LOCAL_RULES = {"q1_plot", "document"}  # what it runs beside snakemake
 # Problem 1 small enough to take seconds; its first instance is not in the default config, so the handout

@@ -15,7 +15,7 @@ from hw4.io import sha256_bytes, sha256_file
 LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Config keys that choose what to diff, archive or vary, not what the build makes: top-level sections, and the
 # variant ranges inside the problems' sections.
-NON_BUILD_KEYS = ("versions", "variants")
+NON_BUILD_KEYS = ("versions", "variants", "grade")
 NON_BUILD_PROBLEM_KEYS = ("variant_ranges",)
 
 

@@ -1,0 +1,148 @@
+"""Problem 4's grading, run: `snakemake grade` on a folder of submissions (the solution, the handout, one wrong
+item, a cell that raises, a loop that never ends, a file that is not a notebook), and the Gradescope zip's
+run_autograder in a temporary root. The graded notebooks train (on the grading settings): minutes."""
+
+import csv
+import json
+import os
+import shutil
+import stat
+import subprocess
+import zipfile
+
+import nbformat
+import pytest
+from conftest import BIN, default_marking, run_snakemake
+
+from hw4.q4.notebook import fill, handout, read_source, solutions
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+PARTS = {int(p["part"].split(".")[1]): p["points"] for p in default_marking()["problems"]["q4"]["parts"]}
+TIMEOUT = 300  # seconds per submission: the solution's run takes about half a minute on 2 cores
+LOOP_TIMEOUT = 15  # the never-ending notebook, graded on its own with a short limit
+
+
+def submission(changes: dict[int, str] | None = None) -> nbformat.NotebookNode:
+    """The handout filled with the solutions, with the code of some items replaced (a student's mistakes)."""
+    answers = {**solutions(read_source()), **(changes or {})}
+    return fill(handout(read_source()), answers)
+
+
+@pytest.fixture(scope="module")
+def graded(built_project, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("submissions")
+    right = solutions(read_source())
+    nbformat.write(submission(), folder / "full.ipynb")
+    nbformat.write(handout(read_source()), folder / "handout.ipynb")
+    wrong3 = right[3].replace("if rating == 3:\n        return 1", "if rating == 3:\n        return 2")
+    assert wrong3 != right[3]
+    nbformat.write(submission({3: wrong3}), folder / "wrong3.ipynb")
+    nbformat.write(submission({4: 'raise ValueError("boom")'}), folder / "raises4.ipynb")
+    (folder / "notjson.ipynb").write_text("this is not a notebook\n")
+    loop = tmp_path_factory.mktemp("loop")
+    nbformat.write(submission({1: "while True:\n    pass"}), loop / "forever.ipynb")
+    rows, feedback = {}, {}
+    for where, limit in ((folder, TIMEOUT), (loop, LOOP_TIMEOUT)):
+        run_snakemake(built_project, "grade", config=(f"grade={{submissions: {where}, timeout: {limit}}}",))
+        with open(built_project / "build/grades/grades.csv", newline="") as fh:
+            rows.update({r["id"]: r for r in csv.DictReader(fh)})
+        feedback.update({p.stem: p.read_text() for p in (built_project / "build/grades/feedback").glob("*.md")})
+    return rows, feedback
+
+
+def points(row) -> dict[int, float]:
+    return {k: float(row[f"q4.{k}"]) for k in PARTS}
+
+
+def test_the_solution_scores_full_marks(graded):
+    rows, feedback = graded
+    assert rows["full"]["status"] == "graded" and points(rows["full"]) == PARTS, rows["full"]
+    assert float(rows["full"]["total"]) == sum(PARTS.values()) == float(rows["full"]["out_of"])
+    assert "Every item passed its tests" in feedback["full"]
+
+
+def test_the_handout_scores_zero_and_names_every_item(graded):
+    rows, feedback = graded
+    got = points(rows["handout"])
+    assert rows["handout"]["status"] == "graded" and set(got.values()) == {0.0}, got
+    for k in PARTS:
+        assert f"Item 4.{k} (0 of" in feedback["handout"], k
+
+
+def test_one_wrong_item_loses_exactly_its_points(graded):
+    rows, feedback = graded
+    got = points(rows["wrong3"])
+    assert got == {**PARTS, 3: 0.0}, got
+    assert "Item 4.3 (0 of" in feedback["wrong3"] and "wrong class" in feedback["wrong3"]
+
+
+def test_a_cell_that_raises_loses_its_item_and_the_rest_is_graded(graded):
+    rows, feedback = graded
+    got = points(rows["raises4"])
+    assert rows["raises4"]["status"] == "graded" and got[4] == 0 and got[8] == PARTS[8], got
+    assert "Item 4.4 (0 of" in feedback["raises4"] and "tokens" in feedback["raises4"]
+
+
+def test_a_loop_that_never_ends_and_a_file_that_is_no_notebook_get_their_row_and_reason(graded):
+    rows, feedback = graded
+    assert rows["forever"]["status"] == "not graded" and float(rows["forever"]["total"]) == 0
+    assert f"time limit ({LOOP_TIMEOUT} s)" in rows["forever"]["reason"]
+    assert rows["notjson"]["status"] == "not graded" and "not a notebook (not JSON" in rows["notjson"]["reason"]
+    assert "Not graded: notjson.ipynb is not a notebook" in feedback["notjson"]
+
+
+# Gradescope's documented fields of results/results.json (gradescope-autograders.readthedocs.io, "Specifications")
+VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
+
+
+def check_gradescope_results(results: dict) -> None:
+    assert isinstance(results.get("tests"), list) and results["tests"]
+    if "score" in results:
+        assert isinstance(results["score"], int | float)
+    for key in ("output", "stdout_visibility", "visibility"):
+        if key in results:
+            assert isinstance(results[key], str)
+    for test in results["tests"]:  # every field optional; a test without a score is output only
+        for key in ("score", "max_score"):
+            assert isinstance(test.get(key, 0), int | float), (key, test)
+        assert "score" in test or isinstance(test.get("output"), str), test
+        assert isinstance(test.get("name", ""), str) and test.get("visibility", "visible") in VISIBILITY
+        assert test.get("status", "passed") in {"passed", "failed"}
+
+
+def test_the_zip_runs_as_gradescope_runs_it(built_project, tmp_path):
+    """The zip unpacked into a temporary root laid out as Gradescope's /autograder, run_autograder run there (its
+    paths moved to the root; `mamba` a stand-in, the environment this one): results/results.json has
+    Gradescope's fields and the solution's full points."""
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(built_project / "build/autograder/autograder.zip") as z:
+        names = set(z.namelist())
+        assert {"setup.sh", "run_autograder", "run_otter.py", "otter_config.json", "hw4_otter_plugin.py"} <= names
+        z.extractall(root / "source")
+    for name in ("run_autograder", "run_otter.py"):
+        path = root / "source" / name
+        path.write_text(path.read_text().replace("/autograder", str(root)))
+    (root / "submission").mkdir()
+    (root / "results").mkdir()
+    nbformat.write(submission(), root / "submission" / "hw4_q4.ipynb")
+    (root / "submission_metadata.json").write_text("{}")
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "mamba").write_text('#!/bin/sh\n[ "$1" = shell ] && echo "mamba() { :; }"\nexit 0\n')
+    (shim / "mamba").chmod(stat.S_IRWXU)
+    env = {**os.environ, "PATH": f"{shim}:{BIN}:{os.environ['PATH']}"}
+    run = root / "source" / "run_autograder"
+    proc = subprocess.run(["bash", str(run)], env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    results_path = root / "results" / "results.json"
+    assert results_path.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    results = json.loads(results_path.read_text())
+    check_gradescope_results(results)
+    assert abs(sum(t.get("score", 0) for t in results["tests"]) - sum(PARTS.values())) < 1e-9, results["tests"]
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def test_the_autograder_zip_is_made_again_byte_for_byte(built_project):
+    zip_path = built_project / "build/autograder/autograder.zip"
+    before = zip_path.read_bytes()
+    run_snakemake(built_project, "--forcerun", "autograder", "build/autograder/autograder.zip")
+    assert zip_path.read_bytes() == before
