@@ -39,7 +39,7 @@ def list_submissions(folder: str | Path) -> dict[str, str]:
         raise VariantError(f"grade.submissions = {str(folder)!r}: no such folder. Fix: the folder of the notebooks")
     found: dict[str, str] = {}
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-        sid = path.name.split(".")[0]
+        sid = path.stem
         if not ID_RE.fullmatch(sid):
             raise VariantError(f"{path}: {sid!r} cannot be a student id. Fix: name each file <id>.ipynb")
         if sid in found:

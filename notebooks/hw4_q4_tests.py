@@ -3,29 +3,36 @@
 A test is a function named ``q4_<item>_<what>``; its arguments are names of the notebook's globals (the course
 notebook's interfaces: ``df``, ``tokenizer``, ``train_epoch`` ...), which otter passes in after running the
 submission. A test fails with an assertion whose message names what is wrong: it reaches the student's feedback.
-Each test reads only what its item makes or uses, so one wrong item fails its own tests and no other. What an
-item's cell prints and draws is ``q4_<item>_output`` (IPython's captured output: ``.stdout``, ``.outputs``; the
-grading plugin, hw4/q4/otter_plugin.py, keeps it).
+Each test reads what its item makes, and calls the item's functions on data of its own: a wrong item fails its own
+tests. Items 10 to 13 run on what the earlier items made (the data frames, the two functions): where an earlier
+item's code stops the notebook, they cannot run either. What an item's cell prints and draws is
+``q4_<item>_output`` (IPython's captured output: ``.stdout``, ``.outputs``), kept by the grading plugin
+(hw4/q4/otter_plugin.py), which also sets ``HW4_GRADING``; a student running otter's checks without it skips
+those checks.
 hw4/q4/grading.py turns this file into the questions of the otter master notebook; the points are
 build/results/marking.json's.
 """
 
 
-def q4_1_samples(df, REVIEWS_CSV, q4_1_output):
+def q4_1_samples(df, REVIEWS_CSV, q4_1_output, HW4_GRADING):
     import pandas as pd
 
-    assert q4_1_output is not None, "the item's cell (headed # TODO: Q1.) is missing"
     rows = len(pd.read_csv(REVIEWS_CSV))
     assert len(df) == rows, f"df has {len(df)} rows, but the reviews file has {rows}: every review is a sample"
+    if q4_1_output is None:  # only the grader keeps what the cell showed
+        assert not HW4_GRADING, "the item's cell (headed # TODO: Q1.) is missing"
+        return
     shown = q4_1_output.stdout + "".join(o.data.get("text/plain", "") for o in q4_1_output.outputs)
     assert str(rows) in shown, f"print the number of samples ({rows}): the cell shows {shown.strip()[:80]!r}"
 
 
-def q4_2_scores(df, q4_2_output):
-    assert q4_2_output is not None, "the item's cell (headed # TODO: Q2.) is missing"
+def q4_2_scores(df, q4_2_output, HW4_GRADING):
+    assert df.score.between(1, 5).all(), "the review scores should stay integers from 1 to 5"
+    if q4_2_output is None:  # only the grader keeps what the cell showed
+        assert not HW4_GRADING, "the item's cell (headed # TODO: Q2.) is missing"
+        return
     drawn = [o for o in q4_2_output.outputs if "image/png" in o.data or "image/svg+xml" in o.data]
     assert drawn, "draw the histogram of the review scores in the item's cell (no figure was shown)"
-    assert df.score.between(1, 5).all(), "the review scores should stay integers from 1 to 5"
 
 
 def q4_3_sentiment(df, class_names):
@@ -43,8 +50,10 @@ def q4_4_tokens(tokenizer, sample_txt, tokens, token_ids):
     assert list(token_ids) == want, "token_ids should be the ids of the tokens (convert_tokens_to_ids)"
 
 
-def q4_5_encoding(tokenizer, encoding, q4_5_output):
-    assert q4_5_output is not None, "the item's cell (headed # TODO: Q5.) is missing"
+def q4_5_encoding(tokenizer, encoding, q4_5_output, HW4_GRADING):
+    if q4_5_output is None:  # only the grader keeps what the cell showed
+        assert not HW4_GRADING, "the item's cell (headed # TODO: Q5.) is missing"
+        return
     inverted = tokenizer.convert_ids_to_tokens([int(i) for i in encoding["input_ids"][0]])
     shown = q4_5_output.stdout + "".join(o.data.get("text/plain", "") for o in q4_5_output.outputs)
     missing = [t for t in (inverted[0], inverted[1], tokenizer.sep_token, tokenizer.pad_token) if t not in shown]
@@ -57,7 +66,9 @@ def q4_6_split(df, df_train, df_val, df_test):
     sizes = (len(df_train), len(df_val), len(df_test))
     held_out = -(-n // 10)  # train_test_split rounds the test share up
     assert sum(sizes) == n, f"the three frames hold {sum(sizes)} rows, df has {n}: every review in one of them"
-    assert sizes[0] == n - held_out, f"train should hold 90 % of the {n} reviews ({n - held_out}), not {sizes[0]}"
+    assert abs(sizes[0] - (n - held_out)) <= 1, (
+        f"train should hold 90 % of the {n} reviews ({n - held_out}), not {sizes[0]}"
+    )
     assert abs(sizes[1] - sizes[2]) <= 1, f"validation and test should halve the held-out 10 %: {sizes[1:]}"
     index = [set(d.index) for d in (df_train, df_val, df_test)]
     assert not (index[0] & index[1] or index[0] & index[2] or index[1] & index[2]), "the frames share reviews"
@@ -73,7 +84,6 @@ def q4_7_shapes(bert_model, last_hidden_state, pooled_output):
 
 
 def q4_8_train_epoch(train_epoch):
-    import numpy as np
     import torch
     from torch import nn
 
@@ -81,7 +91,7 @@ def q4_8_train_epoch(train_epoch):
         "define train_epoch(model, data_loader, loss_fn, optimizer, device, scheduler, n_examples)"
     )
 
-    class Tiny(nn.Module):  # a dropout and a linear layer: its answers are known
+    class Tiny(nn.Module):  # a dropout and a linear layer
         def __init__(self):
             super().__init__()
             self.drop, self.out = nn.Dropout(p=0.5), nn.Linear(4, 3)
@@ -91,45 +101,41 @@ def q4_8_train_epoch(train_epoch):
 
     torch.manual_seed(0)
     model = Tiny()
-    batches = [  # two batches of 4 in the data set's keys
+    batches = [  # batches of 4 and 3 in the data set's keys: 7 examples
         {
-            "review_text": ["a"] * 4,
-            "input_ids": torch.randint(1, 5, (4, 4)),
-            "attention_mask": torch.ones(4, 4, dtype=torch.long),
-            "targets": torch.tensor([0, 1, 2, 1]),
+            "review_text": ["a"] * size,
+            "input_ids": torch.randint(1, 5, (size, 4)),
+            "attention_mask": torch.ones(size, 4, dtype=torch.long),
+            "targets": torch.tensor([0, 1, 2, 1][:size]),
         }
-        for _ in range(2)
+        for size in (4, 3)
     ]
+    seen = []  # the logits of each forward pass: the accuracy and the loss they give are known
+    model.register_forward_hook(lambda module, args, out: seen.append(out.detach().clone()))
     before = [p.detach().clone() for p in model.parameters()]
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
-    acc, loss = train_epoch(model, batches, nn.CrossEntropyLoss(), optimizer, torch.device("cpu"), scheduler, 8)
+    loss_fn = nn.CrossEntropyLoss()
+    acc, loss = train_epoch(model, batches, loss_fn, optimizer, torch.device("cpu"), scheduler, 7)
     assert model.training, "train_epoch should put the model in training mode (model.train())"
     assert all(not torch.equal(a, b) for a, b in zip(before, model.parameters())), "no optimizer step was taken"
-    acc = float(acc)
-    assert 0 <= acc <= 1 and acc * 8 == round(acc * 8), "accuracy should be correct predictions / n_examples"
-    assert np.isfinite(float(loss)) and float(loss) > 0, "the second value should be the mean batch loss"
+    assert len(seen) == 2, f"one forward pass per batch (2 here), not {len(seen)}"
+    correct = sum(int((out.argmax(1) == b["targets"]).sum()) for out, b in zip(seen, batches))
+    assert abs(float(acc) - correct / 7) < 1e-9, f"accuracy should be correct / n_examples = {correct}/7, not {acc}"
+    want = sum(float(loss_fn(out, b["targets"])) for out, b in zip(seen, batches)) / 2
+    assert abs(float(loss) - want) < 1e-5, f"the loss should be the mean of the batch losses, {want:.4f}, not {loss}"
 
 
-def q4_8_clipping_and_schedule(train_epoch):
+def q4_8_clipping_and_schedule(env, train_epoch):
     import torch
     from torch import nn
 
     assert callable(train_epoch), (
         "define train_epoch(model, data_loader, loss_fn, optimizer, device, scheduler, n_examples)"
     )
-
-    class Tiny(nn.Module):  # a dropout and a linear layer: its answers are known
-        def __init__(self):
-            super().__init__()
-            self.drop, self.out = nn.Dropout(p=0.5), nn.Linear(4, 3)
-
-        def forward(self, input_ids, attention_mask):
-            return self.out(self.drop(input_ids.float() * attention_mask.float()))
-
     torch.manual_seed(0)
-    model = Tiny()
-    batches = [  # two batches of 4 in the data set's keys
+    model = nn.Sequential(nn.Linear(4, 3))
+    batches = [
         {
             "review_text": ["a"] * 4,
             "input_ids": torch.randint(1, 5, (4, 4)),
@@ -138,20 +144,35 @@ def q4_8_clipping_and_schedule(train_epoch):
         }
         for _ in range(2)
     ]
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+
+    class Wrapped(nn.Module):  # the classifier's signature
+        def __init__(self):
+            super().__init__()
+            self.inner = model
+
+        def forward(self, input_ids, attention_mask):
+            return self.inner(input_ids.float() * attention_mask.float())
+
+    wrapped = Wrapped()
+    optimizer = torch.optim.SGD(wrapped.parameters(), lr=0.1)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
-    clipped = []
-    clip = nn.utils.clip_grad_norm_
+    clipped, clip = [], nn.utils.clip_grad_norm_
 
     def spy(parameters, max_norm, *args, **kwargs):
         clipped.append(max_norm)
         return clip(parameters, max_norm, *args, **kwargs)
 
+    # however the notebook reaches it: nn.utils.clip_grad_norm_, or the name imported into the notebook
+    imported = env.get("clip_grad_norm_") if env.get("clip_grad_norm_") is clip else None
     nn.utils.clip_grad_norm_ = spy
+    if imported is not None:
+        env["clip_grad_norm_"] = spy
     try:
-        acc, loss = train_epoch(model, batches, nn.CrossEntropyLoss(), optimizer, torch.device("cpu"), scheduler, 8)
+        train_epoch(wrapped, batches, nn.CrossEntropyLoss(), optimizer, torch.device("cpu"), scheduler, 8)
     finally:
         nn.utils.clip_grad_norm_ = clip
+        if imported is not None:
+            env["clip_grad_norm_"] = clip
     assert scheduler.last_epoch == 2, f"the scheduler should step once per batch (2 here), not {scheduler.last_epoch}"
     assert len(clipped) == 2 and all(float(m) == 1.0 for m in clipped), "clip the gradient norm at 1.0 in every batch"
 
@@ -206,34 +227,40 @@ def q4_10_training(history, EPOCHS, df_val):
     assert best > chance, f"the best validation accuracy {best:.3f} is not above chance ({chance:.3f})"
 
 
-def q4_11_history(history, q4_11_output):
-    assert q4_11_output is not None, "the item's cell (headed # TODO: Q11.) is missing"
+def q4_11_history(history, q4_11_output, HW4_GRADING):
+    assert history is not None and len(history["train_acc"]) == len(history["val_acc"]) > 0, "history is empty"
+    if q4_11_output is None:  # only the grader keeps what the cell showed
+        assert not HW4_GRADING, "the item's cell (headed # TODO: Q11.) is missing"
+        return
     drawn = [o for o in q4_11_output.outputs if "image/png" in o.data or "image/svg+xml" in o.data]
     assert drawn, "plot train and validation accuracy against the epoch in the item's cell (no figure was shown)"
-    assert history is not None and len(history["train_acc"]) == len(history["val_acc"]) > 0, "history is empty"
 
 
-def q4_12_confusion(env, y_test, y_pred, q4_12_output):
+def q4_12_confusion(env, y_test, y_pred, q4_12_output, HW4_GRADING):
     from sklearn.metrics import confusion_matrix
 
-    assert q4_12_output is not None, "the item's cell (headed # TODO: Q12.) is missing"
-    drawn = [o for o in q4_12_output.outputs if "image/png" in o.data or "image/svg+xml" in o.data]
-    assert drawn, "plot the confusion matrix in the item's cell (no figure was shown)"
     got = env.get("cm", env.get("df_cm"))
     if got is not None:  # the course names it cm (and df_cm, its data frame)
         want = confusion_matrix(y_test, y_pred, labels=range(3))
         assert (getattr(got, "values", got) == want).all(), "cm should be confusion_matrix(y_test, y_pred)"
+    if q4_12_output is None:  # only the grader keeps what the cell showed
+        assert not HW4_GRADING, "the item's cell (headed # TODO: Q12.) is missing"
+        return
+    drawn = [o for o in q4_12_output.outputs if "image/png" in o.data or "image/svg+xml" in o.data]
+    assert drawn, "plot the confusion matrix in the item's cell (no figure was shown)"
 
 
-def q4_13_prediction(model, encoded_review, device, prediction, class_names, q4_13_output):
+def q4_13_prediction(model, encoded_review, device, prediction, class_names, q4_13_output, HW4_GRADING):
     import torch
 
-    assert q4_13_output is not None, "the item's cell (headed # TODO: Q13.) is missing"
     assert encoded_review is not None and prediction is not None, "keep encoded_review and prediction"
     model.eval()
     with torch.no_grad():
         out = model(encoded_review["input_ids"].to(device), encoded_review["attention_mask"].to(device))
     want = int(out.argmax(dim=1).item())
     assert int(prediction) == want, f"prediction should be the class with the highest score, {want}"
+    if q4_13_output is None:  # only the grader keeps what the cell showed
+        assert not HW4_GRADING, "the item's cell (headed # TODO: Q13.) is missing"
+        return
     shown = q4_13_output.stdout + "".join(o.data.get("text/plain", "") for o in q4_13_output.outputs)
     assert class_names[want] in shown, f"print the predicted sentiment by name ({class_names[want]})"

@@ -1,5 +1,5 @@
-# Grading: the points of each sub-part (the homework's per problem, split by the config's marking.points), read
-# by the solutions' marking guide.
+# Grading: the points of each sub-part (the homework's per problem, split by the config's marking.points), read by
+# the solutions' marking guide and the autograder; Problem 4's autograder (otter-grader), and `snakemake grade`.
 
 MARKING_RESULTS = {"marking": "build/results/marking.json"}
 
@@ -58,7 +58,6 @@ rule autograder:
         "build/logs/autograder.log",
     params:
         grading={k: GRADE[k] for k in ("parameters", "model_package", "python_version")},
-        source_date_epoch=lambda w: source_date_epoch(),
     script:
         "../scripts/autograder.py"
 

@@ -17,7 +17,6 @@ def main(sm) -> None:
             sm.input.requirements,
             sm.input.plugin,
             dict(sm.params.grading),
-            sm.params.source_date_epoch,
             {name: sm.output[name] for name in ("zip", "student", "master")},
         )
     except AutograderError as err:

