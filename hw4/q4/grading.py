@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from hw4.q4.notebook import role
+from hw4.q4.notebook import parameter_defaults, role
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "notebooks" / "hw4_q4_tests.py"
@@ -78,9 +78,7 @@ def q4_parts(marking: str | Path) -> dict[int, float]:
 
 def check_parameters(parameters: dict, solution: nbformat.NotebookNode) -> None:
     """Refuse a grading setting that is not one of the notebook's parameters (a typo would set nothing)."""
-    (cell,) = [c for c in solution.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    names: dict = {}
-    exec(cell.source, {}, names)  # the notebook's own cell: constant assignments only
+    names = parameter_defaults(solution)
     unknown = sorted(set(parameters) - set(names))
     if unknown:
         raise ValueError(

@@ -127,6 +127,14 @@ def _tags(cell) -> list[str]:
     return cell.get("metadata", {}).get("tags", [])
 
 
+def parameter_defaults(nb: nbformat.NotebookNode) -> dict:
+    """{name: value} that the notebook's ``parameters`` cell sets (its own cell: constant assignments only)."""
+    (cell,) = [c for c in nb.cells if "parameters" in _tags(c)]
+    defaults: dict = {}
+    exec(cell.source, {}, defaults)
+    return defaults
+
+
 def inject(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
     """A copy of ``nb`` with a cell assigning ``parameters`` right after its ``parameters`` cell."""
     nb = nbformat.from_dict(nb)

@@ -24,7 +24,7 @@ import nbformat
 from hw4.io import atomic_path, sha256_file, write_json
 from hw4.q4.data import NOTEBOOK_SPLIT, ReviewDataError, clean_reviews, load_reviews, split_sizes
 from hw4.q4.model import BUNDLED, load_pretrained, resolve_model
-from hw4.q4.notebook import ROOT, SOURCE, NotebookError, execute, inject, read_source
+from hw4.q4.notebook import ROOT, SOURCE, NotebookError, execute, inject, parameter_defaults, read_source
 from hw4.runtime import machine_info, pick_device
 
 RESULTS = ("q4_data", "q4_tokens", "q4_train", "q4_eval")
@@ -64,9 +64,7 @@ def parameters(q4: dict, seed: int, reviews_file: str, device: str, bf16: bool) 
 
 def changed_parameters(nb, params: dict) -> dict:
     """The parameters whose value differs from the notebook's own default (its ``parameters`` cell)."""
-    (cell,) = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    defaults: dict = {}
-    exec(cell.source, {}, defaults)  # the notebook's own cell: constant assignments only
+    defaults = parameter_defaults(nb)
     return {name: value for name, value in params.items() if defaults.get(name, object()) != value}
 
 
