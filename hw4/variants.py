@@ -29,27 +29,7 @@ class VariantError(ValueError):
     pass
 
 
-# ------------------------------------------------------------------------------------------------ ids
-def list_submissions(folder: str | Path) -> dict[str, str]:
-    """{student id: file} of the files in ``folder``, each named <id>.<ext> (<id>.ipynb as handed in; any other
-    file is graded too, and gets its row and reason). Refused, naming the files and the fix: a missing folder,
-    an id that cannot name a file, two files of one id."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise VariantError(f"grade.submissions = {str(folder)!r}: no such folder. Fix: the folder of the notebooks")
-    found: dict[str, str] = {}
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-        sid = path.stem
-        if not ID_RE.fullmatch(sid):
-            raise VariantError(f"{path}: {sid!r} cannot be a student id. Fix: name each file <id>.ipynb")
-        if sid in found:
-            raise VariantError(f"{found[sid]} and {path}: two files for {sid}. Fix: keep one file per student")
-        found[sid] = str(path)
-    if not found:
-        raise VariantError(f"{folder}: no submissions in it. Fix: one notebook per student, named <id>.ipynb")
-    return found
-
-
+# ------------------------------------------------------------------------------------------------ roster
 def _column_name(header: str) -> str:
     return re.sub(r"[\s-]+", "_", header.strip().lower())
 

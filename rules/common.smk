@@ -104,10 +104,11 @@ from hw4.variants import (
     OWN_RESULTS,
     VariantError,
     draw,
-    list_submissions,
+    read_roster,
     variant_config,
     variant_ids,
 )  # noqa: E402
+from hw4.grades import GradesError, list_submissions, who_is_graded  # noqa: E402
 
 VARIANTS = config["variants"]
 VARIANT_DIR = "build/variants"
@@ -164,10 +165,11 @@ def document_results(w):
 
 
 def submission_ids():
-    """The students whose submissions `snakemake grade` grades (grade.submissions), or a clear error."""
-    if not SUBMISSIONS:
+    """The students whose notebooks `snakemake grade` grades (grade.submissions, on the roster if there is one),
+    or a clear error."""
+    if not GRADE["submissions"]:
         raise WorkflowError(
             "snakemake grade needs the folder of the submissions: "
             "--config 'grade={submissions: DIR}' (one notebook per student, named <id>.ipynb)"
         )
-    return list(SUBMISSIONS)
+    return [sid for sid in NOTEBOOKS if not GRADED[sid]]

@@ -62,17 +62,26 @@ rule autograder:
         "../scripts/autograder.py"
 
 
-# `snakemake grade --config 'grade={submissions: DIR}'`: every file in DIR (one per student, <id>.ipynb) graded
-# on its own (a failure is that student's row), then build/grades/grades.csv and build/grades/feedback/<id>.md.
+# `snakemake grade --config 'grade={submissions: DIR}'`: every notebook in DIR (one per student, <id>.ipynb) graded
+# on its own (a failure is that student's row), and each <id>.yaml (the variant's answer form, filled) checked
+# against the answer key; with a roster (variants.roster), ids off it are not graded and every student gets a row.
+# Then build/grades/grades.csv and build/grades/feedback/<id>.md.
 try:
-    SUBMISSIONS = list_submissions(GRADE["submissions"]) if GRADE["submissions"] else {}
-except VariantError as err:
+    NOTEBOOKS, ANSWERS = (
+        list_submissions(GRADE["submissions"]) if GRADE["submissions"] else ({}, {})
+    )
+    ROSTER = (
+        read_roster(VARIANTS["roster"]) if GRADE["submissions"] and VARIANTS["roster"] else None
+    )
+except (GradesError, VariantError) as err:
     raise WorkflowError(str(err))
+GRADED = who_is_graded(NOTEBOOKS, ANSWERS, ROSTER)  # id -> "" (graded) or why not
+CHECKED_ANSWERS = {sid: path for sid, path in ANSWERS.items() if not GRADED.get(sid)}
 
 
 rule grade_submission:
     input:
-        submission=lambda w: SUBMISSIONS[w.sid],
+        submission=lambda w: NOTEBOOKS[w.sid],
         zip=AUTOGRADER["zip"],
         plugin=OTTER_PLUGIN,
         code=code("scripts/grade_submission.py"),
@@ -94,6 +103,8 @@ rule grade_submission:
 rule grade:
     input:
         results=lambda w: expand("build/grades/submissions/{sid}.json", sid=submission_ids()),
+        answers=list(CHECKED_ANSWERS.values()),
+        key=[f"{VARIANT_DIR}/answer_key.csv"] if CHECKED_ANSWERS else [],
         marking=MARKING_RESULTS["marking"],
         code=code("scripts/grade.py"),
     output:
@@ -101,5 +112,9 @@ rule grade:
         feedback=directory("build/grades/feedback"),
     log:
         "build/logs/grade.log",
+    params:
+        status=GRADED,
+        answers=CHECKED_ANSWERS,
+        check_numbers=bool(ANSWERS) or ROSTER is not None,
     script:
         "../scripts/grade.py"

@@ -1,6 +1,6 @@
 # Per-student variants (`snakemake variants`): for each variant id (v001 ... vN, or a roster's student ids) its
-# handout and solutions, and one answer key. A variant redraws the numbers Problems 1-3 are evaluated for
-# (q1/q2/q3.variant_ranges, seeded by variants.seed and the id: hw4/variants.py). Its files are the default
+# handout and solutions, one answer key, and each student's answer form (hw4/grades.py). A variant redraws the
+# numbers Problems 1-3 are evaluated for (q1/q2/q3.variant_ranges, seeded by variants.seed and the id: hw4/variants.py). Its files are the default
 # build's rules run under the root build/variants/<id> (rules/common.smk: config_at, document_results): Problems 1-3's
 # derive, verify and check, and document. The measurements and Problem 4 are the default build's, shared.
 # On a cluster (--profile profiles/slurm) each variant's steps are jobs of their own.
@@ -21,6 +21,7 @@ rule variants:
         ),
         csv=f"{VARIANT_DIR}/answer_key.csv",
         pdf=f"{VARIANT_DIR}/answer_key.pdf",
+        forms=f"{VARIANT_DIR}/answer_forms",
 
 
 rule answer_key:
@@ -36,6 +37,7 @@ rule answer_key:
         csv=f"{VARIANT_DIR}/answer_key.csv",
         tex=f"{VARIANT_DIR}/answer_key.tex",
         pdf=f"{VARIANT_DIR}/answer_key.pdf",
+        forms=directory(f"{VARIANT_DIR}/answer_forms"),  # <id>.yaml: the numbers each student hands in
     log:
         f"{VARIANT_DIR}/logs/answer_key.log",
     params:

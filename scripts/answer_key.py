@@ -1,9 +1,12 @@
-"""Rule answer_key: one row per variant with every number a grader checks, as CSV and as a PDF table."""
+"""Rule answer_key: one row per variant with every number a grader checks, as CSV and as a PDF table, and each
+variant's answer form (answer_forms/<id>.yaml: those numbers, blank, for the student to fill and hand in)."""
 
 import csv
+import shutil
 import sys
 from pathlib import Path
 
+from hw4.grades import answer_form
 from hw4.io import atomic_path, read_json
 from hw4.render import RenderError, render
 from hw4.tex import TexError, compile_pdf
@@ -19,6 +22,11 @@ def main(sm) -> None:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    forms = Path(sm.output.forms)
+    shutil.rmtree(forms, ignore_errors=True)
+    forms.mkdir(parents=True)
+    for row in rows:
+        (forms / f"{row['id']}.yaml").write_text(answer_form(row), encoding="utf-8")
     context = {"rows": rows, "seed": sm.params.seed, "roster": sm.params.roster}
     try:
         text = render(sm.params.template_dir, "answer_key.tex.j2", context)

@@ -12,6 +12,7 @@ import zipfile
 
 import nbformat
 import pytest
+import yaml
 from conftest import BIN, default_marking, run_snakemake
 
 from hw4.q4.notebook import fill, handout, read_source, solutions
@@ -39,11 +40,22 @@ def graded(built_project, tmp_path_factory):
     nbformat.write(submission({3: wrong3}), folder / "wrong3.ipynb")
     nbformat.write(submission({4: 'raise ValueError("boom")'}), folder / "raises4.ipynb")
     (folder / "notjson.ipynb").write_text("this is not a notebook\n")
+    # The second folder is graded with a roster (forever, absent): forever's answer form filled from its variant's
+    # answer key, one number wrong; an id off the roster; a roster student who handed in nothing.
     loop = tmp_path_factory.mktemp("loop")
     nbformat.write(submission({1: "while True:\n    pass"}), loop / "forever.ipynb")
+    roster = tmp_path_factory.mktemp("roster") / "roster.csv"
+    roster.write_text("id\nforever\nabsent\n")
+    on_roster = f"variants={{roster: {roster}}}"
+    run_snakemake(built_project, "build/variants/answer_key.csv", config=(on_roster,))
+    key = next(r for r in csv.DictReader(open(built_project / "build/variants/answer_key.csv")) if r["id"] == "forever")
+    form = yaml.safe_load((built_project / "build/variants/answer_forms/forever.yaml").read_text())
+    filled = {k: int(key[k]) for k in form if k not in ("q2_ops_linear", "q2_ops_performer")}
+    (loop / "forever.yaml").write_text(yaml.safe_dump({**filled, "q1_ops": filled["q1_ops"] + 1}))
+    (loop / "stranger.yaml").write_text(yaml.safe_dump(filled))
     rows, feedback = {}, {}
-    for where, limit in ((folder, TIMEOUT), (loop, LOOP_TIMEOUT)):
-        run_snakemake(built_project, "grade", config=(f"grade={{submissions: {where}, timeout: {limit}}}",))
+    for where, limit, extra in ((folder, TIMEOUT, ()), (loop, LOOP_TIMEOUT, (on_roster,))):
+        run_snakemake(built_project, "grade", config=(f"grade={{submissions: {where}, timeout: {limit}}}", *extra))
         with open(built_project / "build/grades/grades.csv", newline="") as fh:
             rows.update({r["id"]: r for r in csv.DictReader(fh)})
         feedback.update({p.stem: p.read_text() for p in (built_project / "build/grades/feedback").glob("*.md")})
@@ -89,6 +101,16 @@ def test_a_loop_that_never_ends_and_a_file_that_is_no_notebook_get_their_row_and
     assert f"time limit ({LOOP_TIMEOUT} s)" in rows["forever"]["reason"]
     assert rows["notjson"]["status"] == "not graded" and "not a notebook (not JSON" in rows["notjson"]["reason"]
     assert "Not graded: notjson.ipynb is not a notebook" in feedback["notjson"]
+
+
+def test_with_a_roster_every_student_gets_a_row_and_the_numbers_are_checked_against_their_variant(graded):
+    rows, feedback = graded
+    forever = rows["forever"]  # its notebook timed out; its numbers are still checked
+    assert forever["numbers_checked"] == "6" and forever["numbers_right"] == "5", forever
+    assert forever["q1_ops"] == "wrong" and forever["q1_params"] == "right" and forever["q2_ops_linear"] == ""
+    assert "- 1b, q1_ops" in feedback["forever"] and "5 of 6 right." in feedback["forever"]
+    assert rows["absent"]["status"] == "not graded" and rows["absent"]["reason"] == "nothing handed in"
+    assert rows["stranger"]["reason"].startswith("not on the roster") and rows["stranger"]["numbers_checked"] == "0"
 
 
 # Gradescope's documented fields of results/results.json (gradescope-autograders.readthedocs.io, "Specifications")

@@ -309,36 +309,3 @@ def grade_row(path: Path, autograder_zip: Path, work: Path, timeout: int, plugin
     except GradingError as err:
         return {"file": path.name, "status": "not graded", "reason": str(err), "points": {}, "feedback": []}
     return {"file": path.name, "status": "graded", "reason": "", **graded}
-
-
-def grades_table(records: dict[str, dict], parts: dict[int, float]) -> list[dict]:
-    """One row per student: id, each item's points (0 where not graded), total, out of, status and reason."""
-    rows = []
-    for sid, rec in sorted(records.items()):
-        points = {int(k): float(v) for k, v in rec["points"].items()}
-        row = {"id": sid, **{f"q4.{k}": round(points.get(k, 0.0), 4) for k in parts}}
-        row["total"] = round(sum(points.get(k, 0.0) for k in parts), 4)
-        row["out_of"] = round(sum(parts.values()), 4)
-        row["status"], row["reason"] = rec["status"], rec["reason"]
-        rows.append(row)
-    return rows
-
-
-def feedback_text(sid: str, rec: dict, parts: dict[int, float]) -> str:
-    """A student's feedback: the total, then each item that lost points and why."""
-    out_of = sum(parts.values())
-    if rec["status"] != "graded":
-        return f"# Problem 4, {sid}: 0 of {out_of:g} points\n\nNot graded: {rec['reason']}\n"
-    points = {int(k): float(v) for k, v in rec["points"].items()}
-    total = sum(points.get(k, 0.0) for k in parts)
-    lines = [f"# Problem 4, {sid}: {total:g} of {out_of:g} points", ""]
-    lost = {}
-    for k, reason in rec["feedback"]:
-        lost.setdefault(int(k), []).append(reason)
-    for k in parts:
-        if points.get(k, 0.0) < parts[k]:
-            why = "; ".join(lost.get(k, [])) or "its tests did not run"
-            lines.append(f"- Item 4.{k} ({points.get(k, 0.0):g} of {parts[k]:g} points): {why}")
-    if len(lines) == 2:
-        lines.append("Every item passed its tests.")
-    return "\n".join(lines) + "\n"

@@ -1,0 +1,224 @@
+"""The grades of what students hand in: who is graded (the folder against the roster), the numbers of Problems 1-3
+checked against each student's variant, and one row and one feedback file per student.
+
+A variant's handout asks for numbers at its own sizes (Q1 a and b at its (n, c, h), Q2 at its (T, d, w, m), Q3
+at its (d, h, k)). `snakemake variants` writes each student a form, ``build/variants/answer_forms/<id>.yaml``,
+which the student fills and hands in as ``<id>.yaml`` beside ``<id>.ipynb``; `snakemake grade` checks each
+number against the student's row of the answer key. These are checks for the grader, not points: Problems 1-3 are
+marked from the PDF with the marking guide, and a count made under another convention (say, without the tanh
+evaluations) can be right and still differ from the key. Problem 4's points are the autograder's
+(:mod:`hw4.q4.grading`).
+"""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from hw4.marking import label
+from hw4.variants import ID_RE
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str  # the answer key's column, and the form's key
+    part: str  # the sub-part it belongs to (marking's name)
+    what: str
+    required: bool = True
+
+
+FIELDS = (
+    Field("q1_params", "q1.a", "trainable parameters of the layer"),
+    Field("q1_ops", "q1.b", "arithmetic operations (scalar adds and multiplies) for all the hidden activations"),
+    Field("q2_ops_full", "q2", "operations of full self-attention"),
+    Field("q2_ops_window", "q2", "operations of sliding-window attention, if it is your method", False),
+    Field("q2_ops_linear", "q2", "operations of linear attention, if it is your method", False),
+    Field("q2_ops_performer", "q2", "operations of Performer attention, if it is your method", False),
+    Field("q3_ops_full", "q3.a", "operations of the full gradient for one pair"),
+    Field("q3_ops_sampled", "q3.b", "operations of the sampled gradient for one pair"),
+)
+SIZES = {"q1": ("n", "c", "h"), "q2": ("T", "d", "w", "m"), "q3": ("d", "h", "k")}
+ANSWER_SUFFIXES = (".yaml", ".yml")
+RIGHT, WRONG, BLANK, NOT_A_NUMBER = "right", "wrong", "blank", "not a number"
+
+
+class GradesError(ValueError):
+    pass
+
+
+def list_submissions(folder: str | Path) -> tuple[dict[str, str], dict[str, str]]:
+    """({id: notebook}, {id: answer form}) of the files in ``folder``: <id>.ipynb as handed in (any other file is
+    graded as a notebook too, and gets its row and reason) and <id>.yaml, the filled form. Refused, naming the
+    files and the fix: a missing or empty folder, an id that cannot name a file, two notebooks or forms of one id."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise GradesError(f"grade.submissions = {str(folder)!r}: no such folder. Fix: the folder of the notebooks")
+    notebooks: dict[str, str] = {}
+    answers: dict[str, str] = {}
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        sid = path.stem
+        if not ID_RE.fullmatch(sid):
+            raise GradesError(f"{path}: {sid!r} cannot be a student id. Fix: name each file <id>.ipynb")
+        found = answers if path.suffix.lower() in ANSWER_SUFFIXES else notebooks
+        if sid in found:
+            raise GradesError(f"{found[sid]} and {path}: two files for {sid}. Fix: keep one of each per student")
+        found[sid] = str(path)
+    if not notebooks and not answers:
+        raise GradesError(f"{folder}: no submissions in it. Fix: one notebook per student, named <id>.ipynb")
+    return notebooks, answers
+
+
+def sizes_text(row: dict, problem: str) -> str:
+    names = SIZES[problem]
+    return f"({', '.join(names)}) = ({', '.join(str(row[f'{problem}_{n}']) for n in names)})"
+
+
+def answer_form(row: dict) -> str:
+    """The YAML form a student fills for one variant (``row``: its answer-key row; the answers stay blank)."""
+    sid = row["id"]
+    lines = [
+        f"# ECE-GY 9123 Homework 4, {sid}: the numbers of your answers to Problems 1-3, at your variant's sizes:",
+        f"#   Problem 1 {sizes_text(row, 'q1')}; Problem 2 {sizes_text(row, 'q2')};",
+        f"#   Problem 3 {sizes_text(row, 'q3')}.",
+        "# Write each as a whole number after its key (leave a key blank if you did not answer it). Problem 2:",
+        "# the count of full attention, and the count of your method under its key (leave the other methods blank).",
+        f"# Hand this file in as {sid}.yaml with your notebook, {sid}.ipynb.",
+    ]
+    width = max(len(f.key) for f in FIELDS) + 2
+    lines += [f"{f.key + ':':<{width}} # {label(f.part)}: {f.what}" for f in FIELDS]
+    return "\n".join(lines) + "\n"
+
+
+def read_answers(path: str | Path) -> dict:
+    """A filled form as {key: value}; a file that is not one is refused, naming the file and the fix."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise GradesError(f"{path.name}: not a YAML file ({type(err).__name__}). Fix: hand in the filled form") from err
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise GradesError(f"{path.name}: not the answer form (no 'key: value' lines). Fix: hand in the filled form")
+    keys = {f.key for f in FIELDS}
+    unknown = sorted(str(k) for k in data if k not in keys)
+    if unknown:
+        raise GradesError(f"{path.name}: unknown keys {unknown}. Fix: keep the form's keys ({', '.join(sorted(keys))})")
+    return data
+
+
+def _status(value, expected: int) -> str:
+    if value is None:
+        return BLANK
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return NOT_A_NUMBER
+    return RIGHT if value == expected else WRONG
+
+
+def check_answers(answers: dict, row: dict) -> dict[str, str]:
+    """Each answered number (and each required one) against the variant's answer-key row: right, wrong, blank or
+    not a number. A method of Problem 2 left blank is not checked (the student's method is another)."""
+    return {
+        f.key: _status(answers.get(f.key), int(row[f.key]))
+        for f in FIELDS
+        if f.required or answers.get(f.key) is not None
+    }
+
+
+def theory_record(path: str | Path | None, row: dict | None, sid: str) -> dict:
+    """One student's checks: {checks: key -> status, reason} (reason: why nothing could be checked)."""
+    if path is None:
+        return {"checks": {}, "reason": f"no {sid}.yaml handed in"}
+    if row is None:
+        return {
+            "checks": {},
+            "reason": f"{sid} has no variant in the answer key. Fix: name the files by the roster's ids "
+            "(variants.roster), or build the variants for these ids",
+        }
+    try:
+        return {"checks": check_answers(read_answers(path), row), "reason": ""}
+    except GradesError as err:
+        return {"checks": {}, "reason": str(err)}
+
+
+def read_key(path: str | Path) -> dict[str, dict]:
+    """The answer key (build/variants/answer_key.csv) as {id: row}."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        return {row["id"]: row for row in csv.DictReader(fh)}
+
+
+def theory_records(status: dict[str, str], answers: dict[str, str], key: dict[str, dict]) -> dict[str, dict]:
+    """Every listed student's checks (:func:`theory_record`); none for those not graded (``status``'s reason)."""
+    return {
+        sid: {"checks": {}, "reason": why} if why else theory_record(answers.get(sid), key.get(sid), sid)
+        for sid, why in status.items()
+    }
+
+
+def who_is_graded(notebooks: dict, answers: dict, roster: list[str] | None) -> dict[str, str]:
+    """id -> '' (graded) or why not: an id off the roster (when there is one), a roster student with nothing handed
+    in. Without a roster, every id in the folder."""
+    handed = set(notebooks) | set(answers)
+    if roster is None:
+        return dict.fromkeys(sorted(handed), "")
+    out = {sid: "" if sid in handed else "nothing handed in" for sid in roster}
+    for sid in sorted(handed - set(roster)):
+        out[sid] = "not on the roster (variants.roster). Fix: name the files by the student's id on the roster"
+    return out
+
+
+def grades_table(status: dict[str, str], records: dict[str, dict], theory: dict[str, dict] | None, parts: dict) -> list:
+    """One row per student: id, each item's points (0 where not graded), total, out of, status and reason, then (if
+    numbers were checked) how many were right of those checked and each number's check."""
+    rows = []
+    for sid, why in status.items():
+        rec = records.get(sid) or {"status": "not graded", "reason": why or f"no {sid}.ipynb handed in", "points": {}}
+        points = {int(k): float(v) for k, v in rec["points"].items()}
+        row = {"id": sid, **{f"q4.{k}": round(points.get(k, 0.0), 4) for k in parts}}
+        row["total"] = round(sum(points.get(k, 0.0) for k in parts), 4)
+        row["out_of"] = round(sum(parts.values()), 4)
+        row["status"], row["reason"] = rec["status"], rec["reason"]
+        if theory is not None:
+            checks = theory.get(sid, {}).get("checks", {})
+            row["numbers_right"] = sum(s == RIGHT for s in checks.values())
+            row["numbers_checked"] = len(checks)
+            row.update({f.key: checks.get(f.key, "") for f in FIELDS})
+            row["numbers_reason"] = theory.get(sid, {}).get("reason", "")
+        rows.append(row)
+    return rows
+
+
+def feedback_text(sid: str, why: str, rec: dict | None, theory: dict | None, parts: dict) -> str:
+    """A student's feedback: Problem 4's total, then each item that lost points and why; then, if the numbers of
+    Problems 1-3 were checked, each one that was not right (never the right value)."""
+    out_of = sum(parts.values())
+    if rec is None or rec["status"] != "graded":
+        reason = why or (rec["reason"] if rec else f"no {sid}.ipynb handed in")
+        lines = [f"# Problem 4, {sid}: 0 of {out_of:g} points", "", f"Not graded: {reason}"]
+    else:
+        points = {int(k): float(v) for k, v in rec["points"].items()}
+        lines = [f"# Problem 4, {sid}: {sum(points.get(k, 0.0) for k in parts):g} of {out_of:g} points", ""]
+        lost = {}
+        for k, reason in rec["feedback"]:
+            lost.setdefault(int(k), []).append(reason)
+        for k in parts:
+            if points.get(k, 0.0) < parts[k]:
+                reason = "; ".join(lost.get(k, [])) or "its tests did not run"
+                lines.append(f"- Item 4.{k} ({points.get(k, 0.0):g} of {parts[k]:g} points): {reason}")
+        if len(lines) == 2:
+            lines.append("Every item passed its tests.")
+    if theory is not None:
+        lines += ["", f"# Problems 1-3, {sid}: your numbers (checks for the grader; the points come from your PDF)", ""]
+        checks = theory.get("checks", {})
+        if not checks:
+            lines.append(f"Not checked: {theory.get('reason', '')}")
+        by_key = {f.key: f for f in FIELDS}
+        for key, status in checks.items():
+            f = by_key[key]
+            if status != RIGHT:
+                lines.append(f"- {label(f.part)}, {f.key} ({f.what}): {status}")
+        if checks:
+            right = sum(s == RIGHT for s in checks.values())
+            lines.append(f"{right} of {len(checks)} right" + ("." if right < len(checks) else ": every number."))
+    return "\n".join(lines) + "\n"
