@@ -4,13 +4,15 @@ checked against each student's variant, and one row and one feedback file per st
 A variant's handout asks for numbers at its own sizes (Q1 a and b at its (n, c, h), Q2 at its (T, d, w, m), Q3
 at its (d, h, k)). `snakemake variants` writes each student a form, ``build/variants/answer_forms/<id>.yaml``,
 which the student fills and hands in as ``<id>.yaml`` beside ``<id>.ipynb``; `snakemake grade` checks each
-number against the student's row of the answer key. These are checks for the grader, not points: Problems 1-3 are
-marked from the PDF with the marking guide, and a count made under another convention (say, without the tanh
-evaluations) can be right and still differ from the key. Problem 4's points are the autograder's
+number against the student's row of the answer key, the one made with the handouts (grading reads it, never
+remakes it). These are checks for the grader, not points: Problems 1-3 are marked from the PDF with the marking
+guide, and a count made under another convention (say, counting the tanh evaluations too, or k additions per
+k-term dot product) can be right and still differ from the key. Problem 4's points are the autograder's
 (:mod:`hw4.q4.grading`).
 """
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +42,9 @@ FIELDS = (
 )
 SIZES = {"q1": ("n", "c", "h"), "q2": ("T", "d", "w", "m"), "q3": ("d", "h", "k")}
 ANSWER_SUFFIXES = (".yaml", ".yml")
-RIGHT, WRONG, BLANK, NOT_A_NUMBER = "right", "wrong", "blank", "not a number"
+MATCHES, DIFFERS, BLANK, NOT_A_NUMBER = "matches", "differs", "blank", "not a whole number"
+# A count as a student may write it: digits, maybe grouped by spaces, commas, underscores or thin spaces.
+GROUPED_RE = re.compile(r"[+-]?\d+(?:[ ,_\u2009\u202f]\d+)*")
 
 
 class GradesError(ValueError):
@@ -81,26 +85,44 @@ def answer_form(row: dict) -> str:
         f"# ECE-GY 9123 Homework 4, {sid}: the numbers of your answers to Problems 1-3, at your variant's sizes:",
         f"#   Problem 1 {sizes_text(row, 'q1')}; Problem 2 {sizes_text(row, 'q2')};",
         f"#   Problem 3 {sizes_text(row, 'q3')}.",
-        "# Write each as a whole number after its key (leave a key blank if you did not answer it). Problem 2:",
-        "# the count of full attention, and the count of your method under its key (leave the other methods blank).",
-        f"# Hand this file in as {sid}.yaml with your notebook, {sid}.ipynb.",
+        "# Write each as a whole number after its key, digits only (e.g. 1234567); leave a key blank if you did not",
+        "# answer it. Problem 2: the count of full attention, and the count of your method under its key (leave the",
+        f"# other methods blank). Hand this file in as {sid}.yaml with your notebook, {sid}.ipynb.",
+        f"id: {sid}",
     ]
     width = max(len(f.key) for f in FIELDS) + 2
     lines += [f"{f.key + ':':<{width}} # {label(f.part)}: {f.what}" for f in FIELDS]
     return "\n".join(lines) + "\n"
 
 
-def read_answers(path: str | Path) -> dict:
-    """A filled form as {key: value}; a file that is not one is refused, naming the file and the fix."""
+class _FormLoader(yaml.BaseLoader):
+    """YAML with every value a string (no YAML 1.1 guesses: 044 is not octal, 1:20 not base 60), and a key given
+    twice refused."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(k) for k, _ in node.value]
+        twice = sorted({str(k) for k in keys if keys.count(k) > 1})
+        if twice:
+            raise yaml.constructor.ConstructorError(None, None, f"keys given twice: {twice}", node.start_mark)
+        return super().construct_mapping(node, deep)
+
+
+def read_answers(path: str | Path, sid: str) -> dict:
+    """A filled form as {key: text}. Refused, naming the file and the fix: a file that is not the form (not YAML,
+    a key given twice, unknown keys), the form of another id."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FormLoader)  # noqa: S506 (builds no objects)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise GradesError(f"{path.name}: not a YAML file ({type(err).__name__}). Fix: hand in the filled form") from err
-    if data is None:
+        why = getattr(err, "problem", None) or type(err).__name__
+        raise GradesError(f"{path.name}: not the answer form ({why}). Fix: hand in the filled form") from err
+    if data in (None, ""):
         data = {}
     if not isinstance(data, dict):
         raise GradesError(f"{path.name}: not the answer form (no 'key: value' lines). Fix: hand in the filled form")
+    form_id = data.pop("id", "") or sid
+    if not isinstance(form_id, str) or form_id.lower() != sid.lower():
+        raise GradesError(f"{path.name}: the form of {form_id}, not of {sid}. Fix: hand in your own form")
     keys = {f.key for f in FIELDS}
     unknown = sorted(str(k) for k in data if k not in keys)
     if unknown:
@@ -108,21 +130,41 @@ def read_answers(path: str | Path) -> dict:
     return data
 
 
-def _status(value, expected: int) -> str:
+def read_count(text) -> int | None:
+    """A count as the form holds it: None when blank, else the whole number; ValueError for anything else (words,
+    a fraction, a list)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a number")
+    text = text.strip()
+    if not text:
+        return None
+    if GROUPED_RE.fullmatch(text):
+        return int(re.sub(r"[ ,_\u2009\u202f]", "", text))
+    value = float(text)  # 1e6, 1.5e3: a whole number written otherwise
+    if not value.is_integer():
+        raise ValueError(f"{text!r} is not a whole number")
+    return int(value)
+
+
+def _status(text, expected: int) -> str:
+    try:
+        value = read_count(text)
+    except (ValueError, OverflowError):
+        return NOT_A_NUMBER
     if value is None:
         return BLANK
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return NOT_A_NUMBER
-    return RIGHT if value == expected else WRONG
+    return MATCHES if value == expected else DIFFERS
 
 
 def check_answers(answers: dict, row: dict) -> dict[str, str]:
-    """Each answered number (and each required one) against the variant's answer-key row: right, wrong, blank or
-    not a number. A method of Problem 2 left blank is not checked (the student's method is another)."""
+    """Each required number, and each method of Problem 2 that was answered, against the variant's answer-key row:
+    matches, differs, blank or not a whole number (a method left blank is another student's method)."""
     return {
-        f.key: _status(answers.get(f.key), int(row[f.key]))
+        f.key: _status(answers.get(f.key, ""), int(row[f.key]))
         for f in FIELDS
-        if f.required or answers.get(f.key) is not None
+        if f.required or str(answers.get(f.key) or "").strip()
     }
 
 
@@ -133,19 +175,26 @@ def theory_record(path: str | Path | None, row: dict | None, sid: str) -> dict:
     if row is None:
         return {
             "checks": {},
-            "reason": f"{sid} has no variant in the answer key. Fix: name the files by the roster's ids "
-            "(variants.roster), or build the variants for these ids",
+            "reason": f"{sid} has no variant in the answer key. Fix: grade with the variants settings (roster) "
+            "the handouts were made with",
         }
     try:
-        return {"checks": check_answers(read_answers(path), row), "reason": ""}
+        return {"checks": check_answers(read_answers(path, sid), row), "reason": ""}
     except GradesError as err:
         return {"checks": {}, "reason": str(err)}
 
 
 def read_key(path: str | Path) -> dict[str, dict]:
-    """The answer key (build/variants/answer_key.csv) as {id: row}."""
-    with open(path, newline="", encoding="utf-8") as fh:
-        return {row["id"]: row for row in csv.DictReader(fh)}
+    """The answer key (build/variants/answer_key.csv, made by `snakemake variants` with the handouts) as
+    {id: row}; a missing key is refused with the fix."""
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            return {row["id"]: row for row in csv.DictReader(fh)}
+    except FileNotFoundError:
+        raise GradesError(
+            f"{path}: no answer key, so the answer forms cannot be checked. Fix: run `snakemake variants` with the "
+            "variants settings (roster, seed) the handouts were made with, then grade again"
+        ) from None
 
 
 def theory_records(status: dict[str, str], answers: dict[str, str], key: dict[str, dict]) -> dict[str, dict]:
@@ -156,21 +205,41 @@ def theory_records(status: dict[str, str], answers: dict[str, str], key: dict[st
     }
 
 
-def who_is_graded(notebooks: dict, answers: dict, roster: list[str] | None) -> dict[str, str]:
-    """id -> '' (graded) or why not: an id off the roster (when there is one), a roster student with nothing handed
-    in. Without a roster, every id in the folder."""
-    handed = set(notebooks) | set(answers)
+def match_roster(notebooks: dict, answers: dict, roster: list[str] | None) -> tuple[dict, dict, dict[str, str]]:
+    """The submissions under the roster's spelling of their ids (ids compare ignoring case, as the roster's do),
+    and id -> '' (graded) or why not: an id off the roster, a roster student with nothing handed in. Without a
+    roster, every id in the folder. A roster that none of the files matches is refused (the wrong roster)."""
+    handed = sorted(set(notebooks) | set(answers))
     if roster is None:
-        return dict.fromkeys(sorted(handed), "")
-    out = {sid: "" if sid in handed else "nothing handed in" for sid in roster}
-    for sid in sorted(handed - set(roster)):
-        out[sid] = "not on the roster (variants.roster). Fix: name the files by the student's id on the roster"
-    return out
+        return notebooks, answers, dict.fromkeys(handed, "")
+    spelling = {sid.lower(): sid for sid in roster}
+    if handed and not any(sid.lower() in spelling for sid in handed):
+        raise GradesError(
+            f"none of the {len(handed)} students in the folder ({', '.join(handed[:3])}"
+            f"{' ...' if len(handed) > 3 else ''}) is on the roster variants.roster ({', '.join(roster[:3])}"
+            f"{' ...' if len(roster) > 3 else ''}). Fix: give the roster the handouts were made with"
+        )
+
+    def renamed(files):
+        return {spelling.get(sid.lower(), sid): path for sid, path in files.items()}
+
+    notebooks, answers = renamed(notebooks), renamed(answers)
+    status = {sid: "" if sid in notebooks or sid in answers else "nothing handed in" for sid in roster}
+    for sid in handed:
+        if sid.lower() not in spelling:
+            status[sid] = "not on the roster (variants.roster). Fix: name the files by the student's id on the roster"
+    return notebooks, answers, status
+
+
+def student_text(reason: str) -> str:
+    """A reason as a student reads it: without the instructor's fix."""
+    return reason.split(" Fix:")[0]
 
 
 def grades_table(status: dict[str, str], records: dict[str, dict], theory: dict[str, dict] | None, parts: dict) -> list:
-    """One row per student: id, each item's points (0 where not graded), total, out of, status and reason, then (if
-    numbers were checked) how many were right of those checked and each number's check."""
+    """One row per student: id, each notebook item's points (0 where not graded), total, out of, the notebook's
+    status and reason; then, if forms were checked: how many numbers matched the key of those checked, each one's
+    check (check_<key>) and why none was checked."""
     rows = []
     for sid, why in status.items():
         rec = records.get(sid) or {"status": "not graded", "reason": why or f"no {sid}.ipynb handed in", "points": {}}
@@ -181,9 +250,9 @@ def grades_table(status: dict[str, str], records: dict[str, dict], theory: dict[
         row["status"], row["reason"] = rec["status"], rec["reason"]
         if theory is not None:
             checks = theory.get(sid, {}).get("checks", {})
-            row["numbers_right"] = sum(s == RIGHT for s in checks.values())
+            row["numbers_matching"] = sum(s == MATCHES for s in checks.values())
             row["numbers_checked"] = len(checks)
-            row.update({f.key: checks.get(f.key, "") for f in FIELDS})
+            row.update({f"check_{f.key}": checks.get(f.key, "") for f in FIELDS})
             row["numbers_reason"] = theory.get(sid, {}).get("reason", "")
         rows.append(row)
     return rows
@@ -191,11 +260,11 @@ def grades_table(status: dict[str, str], records: dict[str, dict], theory: dict[
 
 def feedback_text(sid: str, why: str, rec: dict | None, theory: dict | None, parts: dict) -> str:
     """A student's feedback: Problem 4's total, then each item that lost points and why; then, if the numbers of
-    Problems 1-3 were checked, each one that was not right (never the right value)."""
+    Problems 1-3 were checked, each one that does not match the key (never the key's value)."""
     out_of = sum(parts.values())
     if rec is None or rec["status"] != "graded":
         reason = why or (rec["reason"] if rec else f"no {sid}.ipynb handed in")
-        lines = [f"# Problem 4, {sid}: 0 of {out_of:g} points", "", f"Not graded: {reason}"]
+        lines = [f"# Problem 4, {sid}: 0 of {out_of:g} points", "", f"Not graded: {student_text(reason)}"]
     else:
         points = {int(k): float(v) for k, v in rec["points"].items()}
         lines = [f"# Problem 4, {sid}: {sum(points.get(k, 0.0) for k in parts):g} of {out_of:g} points", ""]
@@ -209,16 +278,20 @@ def feedback_text(sid: str, why: str, rec: dict | None, theory: dict | None, par
         if len(lines) == 2:
             lines.append("Every item passed its tests.")
     if theory is not None:
-        lines += ["", f"# Problems 1-3, {sid}: your numbers (checks for the grader; the points come from your PDF)", ""]
+        lines += [
+            "",
+            f"# Problems 1-3, {sid}: your answer form (your points come from your PDF; these checks help the grader:",
+            "# a count made under another convention can be right and still differ from the key)",
+            "",
+        ]
         checks = theory.get("checks", {})
         if not checks:
-            lines.append(f"Not checked: {theory.get('reason', '')}")
+            lines.append(f"Not checked: {student_text(theory.get('reason', ''))}")
         by_key = {f.key: f for f in FIELDS}
         for key, status in checks.items():
-            f = by_key[key]
-            if status != RIGHT:
-                lines.append(f"- {label(f.part)}, {f.key} ({f.what}): {status}")
+            if status != MATCHES:
+                lines.append(f"- {label(by_key[key].part)}, {key} ({by_key[key].what}): {status}")
         if checks:
-            right = sum(s == RIGHT for s in checks.values())
-            lines.append(f"{right} of {len(checks)} right" + ("." if right < len(checks) else ": every number."))
+            n = sum(s == MATCHES for s in checks.values())
+            lines.append(f"{n} of {len(checks)} match the key" + ("." if n < len(checks) else ": every number."))
     return "\n".join(lines) + "\n"

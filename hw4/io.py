@@ -1,9 +1,11 @@
 """Atomic output, JSON results files, per-step logs and file hashes: how every step writes what it makes."""
 
+import csv
 import errno
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -68,6 +70,33 @@ def write_json(path: str | Path, obj) -> None:
     text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def write_csv(path: str | Path, rows: list[dict]) -> None:
+    """Write ``rows`` (dicts with the same keys, in column order) as CSV with a header row, atomically."""
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@contextmanager
+def replaced_dir(path: str | Path):
+    """Yield a new temporary folder beside ``path``; only if the block succeeds does it take ``path``'s place (the
+    old folder, if any, removed after): a failure leaves the old folder as it was, never a half-written one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    os.chmod(tmp, 0o777 & ~_umask())  # as a folder made by mkdir (mkdtemp's is private)
+    try:
+        yield tmp
+        old = path.with_name(f"{tmp.name}.old")
+        if path.exists():
+            os.replace(path, old)
+        os.replace(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def read_json(path: str | Path):

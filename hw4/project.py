@@ -20,6 +20,7 @@ SOURCES = [
     "data",
     "figures",
     "notebooks",
+    "profiles",  # profiles/default: the workflow profile every run reads
     "environment.yml",
     "requirements.txt",  # the autograder pins its grading environment from it
 ]

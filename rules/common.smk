@@ -108,7 +108,8 @@ from hw4.variants import (
     variant_config,
     variant_ids,
 )  # noqa: E402
-from hw4.grades import GradesError, list_submissions, who_is_graded  # noqa: E402
+from hw4.grades import GradesError, list_submissions, match_roster, read_key  # noqa: E402
+from hw4.io import sha256_file  # noqa: E402
 
 VARIANTS = config["variants"]
 VARIANT_DIR = "build/variants"

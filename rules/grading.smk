@@ -64,8 +64,10 @@ rule autograder:
 
 # `snakemake grade --config 'grade={submissions: DIR}'`: every notebook in DIR (one per student, <id>.ipynb) graded
 # on its own (a failure is that student's row), and each <id>.yaml (the variant's answer form, filled) checked
-# against the answer key; with a roster (variants.roster), ids off it are not graded and every student gets a row.
-# Then build/grades/grades.csv and build/grades/feedback/<id>.md.
+# against the answer key that `snakemake variants` made with the handouts (read, never remade: an input would
+# let a changed setting or module remake it). With a roster (variants.roster), every student on it gets a row
+# and ids off it are not graded. Then build/grades/grades.csv and build/grades/feedback/<id>.md.
+ANSWER_KEY = f"{VARIANT_DIR}/answer_key.csv"
 try:
     NOTEBOOKS, ANSWERS = (
         list_submissions(GRADE["submissions"]) if GRADE["submissions"] else ({}, {})
@@ -73,10 +75,17 @@ try:
     ROSTER = (
         read_roster(VARIANTS["roster"]) if GRADE["submissions"] and VARIANTS["roster"] else None
     )
+    NOTEBOOKS, ANSWERS, GRADED = match_roster(
+        NOTEBOOKS, ANSWERS, ROSTER
+    )  # GRADED: id -> "" or why not
+    CHECKED_ANSWERS = {sid: path for sid, path in ANSWERS.items() if not GRADED[sid]}
+    # Not an input (a changed setting or module would remake it): its hash, so that a new key regrades.
+    KEY_SHA256 = None
+    if CHECKED_ANSWERS:
+        read_key(ANSWER_KEY)  # a missing key is refused, with the fix
+        KEY_SHA256 = sha256_file(ANSWER_KEY)
 except (GradesError, VariantError) as err:
     raise WorkflowError(str(err))
-GRADED = who_is_graded(NOTEBOOKS, ANSWERS, ROSTER)  # id -> "" (graded) or why not
-CHECKED_ANSWERS = {sid: path for sid, path in ANSWERS.items() if not GRADED.get(sid)}
 
 
 rule grade_submission:
@@ -104,7 +113,6 @@ rule grade:
     input:
         results=lambda w: expand("build/grades/submissions/{sid}.json", sid=submission_ids()),
         answers=list(CHECKED_ANSWERS.values()),
-        key=[f"{VARIANT_DIR}/answer_key.csv"] if CHECKED_ANSWERS else [],
         marking=MARKING_RESULTS["marking"],
         code=code("scripts/grade.py"),
     output:
@@ -115,6 +123,8 @@ rule grade:
     params:
         status=GRADED,
         answers=CHECKED_ANSWERS,
+        key=ANSWER_KEY,
+        key_sha256=KEY_SHA256,
         check_numbers=bool(ANSWERS) or ROSTER is not None,
     script:
         "../scripts/grade.py"

@@ -1,13 +1,11 @@
 """Rule answer_key: one row per variant with every number a grader checks, as CSV and as a PDF table, and each
 variant's answer form (answer_forms/<id>.yaml: those numbers, blank, for the student to fill and hand in)."""
 
-import csv
-import shutil
 import sys
 from pathlib import Path
 
 from hw4.grades import answer_form
-from hw4.io import atomic_path, read_json
+from hw4.io import atomic_path, read_json, replaced_dir, write_csv
 from hw4.render import RenderError, render
 from hw4.tex import TexError, compile_pdf
 from hw4.variants import OWN_RESULTS, answers
@@ -18,15 +16,10 @@ def main(sm) -> None:
     for vid, params in sm.params.variants.items():  # in the roster's order
         folder = Path(sm.params.folder, vid, "results")
         rows.append(answers(vid, params, {name: read_json(folder / f"{name}.json") for name in OWN_RESULTS}))
-    with atomic_path(sm.output.csv) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    forms = Path(sm.output.forms)
-    shutil.rmtree(forms, ignore_errors=True)
-    forms.mkdir(parents=True)
-    for row in rows:
-        (forms / f"{row['id']}.yaml").write_text(answer_form(row), encoding="utf-8")
+    write_csv(sm.output.csv, rows)
+    with replaced_dir(sm.output.forms) as forms:
+        for row in rows:
+            (forms / f"{row['id']}.yaml").write_text(answer_form(row), encoding="utf-8")
     context = {"rows": rows, "seed": sm.params.seed, "roster": sm.params.roster}
     try:
         text = render(sm.params.template_dir, "answer_key.tex.j2", context)

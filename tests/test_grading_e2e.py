@@ -1,6 +1,7 @@
-"""Problem 4's grading, run: `snakemake grade` on a folder of submissions (the solution, the handout, one wrong
-item, a cell that raises, a loop that never ends, a file that is not a notebook), and the Gradescope zip's
-run_autograder in a temporary root. The graded notebooks train (on the grading settings): minutes."""
+"""Problem 4's grading, run: the Gradescope zip's run_autograder on the solution in a temporary root, and
+`snakemake grade` on folders of submissions (the handout, one wrong item, a cell that raises, a loop that never
+ends, a file that is not a notebook; answer forms and a roster). The graded notebooks train (on the grading
+settings): minutes."""
 
 import csv
 import json
@@ -15,6 +16,8 @@ import pytest
 import yaml
 from conftest import BIN, default_marking, run_snakemake
 
+from hw4.project import copy_project
+from hw4.q4 import grading
 from hw4.q4.notebook import fill, handout, read_source, solutions
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -33,7 +36,6 @@ def submission(changes: dict[int, str] | None = None) -> nbformat.NotebookNode:
 def graded(built_project, tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     right = solutions(read_source())
-    nbformat.write(submission(), folder / "full.ipynb")
     nbformat.write(handout(read_source()), folder / "handout.ipynb")
     wrong3 = right[3].replace("if rating == 3:\n        return 1", "if rating == 3:\n        return 2")
     assert wrong3 != right[3]
@@ -50,8 +52,8 @@ def graded(built_project, tmp_path_factory):
     run_snakemake(built_project, "build/variants/answer_key.csv", config=(on_roster,))
     key = next(r for r in csv.DictReader(open(built_project / "build/variants/answer_key.csv")) if r["id"] == "forever")
     form = yaml.safe_load((built_project / "build/variants/answer_forms/forever.yaml").read_text())
-    filled = {k: int(key[k]) for k in form if k not in ("q2_ops_linear", "q2_ops_performer")}
-    (loop / "forever.yaml").write_text(yaml.safe_dump({**filled, "q1_ops": filled["q1_ops"] + 1}))
+    filled = {k: int(key[k]) for k in form if k not in ("id", "q2_ops_linear", "q2_ops_performer")}
+    (loop / "Forever.yaml").write_text(yaml.safe_dump({**filled, "q1_ops": filled["q1_ops"] + 1}))  # case aside
     (loop / "stranger.yaml").write_text(yaml.safe_dump(filled))
     rows, feedback = {}, {}
     for where, limit, extra in ((folder, TIMEOUT, ()), (loop, LOOP_TIMEOUT, (on_roster,))):
@@ -64,13 +66,6 @@ def graded(built_project, tmp_path_factory):
 
 def points(row) -> dict[int, float]:
     return {k: float(row[f"q4.{k}"]) for k in PARTS}
-
-
-def test_the_solution_scores_full_marks(graded):
-    rows, feedback = graded
-    assert rows["full"]["status"] == "graded" and points(rows["full"]) == PARTS, rows["full"]
-    assert float(rows["full"]["total"]) == sum(PARTS.values()) == float(rows["full"]["out_of"])
-    assert "Every item passed its tests" in feedback["full"]
 
 
 def test_the_handout_scores_zero_and_names_every_item(graded):
@@ -105,10 +100,11 @@ def test_a_loop_that_never_ends_and_a_file_that_is_no_notebook_get_their_row_and
 
 def test_with_a_roster_every_student_gets_a_row_and_the_numbers_are_checked_against_their_variant(graded):
     rows, feedback = graded
-    forever = rows["forever"]  # its notebook timed out; its numbers are still checked
-    assert forever["numbers_checked"] == "6" and forever["numbers_right"] == "5", forever
-    assert forever["q1_ops"] == "wrong" and forever["q1_params"] == "right" and forever["q2_ops_linear"] == ""
-    assert "- 1b, q1_ops" in feedback["forever"] and "5 of 6 right." in feedback["forever"]
+    forever = rows["forever"]  # its notebook timed out; its numbers (Forever.yaml: the roster's spelling) are checked
+    assert forever["numbers_checked"] == "6" and forever["numbers_matching"] == "5", forever
+    assert forever["check_q1_ops"] == "differs" and forever["check_q1_params"] == "matches"
+    assert forever["check_q2_ops_linear"] == ""
+    assert "- 1b, q1_ops" in feedback["forever"] and "5 of 6 match the key." in feedback["forever"]
     assert rows["absent"]["status"] == "not graded" and rows["absent"]["reason"] == "nothing handed in"
     assert rows["stranger"]["reason"].startswith("not on the roster") and rows["stranger"]["numbers_checked"] == "0"
 
@@ -132,11 +128,12 @@ def check_gradescope_results(results: dict) -> None:
         assert test.get("status", "passed") in {"passed", "failed"}
 
 
-def test_the_zip_runs_as_gradescope_runs_it(built_project, tmp_path):
-    """The zip unpacked into a temporary root laid out as Gradescope's /autograder, run_autograder run there (its
-    paths moved to the root; `mamba` a stand-in, the environment this one): results/results.json has
-    Gradescope's fields and the solution's full points."""
-    root = tmp_path / "autograder"
+@pytest.fixture(scope="module")
+def gradescope(built_project, tmp_path_factory):
+    """The zip unpacked into a temporary root laid out as Gradescope's /autograder, run_autograder run there on the
+    solution notebook (its paths moved to the root; `mamba` a stand-in, the environment this one)."""
+    tmp = tmp_path_factory.mktemp("gradescope")
+    root = tmp / "autograder"
     with zipfile.ZipFile(built_project / "build/autograder/autograder.zip") as z:
         names = set(z.namelist())
         assert {"setup.sh", "run_autograder", "run_otter.py", "otter_config.json", "hw4_otter_plugin.py"} <= names
@@ -148,7 +145,7 @@ def test_the_zip_runs_as_gradescope_runs_it(built_project, tmp_path):
     (root / "results").mkdir()
     nbformat.write(submission(), root / "submission" / "hw4_q4.ipynb")
     (root / "submission_metadata.json").write_text("{}")
-    shim = tmp_path / "bin"
+    shim = tmp / "bin"
     shim.mkdir()
     (shim / "mamba").write_text('#!/bin/sh\n[ "$1" = shell ] && echo "mamba() { :; }"\nexit 0\n')
     (shim / "mamba").chmod(stat.S_IRWXU)
@@ -158,9 +155,18 @@ def test_the_zip_runs_as_gradescope_runs_it(built_project, tmp_path):
     results_path = root / "results" / "results.json"
     assert results_path.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
     results = json.loads(results_path.read_text())
-    check_gradescope_results(results)
-    assert abs(sum(t.get("score", 0) for t in results["tests"]) - sum(PARTS.values())) < 1e-9, results["tests"]
     shutil.rmtree(root, ignore_errors=True)
+    return results
+
+
+def test_the_zip_runs_as_gradescope_runs_it_and_writes_its_fields(gradescope):
+    check_gradescope_results(gradescope)
+
+
+def test_the_solution_scores_full_marks(gradescope):
+    got = grading.read_results(gradescope)
+    assert got["points"] == PARTS, gradescope["tests"]
+    assert abs(sum(t.get("score", 0) for t in gradescope["tests"]) - sum(PARTS.values())) < 1e-9
 
 
 def test_the_autograder_zip_is_made_again_byte_for_byte(built_project):
@@ -168,3 +174,16 @@ def test_the_autograder_zip_is_made_again_byte_for_byte(built_project):
     before = zip_path.read_bytes()
     run_snakemake(built_project, "--forcerun", "autograder", "build/autograder/autograder.zip")
     assert zip_path.read_bytes() == before
+
+
+def test_forms_without_an_answer_key_stop_grading_with_the_fix(tmp_path):
+    """Grading reads the answer key the handouts were made with and never remakes it: without one, it stops before
+    any job, saying how to make it."""
+    work = copy_project(tmp_path / "project")
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "v001.yaml").write_text("id: v001\nq1_params: 44\n")
+    proc = run_snakemake(work, "-n", "grade", config=(f"grade={{submissions: {folder}}}",), check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "no answer key, so the answer forms cannot be checked" in out, out[-3000:]
+    assert "Fix: run `snakemake variants`" in out and not (work / "build/variants").exists()

@@ -109,7 +109,6 @@ def test_profile_names_real_rules_and_asks_a_gpu_for_problem_4(rules):
 def test_profile_command_line_is_valid(tmp_path):
     """The profile, as a user runs it, parses and puts the GPU request on Problem 4's notebook (a dry run)."""
     work = copy_project(tmp_path / "p")
-    shutil.copytree(ROOT / "profiles", work / "profiles")
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     cmd = [SNAKEMAKE, "--profile", "profiles/slurm", "--configfile", "config/full.yaml", "-n", "--forceall"]
     proc = subprocess.run([*cmd, "build/results/q4_train.json"], cwd=work, env=env, capture_output=True, text=True)
