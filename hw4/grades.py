@@ -14,6 +14,7 @@ k-term dot product) can be right and still differ from the key. Problem 4's poin
 import csv
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
@@ -44,7 +45,9 @@ SIZES = {"q1": ("n", "c", "h"), "q2": ("T", "d", "w", "m"), "q3": ("d", "h", "k"
 ANSWER_SUFFIXES = (".yaml", ".yml")
 MATCHES, DIFFERS, BLANK, NOT_A_NUMBER = "matches", "differs", "blank", "not a whole number"
 # A count as a student may write it: digits, maybe grouped by spaces, commas, underscores or thin spaces.
-GROUPED_RE = re.compile(r"[+-]?\d+(?:[ ,_\u2009\u202f]\d+)*")
+GROUP_SEPARATORS = " ,_\u00a0\u2009\u202f"
+GROUPED_RE = re.compile(rf"[+-]?\d{{1,3}}([{GROUP_SEPARATORS}])\d{{3}}(?:\1\d{{3}})*")  # 1 234 567, 1,234,567
+NULLS = ("", "~", "null", "Null", "NULL")  # how YAML writes nothing
 
 
 class GradesError(ValueError):
@@ -54,16 +57,18 @@ class GradesError(ValueError):
 def list_submissions(folder: str | Path) -> tuple[dict[str, str], dict[str, str]]:
     """({id: notebook}, {id: answer form}) of the files in ``folder``: <id>.ipynb as handed in (any other file is
     graded as a notebook too, and gets its row and reason) and <id>.yaml, the filled form. Refused, naming the
-    files and the fix: a missing or empty folder, an id that cannot name a file, two notebooks or forms of one id."""
+    files and the fix: a missing or empty folder, an id that cannot name a file, two notebooks or forms of one id
+    (ids compare ignoring case: AB123.ipynb and ab123.yaml are one student's)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise GradesError(f"grade.submissions = {str(folder)!r}: no such folder. Fix: the folder of the notebooks")
     notebooks: dict[str, str] = {}
     answers: dict[str, str] = {}
+    spelling: dict[str, str] = {}  # ids compare ignoring case (as the roster's do): one spelling per student
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-        sid = path.stem
-        if not ID_RE.fullmatch(sid):
-            raise GradesError(f"{path}: {sid!r} cannot be a student id. Fix: name each file <id>.ipynb")
+        if not ID_RE.fullmatch(path.stem):
+            raise GradesError(f"{path}: {path.stem!r} cannot be a student id. Fix: name each file <id>.ipynb")
+        sid = spelling.setdefault(path.stem.lower(), path.stem)
         found = answers if path.suffix.lower() in ANSWER_SUFFIXES else notebooks
         if sid in found:
             raise GradesError(f"{found[sid]} and {path}: two files for {sid}. Fix: keep one of each per student")
@@ -99,6 +104,12 @@ class _FormLoader(yaml.BaseLoader):
     """YAML with every value a string (no YAML 1.1 guesses: 044 is not octal, 1:20 not base 60), and a key given
     twice refused."""
 
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):  # *name: a form has none, and aliases can nest exponentially
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "an alias (*name), which a form never has", mark)
+        return super().compose_node(parent, index)
+
     def construct_mapping(self, node, deep=False):
         keys = [self.construct_object(k) for k, _ in node.value]
         twice = sorted({str(k) for k in keys if keys.count(k) > 1})
@@ -120,8 +131,10 @@ def read_answers(path: str | Path, sid: str) -> dict:
         data = {}
     if not isinstance(data, dict):
         raise GradesError(f"{path.name}: not the answer form (no 'key: value' lines). Fix: hand in the filled form")
-    form_id = data.pop("id", "") or sid
-    if not isinstance(form_id, str) or form_id.lower() != sid.lower():
+    form_id = data.pop("id", None)
+    if not isinstance(form_id, str) or not form_id.strip():
+        raise GradesError(f"{path.name}: no 'id:' line. Fix: hand in your own form, which begins with id: {sid}")
+    if form_id.strip().lower() != sid.lower():
         raise GradesError(f"{path.name}: the form of {form_id}, not of {sid}. Fix: hand in your own form")
     keys = {f.key for f in FIELDS}
     unknown = sorted(str(k) for k in data if k not in keys)
@@ -131,31 +144,38 @@ def read_answers(path: str | Path, sid: str) -> dict:
 
 
 def read_count(text) -> int | None:
-    """A count as the form holds it: None when blank, else the whole number; ValueError for anything else (words,
-    a fraction, a list)."""
+    """A count as the form holds it: None when blank, else the whole number (digits, grouped by threes or not, or
+    an exponent: 2.7e3); ValueError for anything else (words, a fraction, a list)."""
     if isinstance(text, int) and not isinstance(text, bool):
         return text
     if not isinstance(text, str):
-        raise ValueError(f"{text!r} is not a number")
+        raise ValueError("not a number")
     text = text.strip()
-    if not text:
+    if text in NULLS:
         return None
     if GROUPED_RE.fullmatch(text):
-        return int(re.sub(r"[ ,_\u2009\u202f]", "", text))
-    value = float(text)  # 1e6, 1.5e3: a whole number written otherwise
-    if not value.is_integer():
-        raise ValueError(f"{text!r} is not a whole number")
+        text = re.sub(f"[{GROUP_SEPARATORS}]", "", text)
+    try:
+        value = Decimal(text)  # exact: 1.2345678901234567e17 keeps its digits
+    except InvalidOperation:
+        raise ValueError("not a number") from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise ValueError("not a whole number")
     return int(value)
 
 
 def _status(text, expected: int) -> str:
     try:
         value = read_count(text)
-    except (ValueError, OverflowError):
+    except ValueError:
         return NOT_A_NUMBER
     if value is None:
         return BLANK
     return MATCHES if value == expected else DIFFERS
+
+
+def _answered(value) -> bool:
+    return value is not None and not (isinstance(value, str) and value.strip() in NULLS)
 
 
 def check_answers(answers: dict, row: dict) -> dict[str, str]:
@@ -164,7 +184,7 @@ def check_answers(answers: dict, row: dict) -> dict[str, str]:
     return {
         f.key: _status(answers.get(f.key, ""), int(row[f.key]))
         for f in FIELDS
-        if f.required or str(answers.get(f.key) or "").strip()
+        if f.required or _answered(answers.get(f.key))
     }
 
 
@@ -199,8 +219,9 @@ def read_key(path: str | Path) -> dict[str, dict]:
 
 def theory_records(status: dict[str, str], answers: dict[str, str], key: dict[str, dict]) -> dict[str, dict]:
     """Every listed student's checks (:func:`theory_record`); none for those not graded (``status``'s reason)."""
+    by_id = {k.lower(): row for k, row in key.items()}  # ids compare ignoring case
     return {
-        sid: {"checks": {}, "reason": why} if why else theory_record(answers.get(sid), key.get(sid), sid)
+        sid: {"checks": {}, "reason": why} if why else theory_record(answers.get(sid), by_id.get(sid.lower()), sid)
         for sid, why in status.items()
     }
 
@@ -280,8 +301,10 @@ def feedback_text(sid: str, why: str, rec: dict | None, theory: dict | None, par
     if theory is not None:
         lines += [
             "",
-            f"# Problems 1-3, {sid}: your answer form (your points come from your PDF; these checks help the grader:",
-            "# a count made under another convention can be right and still differ from the key)",
+            f"# Problems 1-3, {sid}: your answer form",
+            "",
+            "Your points for Problems 1-3 come from your PDF; these checks of your numbers help the grader (a count",
+            "made under another convention can be right and still differ from the key).",
             "",
         ]
         checks = theory.get("checks", {})

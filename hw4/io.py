@@ -82,19 +82,27 @@ def write_csv(path: str | Path, rows: list[dict]) -> None:
 
 @contextmanager
 def replaced_dir(path: str | Path):
-    """Yield a new temporary folder beside ``path``; only if the block succeeds does it take ``path``'s place (the
-    old folder, if any, removed after): a failure leaves the old folder as it was, never a half-written one."""
+    """Yield a new temporary folder beside ``path``; only if the block succeeds does it take ``path``'s place (what
+    was there, removed after): a failure leaves what was there as it was, never a half-written folder."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     os.chmod(tmp, 0o777 & ~_umask())  # as a folder made by mkdir (mkdtemp's is private)
+    old = path.with_name(f"{tmp.name}.old")
     try:
         yield tmp
-        old = path.with_name(f"{tmp.name}.old")
         if path.exists():
             os.replace(path, old)
-        os.replace(tmp, path)
-        shutil.rmtree(old, ignore_errors=True)
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            if old.exists():
+                os.replace(old, path)  # put back what was there
+            raise
+        if old.is_dir():
+            shutil.rmtree(old)
+        elif old.exists():
+            old.unlink()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

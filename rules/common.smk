@@ -165,6 +165,19 @@ def document_results(w):
     }
 
 
+def answer_key_sha256():
+    """The hash of the answer key that the handed-in forms are checked against (a new key regrades them), or, with
+    forms and no key, a clear error. Read only when grade is asked for: the key is never remade by grading.
+    """
+    if not CHECKED_ANSWERS:
+        return None
+    try:
+        read_key(ANSWER_KEY)
+    except GradesError as err:
+        raise WorkflowError(str(err))
+    return sha256_file(ANSWER_KEY)
+
+
 def submission_ids():
     """The students whose notebooks `snakemake grade` grades (grade.submissions, on the roster if there is one),
     or a clear error."""

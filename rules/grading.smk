@@ -75,15 +75,9 @@ try:
     ROSTER = (
         read_roster(VARIANTS["roster"]) if GRADE["submissions"] and VARIANTS["roster"] else None
     )
-    NOTEBOOKS, ANSWERS, GRADED = match_roster(
-        NOTEBOOKS, ANSWERS, ROSTER
-    )  # GRADED: id -> "" or why not
+    # GRADED: id -> "" (graded) or why not; the ids in the roster's spelling
+    NOTEBOOKS, ANSWERS, GRADED = match_roster(NOTEBOOKS, ANSWERS, ROSTER)
     CHECKED_ANSWERS = {sid: path for sid, path in ANSWERS.items() if not GRADED[sid]}
-    # Not an input (a changed setting or module would remake it): its hash, so that a new key regrades.
-    KEY_SHA256 = None
-    if CHECKED_ANSWERS:
-        read_key(ANSWER_KEY)  # a missing key is refused, with the fix
-        KEY_SHA256 = sha256_file(ANSWER_KEY)
 except (GradesError, VariantError) as err:
     raise WorkflowError(str(err))
 
@@ -124,7 +118,7 @@ rule grade:
         status=GRADED,
         answers=CHECKED_ANSWERS,
         key=ANSWER_KEY,
-        key_sha256=KEY_SHA256,
+        key_sha256=lambda w: answer_key_sha256(),  # not an input: a changed setting or module would remake it
         check_numbers=bool(ANSWERS) or ROSTER is not None,
     script:
         "../scripts/grade.py"

@@ -65,10 +65,17 @@ def test_each_number_is_checked_against_the_variants_row(tmp_path):
 
 
 def test_yaml_guesses_do_not_change_a_count(tmp_path):
-    """YAML 1.1 reads 044 as octal (36) and 1:20 as base 60 (80); the form reads what was written."""
-    row = {**ROW, "q1_params": "44", "q1_ops": "120"}
-    got = check_answers(read_answers(filled(tmp_path, {"q1_params": "044", "q1_ops": "1:20"}), "ab123"), row)
+    """YAML 1.1 reads 044 as octal (36) and 1:20 as base 60 (80); the form reads what was written. Groups are of
+    three digits (1,5 is no number), an exponent keeps every digit, and YAML's spellings of nothing are blank."""
+    row = {**ROW, "q1_params": "44", "q1_ops": "120", "q2_ops_full": "123456789012345678", "q3_ops_full": "15"}
+    values = {"q1_params": "044", "q1_ops": "1:20", "q2_ops_full": "1.23456789012345678e17", "q3_ops_full": "1,5",
+              "q3_ops_sampled": "~", "q2_ops_linear": "null", "q2_ops_window": "[1, 2]"}  # fmt: skip
+    got = check_answers(read_answers(filled(tmp_path, values), "ab123"), row)
     assert got["q1_params"] == "matches" and got["q1_ops"] == "not a whole number"
+    assert got["q2_ops_full"] == "matches" and got["q3_ops_full"] == "not a whole number"
+    assert (
+        got["q3_ops_sampled"] == "blank" and "q2_ops_linear" not in got and got["q2_ops_window"] == "not a whole number"
+    )
 
 
 @pytest.mark.parametrize(
@@ -76,9 +83,14 @@ def test_yaml_guesses_do_not_change_a_count(tmp_path):
     [
         ("q1_params: [1, 2\n", "not the answer form \\(.*"),
         ("- 44\n- 2700\n", "not the answer form \\(no 'key: value' lines\\)"),
-        ("q1_parms: 44\n", "unknown keys \\['q1_parms'\\]"),
-        ("q1_params: 44\nq1_params: 45\n", "not the answer form \\(keys given twice: \\['q1_params'\\]\\)"),
+        ("id: ab123\nq1_parms: 44\n", "unknown keys \\['q1_parms'\\]"),
+        ("id: ab123\nq1_params: 44\nq1_params: 45\n", "not the answer form \\(keys given twice: \\['q1_params'\\]\\)"),
         ("id: cd456\nq1_params: 44\n", "the form of cd456, not of ab123"),
+        ("q1_params: 44\n", "no 'id:' line"),  # a classmate's form with its id deleted is not a form
+        (
+            "id: ab123\nx: &a [1, 2]\nq1_ops: [*a, *a]\n",
+            "not the answer form \\(an alias",
+        ),  # aliases nest exponentially
     ],
 )
 def test_a_file_that_is_not_the_form_is_named_with_the_fix(tmp_path, text, reason):
@@ -93,9 +105,13 @@ def test_notebooks_and_forms_are_listed_by_student_id_and_bad_folders_are_refuse
         (tmp_path / name).write_text("x")
     notebooks, answers = list_submissions(tmp_path)
     assert list(notebooks) == ["ab123", "cd456", "jane.doe"] and list(answers) == ["ab123", "ef789"]
-    (tmp_path / "ab123.py").write_text("x")
-    with pytest.raises(GradesError, match="two files for ab123"):
+    (tmp_path / "AB123.py").write_text("x")  # ids compare ignoring case: a second notebook of ab123
+    with pytest.raises(GradesError, match="two files for AB123"):
         list_submissions(tmp_path)
+    (tmp_path / "AB123.py").unlink()
+    (tmp_path / "CD456.yaml").write_text("x")  # one student (cd456.txt's): one spelling, the first in file order
+    notebooks, answers = list_submissions(tmp_path)
+    assert list(notebooks) == ["ab123", "CD456", "jane.doe"] and list(answers) == ["CD456", "ab123", "ef789"]
     with pytest.raises(GradesError, match="no such folder"):
         list_submissions(tmp_path / "nope")
     (tmp_path / "empty").mkdir()
@@ -122,7 +138,7 @@ def test_a_missing_answer_key_is_refused_with_the_fix(tmp_path):
 def test_rows_and_feedback_carry_the_checks_without_the_key(tmp_path):
     form = filled(tmp_path, {**RIGHT, "q1_ops": "2701"})
     status = {"ab123": "", "cd456": "nothing handed in", "ef789": ""}
-    theory = theory_records(status, {"ab123": str(form), "ef789": str(form)}, {"ab123": ROW})
+    theory = theory_records(status, {"ab123": str(form), "ef789": str(form)}, {"AB123": ROW})  # any case
     assert theory["cd456"] == {"checks": {}, "reason": "nothing handed in"}
     assert "ef789 has no variant in the answer key. Fix:" in theory["ef789"]["reason"]
     rec = {"status": "graded", "reason": "", "points": dict.fromkeys(PARTS, 0.25), "feedback": []}

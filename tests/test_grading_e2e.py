@@ -53,8 +53,9 @@ def graded(built_project, tmp_path_factory):
     key = next(r for r in csv.DictReader(open(built_project / "build/variants/answer_key.csv")) if r["id"] == "forever")
     form = yaml.safe_load((built_project / "build/variants/answer_forms/forever.yaml").read_text())
     filled = {k: int(key[k]) for k in form if k not in ("id", "q2_ops_linear", "q2_ops_performer")}
-    (loop / "Forever.yaml").write_text(yaml.safe_dump({**filled, "q1_ops": filled["q1_ops"] + 1}))  # case aside
-    (loop / "stranger.yaml").write_text(yaml.safe_dump(filled))
+    forever = {"id": "forever", **filled, "q1_ops": filled["q1_ops"] + 1}
+    (loop / "Forever.yaml").write_text(yaml.safe_dump(forever))  # ids compare ignoring case
+    (loop / "stranger.yaml").write_text(yaml.safe_dump({"id": "stranger", **filled}))
     rows, feedback = {}, {}
     for where, limit, extra in ((folder, TIMEOUT, ()), (loop, LOOP_TIMEOUT, (on_roster,))):
         run_snakemake(built_project, "grade", config=(f"grade={{submissions: {where}, timeout: {limit}}}", *extra))
