@@ -143,11 +143,12 @@ def read_answers(path: str | Path, sid: str) -> dict:
     return data
 
 
-def read_count(text) -> int | None:
-    """A count as the form holds it: None when blank, else the whole number (digits, grouped by threes or not, or
-    an exponent: 2.7e3); ValueError for anything else (words, a fraction, a list)."""
+def read_count(text) -> Decimal | None:
+    """A count as the form holds it: None when blank, else the whole number, exactly (digits, grouped by threes or
+    not, or an exponent: 2.7e3; kept a Decimal, so that 1e999999999 is never spelled out); ValueError for anything
+    else (words, a fraction, a list)."""
     if isinstance(text, int) and not isinstance(text, bool):
-        return text
+        return Decimal(text)
     if not isinstance(text, str):
         raise ValueError("not a number")
     text = text.strip()
@@ -161,7 +162,7 @@ def read_count(text) -> int | None:
         raise ValueError("not a number") from None
     if not value.is_finite() or value != value.to_integral_value():
         raise ValueError("not a whole number")
-    return int(value)
+    return value
 
 
 def _status(text, expected: int) -> str:

@@ -76,6 +76,7 @@ def test_yaml_guesses_do_not_change_a_count(tmp_path):
     assert (
         got["q3_ops_sampled"] == "blank" and "q2_ops_linear" not in got and got["q2_ops_window"] == "not a whole number"
     )
+    assert check_answers({"q1_params": "1e999999999"}, ROW)["q1_params"] == "differs"  # compared, never spelled out
 
 
 @pytest.mark.parametrize(
