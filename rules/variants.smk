@@ -1,9 +1,10 @@
 # Per-student variants (`snakemake variants`): for each variant id (v001 ... vN, or a roster's student ids) its
 # handout and solutions, one answer key, and each student's answer form (hw4/grades.py). A variant redraws the
-# numbers Problems 1-3 are evaluated for (q1/q2/q3.variant_ranges, seeded by variants.seed and the id: hw4/variants.py). Its files are the default
-# build's rules run under the root build/variants/<id> (rules/common.smk: config_at, document_results): Problems 1-3's
-# derive, verify and check, and document. The measurements and Problem 4 are the default build's, shared.
-# On a cluster (--profile profiles/slurm) each variant's steps are jobs of their own.
+# numbers Problems 1-3 are evaluated for (q1/q2/q3.variant_ranges, seeded by variants.seed and the id:
+# hw4/variants.py). Its files are the default build's rules run under the root build/variants/<id>
+# (rules/common.smk: config_at, document_results): Problems 1-3's derive, verify and check, and document. The
+# measurements and Problem 4 are the default build's, shared. On a cluster (--profile profiles/slurm) each
+# variant's steps are jobs of their own.
 
 
 # LaTeX runs where snakemake runs (TeX is needed on the login node only).
