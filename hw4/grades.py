@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from hw4.marking import label
-from hw4.variants import ID_RE
+from hw4.variants import ID_RE, PARAMS
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,6 @@ FIELDS = (
     Field("q3_ops_full", "q3.a", "operations of the full gradient for one pair"),
     Field("q3_ops_sampled", "q3.b", "operations of the sampled gradient for one pair"),
 )
-SIZES = {"q1": ("n", "c", "h"), "q2": ("T", "d", "w", "m"), "q3": ("d", "h", "k")}
 ANSWER_SUFFIXES = (".yaml", ".yml")
 MATCHES, DIFFERS, BLANK, NOT_A_NUMBER = "matches", "differs", "blank", "not a whole number"
 # A count as a student may write it: digits, maybe grouped by spaces, commas, underscores or thin spaces.
@@ -79,7 +78,7 @@ def list_submissions(folder: str | Path) -> tuple[dict[str, str], dict[str, str]
 
 
 def sizes_text(row: dict, problem: str) -> str:
-    names = SIZES[problem]
+    names = PARAMS[problem]
     return f"({', '.join(names)}) = ({', '.join(str(row[f'{problem}_{n}']) for n in names)})"
 
 

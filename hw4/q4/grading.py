@@ -4,9 +4,9 @@
   item a question (its guidance the prompt, its solution cell the solution, notebooks/hw4_q4_tests.py's tests
   for it the tests) worth its points (build/results/marking.json). ``otter assign`` makes the autograder zip and
   the student notebook from it.
-- ``grade_submission``: one submission graded with ``otter run`` under a time limit, as a row (id, points per
-  item, total) and the reasons of every lost point. What does not run, runs too long or is not a notebook gets
-  a row of zeros and the reason; it never stops the other submissions.
+- ``grade_submission``: one submission graded with ``otter run`` under a time limit: its points per item and the
+  reasons of every lost point. What does not run, runs too long or is not a notebook gets the reason instead
+  (``grade_row``); it never stops the other submissions. The rows and feedback are hw4/grades.py's.
 """
 
 import ast
@@ -23,8 +23,8 @@ from hw4.q4.notebook import parameter_defaults, role
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "notebooks" / "hw4_q4_tests.py"
-PLUGIN_MODULE = "hw4_otter_plugin"
-ZIP_EPOCH = 315532800  # 1980-01-01, the zip format's first date: the autograder's entries are dated by it  # hw4/q4/otter_plugin.py, as the autograder ships it
+PLUGIN_MODULE = "hw4_otter_plugin"  # hw4/q4/otter_plugin.py, as the autograder ships it
+ZIP_EPOCH = 315532800  # 1980-01-01, the zip format's first date: the autograder's entries are dated by it
 ITEMS = range(1, 14)
 
 
