@@ -25,8 +25,10 @@ tex:
 pdf: setup
 	$(BIN)/snakemake -c $(CORES)
 
+# Two workers (pytest-xdist): the builds the tests run use about one core each; tests/conftest.py keeps the tests
+# of one build on one worker.
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 # Unit tests of the package only: no pipeline build, no training run (about a minute).
 test-fast: setup

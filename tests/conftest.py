@@ -2,6 +2,7 @@
 of the small config, each shared by the tests that read them."""
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,10 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Two test workers each run a build whose torch jobs use 2 threads on this machine's 2 cores: OpenMP's default
+# busy-waiting then burns the cores the other worker needs (the suite took twice the CPU time). Threads that sleep
+# while they wait compute the same numbers.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 # this checkout's hw4/ first, whatever the venv's editable install points at
 sys.path.insert(0, str(ROOT))
 
@@ -148,3 +153,30 @@ def build_small(dest: Path) -> Path:
 def small_build(tmp_path_factory) -> Path:
     """The small config built once for the session (tests read it; none may change its results)."""
     return build_small(tmp_path_factory.mktemp("small") / "project")
+
+
+# Two workers (`make test`: pytest -n 2): a worker builds a session fixture for itself, and the tests of one build
+# change it in turn (a template edited, `snakemake grade` run in it), so every module that reads a build runs on
+# the worker that holds it. Scopes are modules, except these builds; the biggest scope is sent first. (xdist's own
+# --dist loadgroup cannot do it: it renames test ids in a way pytest 9 no longer reads.)
+SHARED_BUILDS = ("built_project", "small_build")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":  # another --dist asked for by name
+        return None
+    from functools import cache
+
+    from xdist.scheduler import LoadScopeScheduling
+
+    @cache
+    def scope(module: str) -> str:
+        text = (config.rootpath / module).read_text(encoding="utf-8")
+        return next((name for name in SHARED_BUILDS if name in text), module)
+
+    class BuildScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return scope(nodeid.split("::", 1)[0])
+
+    return BuildScheduling(config, log)

@@ -182,3 +182,18 @@ def test_the_submission_reads_as_a_students_answer(built_project):
     assert "the window and performer approximate softmax attention and linear attention replaces it" in body
     # the Q1c box names the convnet it timed and what that convnet sees
     assert re.search(r"the \d+-layer convnet timed below, which sees only \d+ cells", body)
+
+
+def test_default_build_answers_problem_4(built_project):
+    data, ev = (json.loads((built_project / f"build/results/{n}.json").read_text()) for n in ("q4_data", "q4_eval"))
+    flat = re.sub(r"\s+", " ", pdf_text(built_project / "build/hw4.pdf"))
+    assert f"test accuracy {ev['test_acc']:.4f}" in flat
+    assert f"Answer. {data['n_samples']} samples" in flat
+    assert "The reviews in this answer are fictional" in flat
+    assert f"Predicted sentiment: {ev['raw']['prediction']}" in flat
+    pages = json.loads((built_project / "build/hw4_pages.json").read_text())
+    assert all(pages["parts"][f"q4.{k}"] for k in range(1, 14))
+    # the dataset's fingerprint is provenance: in the audit, not in the submission or the solutions
+    audit = re.sub(r"\s+", " ", pdf_text(built_project / "build/hw4_audit.pdf"))
+    solutions = re.sub(r"\s+", " ", pdf_text(built_project / "build/hw4_solutions.pdf"))
+    assert data["sha256"] in audit and data["sha256"][:16] not in flat and data["sha256"][:16] not in solutions

@@ -33,7 +33,15 @@ def submission(changes: dict[int, str] | None = None) -> nbformat.NotebookNode:
 
 
 @pytest.fixture(scope="module")
-def graded(built_project, tmp_path_factory):
+def grading_project(tmp_path_factory):
+    """A copy of the project with the Gradescope zip built (and what it needs: no training, no document)."""
+    work = copy_project(tmp_path_factory.mktemp("grading") / "project")
+    run_snakemake(work, "build/autograder/autograder.zip")
+    return work
+
+
+@pytest.fixture(scope="module")
+def graded(grading_project, tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     right = solutions(read_source())
     nbformat.write(handout(read_source()), folder / "handout.ipynb")
@@ -49,19 +57,21 @@ def graded(built_project, tmp_path_factory):
     roster = tmp_path_factory.mktemp("roster") / "roster.csv"
     roster.write_text("id\nforever\nabsent\n")
     on_roster = f"variants={{roster: {roster}}}"
-    run_snakemake(built_project, "build/variants/answer_key.csv", config=(on_roster,))
-    key = next(r for r in csv.DictReader(open(built_project / "build/variants/answer_key.csv")) if r["id"] == "forever")
-    form = yaml.safe_load((built_project / "build/variants/answer_forms/forever.yaml").read_text())
+    run_snakemake(grading_project, "build/variants/answer_key.csv", config=(on_roster,))
+    key = next(
+        r for r in csv.DictReader(open(grading_project / "build/variants/answer_key.csv")) if r["id"] == "forever"
+    )
+    form = yaml.safe_load((grading_project / "build/variants/answer_forms/forever.yaml").read_text())
     filled = {k: int(key[k]) for k in form if k not in ("id", "q2_ops_linear", "q2_ops_performer")}
     forever = {"id": "forever", **filled, "q1_ops": filled["q1_ops"] + 1}
     (loop / "Forever.yaml").write_text(yaml.safe_dump(forever))  # ids compare ignoring case
     (loop / "stranger.yaml").write_text(yaml.safe_dump({"id": "stranger", **filled}))
     rows, feedback = {}, {}
     for where, limit, extra in ((folder, TIMEOUT, ()), (loop, LOOP_TIMEOUT, (on_roster,))):
-        run_snakemake(built_project, "grade", config=(f"grade={{submissions: {where}, timeout: {limit}}}", *extra))
-        with open(built_project / "build/grades/grades.csv", newline="") as fh:
+        run_snakemake(grading_project, "grade", config=(f"grade={{submissions: {where}, timeout: {limit}}}", *extra))
+        with open(grading_project / "build/grades/grades.csv", newline="") as fh:
             rows.update({r["id"]: r for r in csv.DictReader(fh)})
-        feedback.update({p.stem: p.read_text() for p in (built_project / "build/grades/feedback").glob("*.md")})
+        feedback.update({p.stem: p.read_text() for p in (grading_project / "build/grades/feedback").glob("*.md")})
     return rows, feedback
 
 
@@ -130,12 +140,12 @@ def check_gradescope_results(results: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def gradescope(built_project, tmp_path_factory):
+def gradescope(grading_project, tmp_path_factory):
     """The zip unpacked into a temporary root laid out as Gradescope's /autograder, run_autograder run there on the
     solution notebook (its paths moved to the root; `mamba` a stand-in, the environment this one)."""
     tmp = tmp_path_factory.mktemp("gradescope")
     root = tmp / "autograder"
-    with zipfile.ZipFile(built_project / "build/autograder/autograder.zip") as z:
+    with zipfile.ZipFile(grading_project / "build/autograder/autograder.zip") as z:
         names = set(z.namelist())
         assert {"setup.sh", "run_autograder", "run_otter.py", "otter_config.json", "hw4_otter_plugin.py"} <= names
         z.extractall(root / "source")
@@ -170,10 +180,11 @@ def test_the_solution_scores_full_marks(gradescope):
     assert abs(sum(t.get("score", 0) for t in gradescope["tests"]) - sum(PARTS.values())) < 1e-9
 
 
-def test_the_autograder_zip_is_made_again_byte_for_byte(built_project):
-    zip_path = built_project / "build/autograder/autograder.zip"
+def test_the_autograder_zip_is_made_again_byte_for_byte(grading_project):
+    zip_path = grading_project / "build/autograder/autograder.zip"
     before = zip_path.read_bytes()
-    run_snakemake(built_project, "--forcerun", "autograder", "build/autograder/autograder.zip")
+    # the target before --forcerun, which takes every word after it
+    run_snakemake(grading_project, "build/autograder/autograder.zip", "--forcerun", "autograder")
     assert zip_path.read_bytes() == before
 
 
