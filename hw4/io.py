@@ -126,16 +126,6 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def sha256_files(paths) -> str:
-    """Hex sha256 of several files read one after the other, as if concatenated."""
-    h = hashlib.sha256()
-    for path in paths:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    return h.hexdigest()
-
-
 class _Tee:
     def __init__(self, *streams):
         self.streams = streams

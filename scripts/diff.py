@@ -12,7 +12,6 @@ from hw4.versions.diff import (
     describe_current,
     diff_builds,
     get_base,
-    read_base,
     read_build,
 )
 
@@ -24,7 +23,7 @@ def main(sm) -> None:
         repo, archive_root, sm.params.base["spec"], sm.threads, Path(sm.log[0]).with_suffix(".base.log")
     )
     document = sm.params.document
-    old = read_base(repo, base_root, base["manifest"], document)
+    old = read_build(base_root, document=document)
     inputs = [[str(p) for p in sm.input[k]] for k in ("results", "figures", "templates")]
     new = read_build(repo, *inputs, document=document)
     prov = new["results"].get(PROVENANCE, {})

@@ -411,26 +411,3 @@ def test_marks_never_break_the_real_documents(built_project, tmp_path, monkeypat
     assert "\\textbackslash{}hwchg" not in tex  # no mark escaped into the text
     text = pdf_text(tmp_path / "d/hw4-diff.pdf")
     assert "Problem 4" in text and "What changed since the base" in text
-
-
-def test_templates_of_an_old_archive_are_read_from_its_commit(tmp_path):
-    """An archive made before archives kept the templates: a clean commit's templates come from git."""
-    import subprocess
-
-    from hw4.versions.diff import templates_at_commit
-
-    def git(*args):
-        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
-
-    (tmp_path / "report").mkdir()
-    (tmp_path / "report/hw4.tex.j2").write_text("\\begin{document}\nOld words.\n\\end{document}\n")
-    (tmp_path / "report/notes.txt").write_text("not a template")
-    git("init", "-q")
-    git("-c", "user.email=t@example.org", "-c", "user.name=t", "add", ".")
-    git("-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "v1")
-    sha = subprocess.run(["git", "-C", str(tmp_path), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
-    (tmp_path / "report/hw4.tex.j2").write_text("changed since")
-    assert templates_at_commit(tmp_path, sha.strip()) == {
-        "hw4.tex.j2": "\\begin{document}\nOld words.\n\\end{document}\n"
-    }
-    assert templates_at_commit(tmp_path, "0" * 40) is None  # a commit this repository does not have

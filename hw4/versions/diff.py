@@ -302,36 +302,11 @@ def read_build(
     }
 
 
-def read_base(repo: Path, root: Path, manifest: dict, document: str) -> dict:
-    """The base build (read_build), its templates read from its commit when the archive predates archived
-    templates and the commit is clean."""
-    old = read_build(root, document=document)
-    git_info = manifest.get("git") or {}
-    if old["templates"] is None and git_info.get("sha") and not git_info.get("dirty"):
-        old["templates"] = templates_at_commit(repo, git_info["sha"])
-    return old
-
-
 def describe_current(current: dict, document: str) -> str:
     """'working tree at commit <sha12> (dirty); document compared: ...' from the rule's git params."""
     text = "working tree" + (f" at commit {current['sha'][:12]}" if current["sha"] else "")
     text += " (dirty)" if current["dirty"] else ""
     return f"{text}; document compared: {COMPARED[document]}"
-
-
-def templates_at_commit(repo: Path, sha: str) -> dict[str, str] | None:
-    """The report's templates as commit ``sha`` had them (for a base archived before archives kept them)."""
-    names = git(repo, "ls-tree", "--name-only", f"{sha}:{TEMPLATE_DIR}")
-    if not names:
-        return None
-    out = {}
-    for name in names.splitlines():
-        if name.endswith(".j2"):
-            text = git(repo, "show", f"{sha}:{TEMPLATE_DIR}/{name}")
-            if text is None:
-                return None
-            out[name] = text + "\n"  # git() strips the final newline
-    return out or None
 
 
 def snakemake_bin() -> str:
