@@ -110,6 +110,8 @@ def test_the_finished_notebook_holds_the_numbers_of_the_results_and_the_pdf(tiny
         f"Sentiment  : {ev['raw']['prediction']}",
         f"Probability: {ev['raw']['probabilities'][ev['raw']['prediction']]:.3f}",
     ]
+    shown = json.dumps([o for c in nb.cells if c.cell_type == "code" for o in c.outputs])
+    assert "widget-view" not in shown and "Loading weights" not in shown  # no progress bar reaches the PDF
     evaluation = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert f"test accuracy {ev['test_acc']:.4f}" in evaluation
     figures = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
