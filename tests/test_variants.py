@@ -172,13 +172,15 @@ def test_variants_documents_answer_key_and_reproducibility(built_project, tmp_pa
             assert any(a[f"{problem}_{n}"] != b[f"{problem}_{n}"] for n in names), (problem, a["id"], b["id"])
     assert len(set(texts.values())) == 2
 
-    # the same seed gives byte-identical PDFs
+    # the same seed gives byte-identical PDFs: v002 made again from nothing (its results, then its documents)
     first = tmp_path / "first"
-    shutil.copytree(folder, first)
-    shutil.rmtree(folder)
+    shutil.copytree(folder / "v002", first)
+    shutil.rmtree(folder / "v002")
     run_snakemake(built_project, "variants", config=("variants={n: 2, seed: 11}",))
-    for pdf in sorted(first.rglob("*.pdf")):
-        assert pdf.read_bytes() == (folder / pdf.relative_to(first)).read_bytes(), pdf
+    pdfs = sorted(first.rglob("*.pdf"))
+    assert len(pdfs) == 2
+    for pdf in pdfs:
+        assert pdf.read_bytes() == (folder / "v002" / pdf.relative_to(first)).read_bytes(), pdf
 
     # a roster: its ids name the variants; one with a repeated id is refused, naming the row
     roster = tmp_path / "roster.csv"
