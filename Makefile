@@ -25,12 +25,12 @@ tex:
 pdf: setup
 	$(BIN)/snakemake -c $(CORES)
 
-# Two workers (pytest-xdist): the builds the tests run use about one core each; tests/conftest.py keeps the tests
-# of one build on one worker.
+# Two workers (pytest-xdist): run one after another, the tests keep about one of the two cores busy (a build's
+# steps mostly run one at a time); tests/conftest.py keeps the tests of one build on one worker.
 test: setup
 	$(BIN)/python -m pytest -q -n 2
 
-# Unit tests of the package only: no pipeline build, no training run (about a minute).
+# Unit tests of the package only: no pipeline build, no training run (about 20 seconds).
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not e2e and not slow"
 

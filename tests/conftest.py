@@ -3,8 +3,10 @@ of the small config, each shared by the tests that read them."""
 
 import csv
 import os
+import re
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -155,28 +157,42 @@ def small_build(tmp_path_factory) -> Path:
     return build_small(tmp_path_factory.mktemp("small") / "project")
 
 
-# Two workers (`make test`: pytest -n 2): a worker builds a session fixture for itself, and the tests of one build
-# change it in turn (a template edited, `snakemake grade` run in it), so every module that reads a build runs on
-# the worker that holds it. Scopes are modules, except these builds; the biggest scope is sent first. (xdist's own
-# --dist loadgroup cannot do it: it renames test ids in a way pytest 9 no longer reads.)
+# Two workers (`make test`: pytest -n 2): a worker makes a session build for itself, and some tests of the default
+# build run snakemake in it again (a forced re-render, variants, archive, diff), so every module that reads a build
+# runs on the worker that holds it. Scopes are modules, except these builds; the scope with the most tests is sent
+# first. (xdist's own --dist loadgroup cannot do it: it renames test ids in a way pytest 9 no longer reads.)
 SHARED_BUILDS = ("built_project", "small_build")
+
+
+@cache
+def shared_build(module: Path) -> str | None:
+    """The shared build a test module reads: the first of SHARED_BUILDS that its text names."""
+    text = module.read_text(encoding="utf-8")
+    return next((name for name in SHARED_BUILDS if re.search(rf"\b{name}\b", text)), None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test reads at most one shared build, and its module names it (what the scheduler groups by): else a
+    second worker would make that build again, slowly and silently."""
+    for item in items:
+        used = [name for name in SHARED_BUILDS if name in item.fixturenames]
+        if used and used != [shared_build(item.path)]:
+            raise pytest.UsageError(
+                f"{item.nodeid} reads {' and '.join(used)} but its module is scheduled with "
+                f"{shared_build(item.path)}: a module reads one shared build and names its fixture"
+            )
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "load":  # another --dist asked for by name
         return None
-    from functools import cache
-
     from xdist.scheduler import LoadScopeScheduling
-
-    @cache
-    def scope(module: str) -> str:
-        text = (config.rootpath / module).read_text(encoding="utf-8")
-        return next((name for name in SHARED_BUILDS if name in text), module)
 
     class BuildScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return scope(nodeid.split("::", 1)[0])
+            module = nodeid.split("::", 1)[0]
+            path = config.rootpath / module
+            return (shared_build(path) if path.is_file() else None) or module
 
     return BuildScheduling(config, log)

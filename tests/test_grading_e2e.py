@@ -6,6 +6,7 @@ settings): minutes."""
 import csv
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -34,7 +35,8 @@ def submission(changes: dict[int, str] | None = None) -> nbformat.NotebookNode:
 
 @pytest.fixture(scope="module")
 def grading_project(tmp_path_factory):
-    """A copy of the project with the Gradescope zip built (and what it needs: no training, no document)."""
+    """A copy of the project with the Gradescope zip built (and what it needs: no training, no document); the
+    grading below makes the answer key there too (the variants' results, answer_key.pdf)."""
     work = copy_project(tmp_path_factory.mktemp("grading") / "project")
     run_snakemake(work, "build/autograder/autograder.zip")
     return work
@@ -184,7 +186,9 @@ def test_the_autograder_zip_is_made_again_byte_for_byte(grading_project):
     zip_path = grading_project / "build/autograder/autograder.zip"
     before = zip_path.read_bytes()
     # the target before --forcerun, which takes every word after it
-    run_snakemake(grading_project, "build/autograder/autograder.zip", "--forcerun", "autograder")
+    out = run_snakemake(grading_project, "build/autograder/autograder.zip", "--forcerun", "autograder")
+    assert re.search(r"^(?:local)?rule autograder:", out.stdout + out.stderr, re.M)  # it ran, and only it
+    assert not re.search(r"^(?:local)?rule (?!autograder:)\w+:", out.stdout + out.stderr, re.M)
     assert zip_path.read_bytes() == before
 
 

@@ -172,15 +172,19 @@ def test_variants_documents_answer_key_and_reproducibility(built_project, tmp_pa
             assert any(a[f"{problem}_{n}"] != b[f"{problem}_{n}"] for n in names), (problem, a["id"], b["id"])
     assert len(set(texts.values())) == 2
 
-    # the same seed gives byte-identical PDFs: v002 made again from nothing (its results, then its documents)
+    # the same seed gives byte-identical PDFs: v002 made again from nothing (its results, then its documents),
+    # and the answer key made again from the results
     first = tmp_path / "first"
-    shutil.copytree(folder / "v002", first)
+    shutil.copytree(folder / "v002", first / "v002")
+    for name in ("answer_key.pdf", "answer_key.csv"):
+        shutil.copy(folder / name, first / name)
     shutil.rmtree(folder / "v002")
-    run_snakemake(built_project, "variants", config=("variants={n: 2, seed: 11}",))
-    pdfs = sorted(first.rglob("*.pdf"))
-    assert len(pdfs) == 2
-    for pdf in pdfs:
-        assert pdf.read_bytes() == (folder / "v002" / pdf.relative_to(first)).read_bytes(), pdf
+    again = run_snakemake(built_project, "variants", config=("variants={n: 2, seed: 11}",))
+    assert re.search(r"^(?:local)?rule answer_key:", again.stdout + again.stderr, re.M)
+    made = sorted(p for p in first.rglob("*") if p.suffix in (".pdf", ".csv"))
+    assert len(made) == 4
+    for path in made:
+        assert path.read_bytes() == (folder / path.relative_to(first)).read_bytes(), path
 
     # a roster: its ids name the variants; one with a repeated id is refused, naming the row
     roster = tmp_path / "roster.csv"

@@ -243,8 +243,7 @@ def value_document(
     """
     if old_templates is None:
         raise ValueModeUnavailable(
-            "the base keeps no copy of the report's templates (an archive made before they were archived, "
-            "without a clean commit to read them from)"
+            "the base keeps no copy of the report's templates (an archive made before archives kept them)"
         )
     tdiff = diff_templates(old_templates, render_spec["templates"])
     if tdiff.structural:
