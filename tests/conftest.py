@@ -159,8 +159,10 @@ def small_build(tmp_path_factory) -> Path:
 
 # Two workers (`make test`: pytest -n 2): a worker makes a session build for itself, and some tests of the default
 # build run snakemake in it again (a forced re-render, variants, archive, diff), so every module that reads a build
-# runs on the worker that holds it. Scopes are modules, except these builds; the scope with the most tests is sent
-# first. (xdist's own --dist loadgroup cannot do it: it renames test ids in a way pytest 9 no longer reads.)
+# runs on the worker that holds it. Scopes are modules, except these builds. The costly scopes go out first (the two
+# builds, then the other end-to-end modules), so that no worker ends on a long one while the other waits; then the
+# scopes with the most tests. (xdist's own --dist loadgroup cannot group them: it renames test ids in a way pytest
+# 9 no longer reads.)
 SHARED_BUILDS = ("built_project", "small_build")
 
 
@@ -189,10 +191,21 @@ def pytest_xdist_make_scheduler(config, log):
         return None
     from xdist.scheduler import LoadScopeScheduling
 
+    def cost(scope: str) -> int:  # 0 first
+        path = config.rootpath / scope
+        return 0 if scope in SHARED_BUILDS else 1 if path.is_file() and "pytest.mark.e2e" in path.read_text() else 2
+
     class BuildScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
             path = config.rootpath / module
             return (shared_build(path) if path.is_file() else None) or module
+
+        def _assign_work_unit(self, node) -> None:
+            if not getattr(self, "ordered", False):  # the queue as schedule() made it, most tests first
+                for scope in reversed(sorted(self.workqueue, key=cost)):  # a stable sort: ties keep their order
+                    self.workqueue.move_to_end(scope, last=False)
+                self.ordered = True
+            super()._assign_work_unit(node)
 
     return BuildScheduling(config, log)
