@@ -162,7 +162,8 @@ def small_build(tmp_path_factory) -> Path:
 # runs on the worker that holds it. Scopes are modules, except these builds. The costly scopes go out first (the two
 # builds, then the other end-to-end modules), so that no worker ends on a long one while the other waits; then the
 # scopes with the most tests. (xdist's own --dist loadgroup cannot group them: it renames test ids in a way pytest
-# 9 no longer reads.)
+# 9 no longer reads.) The overrides are pytest-xdist 3.8's; were they renamed, each worker would make its own
+# builds: slower, never wrong.
 SHARED_BUILDS = ("built_project", "small_build")
 
 
