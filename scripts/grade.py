@@ -22,7 +22,7 @@ def main(sm) -> None:
             text = feedback_text(sid, why, records.get(sid), theory[sid] if theory else None, parts)
             (feedback / f"{sid}.md").write_text(text, encoding="utf-8")
     graded = sum(r["status"] == "graded" for r in rows)
-    print(f"graded {graded} of {len(rows)} notebooks -> {sm.output.csv}, {sm.output.feedback}/")
+    print(f"{graded} of {len(rows)} students' notebooks graded -> {sm.output.csv}, {sm.output.feedback}/")
 
 
 if "snakemake" not in globals():  # run by hand: python scripts/grade.py
