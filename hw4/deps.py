@@ -11,8 +11,9 @@ from functools import cache
 from pathlib import Path
 
 PACKAGE = "hw4"
-# Imported by every rule script only when it is run by hand (outside Snakemake): never part of a step's code.
-BY_HAND_ONLY = {"hw4.smk"}
+# How every rule script is started (run_script, and mock_snakemake when it runs by hand): never what a step
+# computes, so editing it reruns nothing.
+ENTRY_MODULES = {"hw4.smk"}
 
 
 def _module_file(root: Path, dotted: str) -> Path | None:
@@ -62,7 +63,7 @@ def imported_modules(root: Path, path: Path) -> set[str]:
             names.add(base)
             # `from hw4.q1 import rnn` imports the submodule rnn when there is one
             names.update(f"{base}.{alias.name}" for alias in node.names)
-    return {n for n in names if n.split(".")[0] == PACKAGE and n not in BY_HAND_ONLY and _module_file(root, n)}
+    return {n for n in names if n.split(".")[0] == PACKAGE and n not in ENTRY_MODULES and _module_file(root, n)}
 
 
 @cache

@@ -1,20 +1,23 @@
-"""Run a rule's script by hand, outside Snakemake, with the object Snakemake would give it.
+"""How a rule's script starts: with the object Snakemake gives it, or, run by hand, one formed the same way.
 
     python scripts/q1_derive.py                 # the default config
     python scripts/document.py doc=hw4           # wildcards as name=value
     python scripts/q1_check.py root=build/variants/v001   # a variant's job (its inputs built)
     HW4_CONFIGFILE=config/full.yaml python scripts/q4_recipe.py
 
-Each rule script ends with ``if "snakemake" not in globals(): snakemake = mock_snakemake("<rule>")``: the
-workflow is loaded (config validated as in a build), the rule's job is formed with its inputs, outputs, params,
-log and threads, and the script's entry runs on it, in the project's directory.  Its inputs must exist (build
-them with snakemake first).  The project is the one the script belongs to; its hw4/ must be the package that was
-imported (a copy of the project: run it with PYTHONPATH=. or install the copy with pip install -e .).
+Each rule script ends with ``run_script(main, globals())``. Run by hand, without the ``snakemake`` object that
+Snakemake puts in a script's globals, it asks ``mock_snakemake("<rule>")`` for one: the workflow is loaded
+(config validated as in a build), the rule's job is formed with its inputs, outputs, params, log and threads, and
+the script's entry runs on it, in the project's directory.  Its inputs must exist (build them with snakemake
+first).  The project is the one the script belongs to; its hw4/ must be the package that was imported (a copy of
+the project: run it with PYTHONPATH=. or install the copy with pip install -e .).
 """
 
 import os
 import sys
 from pathlib import Path
+
+from hw4.io import log_to
 
 ROOT = Path(__file__).resolve().parents[1]  # the project whose hw4/ was imported
 
@@ -76,3 +79,17 @@ def mock_snakemake(rulename: str, configfiles: list[str] | None = None, **wildca
             None,
             scriptdir=str(ROOT / "scripts"),
         )
+
+
+def run_script(main, scope: dict, rule: str | None = None, log: int | str | None = 0, errors=(), failed: str = ""):
+    """The entry of a rule script: ``main`` on the job Snakemake gave it (``scope``: the script's globals), or on
+    the one mock_snakemake forms for ``rule`` (the script's name) when the script runs by hand. What the step
+    prints goes into its log ``log`` as well (an index or a name; None: the step writes its log itself). An
+    error of a type in ``errors`` is a failure its message explains: it ends the job with that message alone."""
+    sm = scope["snakemake"] if "snakemake" in scope else mock_snakemake(rule or Path(scope["__file__"]).stem)
+    with log_to(getattr(sm.log, log) if isinstance(log, str) else None if log is None else sm.log[log]):
+        try:
+            main(sm)
+        except errors as err:
+            print(f"{failed}: {err}" if failed else str(err), file=sys.stderr)
+            sys.exit(1)

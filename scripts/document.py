@@ -5,19 +5,16 @@ import shutil
 import sys
 from pathlib import Path
 
-from hw4.io import atomic_path, log_to, write_json
+from hw4.io import atomic_path, write_json
 from hw4.render import RenderError, build_context, placeholder_warnings, render
+from hw4.smk import run_script
 from hw4.tex import TexError, compile_pdf
 
 
 def main(sm) -> None:
     results = {name: sm.input[name] for name in sm.params.results}
     context = build_context(dict(sm.params.config), sm.params.mode, results)
-    try:
-        text = render(sm.params.template_dir, sm.params.template, context)
-    except RenderError as err:
-        print(f"render failed: {err}", file=sys.stderr)
-        sys.exit(1)
+    text = render(sm.params.template_dir, sm.params.template, context)
     tex = Path(sm.output.tex)
     with atomic_path(tex) as tmp:
         tmp.write_text(text, encoding="utf-8")
@@ -47,9 +44,4 @@ def main(sm) -> None:
     write_json(sm.output.pages, pages)
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/document.py doc=hw4
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("document")
-with log_to(snakemake.log.render):
-    main(snakemake)
+run_script(main, globals(), log="render", errors=RenderError, failed="render failed")
