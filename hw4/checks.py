@@ -6,6 +6,12 @@ class CheckError(RuntimeError):
     and the module to fix."""
 
 
+def stop_on(bad: list[str], what: str) -> None:
+    """Stop the build if any exact check failed: ``what`` (the problem and the modules to fix), then each line."""
+    if bad:
+        raise CheckError(f"{what}:\n  " + "\n  ".join(bad))
+
+
 def agreement(largest: float | None, tolerance: float) -> dict:
     """A float agreement as the results record it: the largest difference found, the tolerance, and whether it
     is within, and whether the two are exactly equal (largest, agrees and exact are None when nothing was

@@ -1,8 +1,9 @@
 """Rule q1_fields: the comparison's two models, counted: parameters, dependent steps, receptive fields."""
 
-from hw4.io import log_to, write_json
+from hw4.io import write_json
 from hw4.q1.fields import fields
 from hw4.runtime import seed_everything
+from hw4.smk import run_script
 
 
 def main(sm) -> None:
@@ -10,9 +11,4 @@ def main(sm) -> None:
     write_json(sm.output.results, fields(**sm.params.compare, seed=sm.params.seed))
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/q1_fields.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("q1_fields")
-with log_to(snakemake.log[0]):
-    main(snakemake)
+run_script(main, globals())

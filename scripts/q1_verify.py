@@ -1,8 +1,9 @@
 """Rule q1_verify: run the RNN in both orders, count its operations one by one, and time nothing (q1_check checks)."""
 
-from hw4.io import log_to, write_json
+from hw4.io import write_json
 from hw4.q1.rnn import verify_instance
 from hw4.runtime import seed_everything
+from hw4.smk import run_script
 
 
 def main(sm) -> None:
@@ -14,9 +15,4 @@ def main(sm) -> None:
     write_json(sm.output.results, {"instances": rows})
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/q1_verify.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("q1_verify")
-with log_to(snakemake.log[0]):
-    main(snakemake)
+run_script(main, globals())

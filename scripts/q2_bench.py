@@ -1,7 +1,8 @@
 """Rule q2_bench: time and peak memory of the attention methods against T, side by side."""
 
-from hw4.io import log_to, write_json
+from hw4.io import write_json
 from hw4.q2.bench import run
+from hw4.smk import run_script
 
 
 def main(sm) -> None:
@@ -10,9 +11,4 @@ def main(sm) -> None:
     write_json(sm.output.results, run(settings, p.seed))
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/q2_bench.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("q2_bench")
-with log_to(snakemake.log[0]):
-    main(snakemake)
+run_script(main, globals())

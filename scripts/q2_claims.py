@@ -1,7 +1,8 @@
 """Rule q2_claims: what the prose says of the benchmark and the retrieval task (timings, errors, accuracies)."""
 
-from hw4.io import log_to, read_json, write_json
+from hw4.io import read_json, write_json
 from hw4.q2.check import claims
+from hw4.smk import run_script
 
 
 def main(sm) -> None:
@@ -9,9 +10,4 @@ def main(sm) -> None:
     write_json(sm.output.results, claims(**inputs))
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/q2_claims.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("q2_claims")
-with log_to(snakemake.log[0]):
-    main(snakemake)
+run_script(main, globals())

@@ -1,8 +1,9 @@
 """Rule q2_retrieval: needle retrieval at a distance, for every attention method."""
 
-from hw4.io import log_to, write_json
+from hw4.io import write_json
 from hw4.q2.retrieval import run_retrieval
 from hw4.runtime import seed_everything
+from hw4.smk import run_script
 
 
 def main(sm) -> None:
@@ -12,9 +13,4 @@ def main(sm) -> None:
     write_json(sm.output.results, result)
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/q2_retrieval.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("q2_retrieval")
-with log_to(snakemake.log[0]):
-    main(snakemake)
+run_script(main, globals())

@@ -1,8 +1,9 @@
 """Rule q3_timing: time per gradient, full against importance-sampled, across vocabulary sizes d."""
 
-from hw4.io import log_to, write_json
+from hw4.io import write_json
 from hw4.q3.timing import timing
 from hw4.runtime import machine_info, seed_everything
+from hw4.smk import run_script
 
 
 def main(sm) -> None:
@@ -16,9 +17,4 @@ def main(sm) -> None:
     write_json(sm.output.results, result)
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/q3_timing.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("q3_timing")
-with log_to(snakemake.log[0]):
-    main(snakemake)
+run_script(main, globals())

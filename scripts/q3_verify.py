@@ -1,8 +1,9 @@
 """Rule q3_verify: the closed-form gradient against autograd (q3_check judges the agreement)."""
 
-from hw4.io import log_to, write_json
+from hw4.io import write_json
 from hw4.q3.skipgram import verify_autograd
 from hw4.runtime import seed_everything
+from hw4.smk import run_script
 
 
 def main(sm) -> None:
@@ -11,9 +12,4 @@ def main(sm) -> None:
     write_json(sm.output.results, {"instances": verify_autograd(v["instances"], v["pairs"], sm.params.seed)})
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/q3_verify.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("q3_verify")
-with log_to(snakemake.log[0]):
-    main(snakemake)
+run_script(main, globals())

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import default_marking, render_problem
 
+from hw4.checks import CheckError
 from hw4.latex import mark_raw
-from hw4.q1.check import ORDERS_TOLERANCE, CheckError, check, claims
+from hw4.q1.check import ORDERS_TOLERANCE, check, claims
 from hw4.q1.compare import compare
 from hw4.q1.derive import derive
 from hw4.q1.fields import fields
@@ -51,28 +52,24 @@ def test_real_results_pass_with_their_claims(results):
 
 
 @pytest.mark.parametrize(
-    "key,delta", [("counted_adds", 1), ("counted_mults", -1), ("counted_sigma", 1), ("params_module", 1)]
+    "path,delta,match",
+    [
+        *(
+            (("q1_verify", "instances", 1, key), d, rf"\(n, c, h\) = \(5, 3, 6\): {key} = ")
+            for key, d in (("counted_adds", 1), ("counted_mults", -1), ("counted_sigma", 1), ("params_module", 1))
+        ),
+        (("q1_verify", "instances", 0, "flop_counter_wavefront"), 2, "flop_counter_wavefront"),
+        (("q1_fields", "rows", 0, "rf_rnn_centre"), 1, "n=4: rf_rnn_centre"),
+        (("q1_fields", "params_conv"), -1, "conv net has"),
+    ],
 )
-def test_a_count_off_by_one_stops_the_build(results, key, delta):
-    verify = copy.deepcopy(results["q1_verify"])
-    verify["instances"][1][key] += delta
-    with pytest.raises(CheckError, match=rf"\(n, c, h\) = \(5, 3, 6\): {key} = "):
-        run_check(results, verify=verify)
-
-
-def test_a_flop_count_or_a_receptive_field_off_stops_the_build(results):
-    verify = copy.deepcopy(results["q1_verify"])
-    verify["instances"][0]["flop_counter_wavefront"] += 2
-    with pytest.raises(CheckError, match="flop_counter_wavefront"):
-        run_check(results, verify=verify)
-    fl = copy.deepcopy(results["q1_fields"])
-    fl["rows"][0]["rf_rnn_centre"] += 1
-    with pytest.raises(CheckError, match="n=4: rf_rnn_centre"):
-        run_check(results, fields=fl)
-    fl = copy.deepcopy(results["q1_fields"])
-    fl["params_conv"] -= 1
-    with pytest.raises(CheckError, match="conv net has"):
-        run_check(results, fields=fl)
+def test_a_count_or_a_receptive_field_off_stops_the_build(results, path, delta, match):
+    res = target = copy.deepcopy(results)
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] += delta
+    with pytest.raises(CheckError, match=match):
+        run_check(res)
 
 
 def test_float_disagreement_is_recorded_not_hidden(results):

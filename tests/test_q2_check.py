@@ -53,10 +53,7 @@ def fake_bench(scale=None) -> dict:
                 "full_scores_bytes": 8 * T * T,
             }
         )
-    slopes = {}
-    for m in METHODS:
-        slopes[m.key] = float(m.time_order)
-        slopes[f"{m.key}_memory"] = float(m.memory_order)
+    slopes = {k: float(v) for m in METHODS for k, v in ((m.key, m.time_order), (f"{m.key}_memory", m.memory_order))}
     return {
         "device": "cpu",
         "batch": 1,
@@ -99,27 +96,26 @@ def test_check_stops_on_a_count_that_differs(derived_and_verified):
         check(d, bad)
 
 
-def test_check_stops_on_a_window_pair_formula_off_by_one(derived_and_verified):
+@pytest.mark.parametrize(
+    "spoil,line",
+    [  # a window-pair formula off by one, a formula not of the registry's order, a method the registry lacks
+        (
+            lambda d: d["instances"][0]["window_pairs"].update(formula=73),
+            "T=12, d=4, w=3, m=6: window-pair formula 73 != direct count 72 of |i - j| <= w",
+        ),
+        (
+            lambda d: d["methods"]["linear"].update(degree_in_T=2),
+            "linear: the formula's degree in T is 2, the registry says its time grows as T^1",
+        ),
+        (lambda d: d["methods"].update(block=d["methods"]["window"]), "(hw4/q2/methods.py against hw4/q2/derive.py"),
+    ],
+)
+def test_check_stops_on_a_formula_that_differs(derived_and_verified, spoil, line):
     d, v = derived_and_verified
     bad = copy.deepcopy(d)
-    bad["instances"][0]["window_pairs"]["formula"] += 1
-    assert exact_mismatches(bad, v) == [
-        "T=12, d=4, w=3, m=6: window-pair formula 73 != direct count 72 of |i - j| <= w"
-    ]
-
-
-def test_check_stops_when_a_formula_is_not_of_the_order_the_registry_states(derived_and_verified):
-    d, v = derived_and_verified
-    bad = copy.deepcopy(d)
-    bad["methods"]["linear"]["degree_in_T"] = 2
-    assert any("linear: the formula's degree in T is 2" in line for line in exact_mismatches(bad, v))
-
-
-def test_check_stops_when_registry_and_formulas_name_different_methods(derived_and_verified):
-    d, v = derived_and_verified
-    bad = copy.deepcopy(d)
-    bad["methods"]["block"] = bad["methods"]["window"]
-    assert "hw4/q2/methods.py against hw4/q2/derive.py" in exact_mismatches(bad, v)[0]
+    spoil(bad)
+    [only] = exact_mismatches(bad, v)
+    assert line in only
 
 
 # -- float agreements: flags ------------------------------------------------------------------------------------

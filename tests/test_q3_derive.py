@@ -2,29 +2,12 @@
 
 import sympy as sp
 
-from hw4.q3.derive import (
-    OpCounter,
-    check_small_vocabulary,
-    closed_form,
-    count_instance,
-    d,
-    derive,
-    full_gradient_scalar,
-    full_terms,
-    h,
-    j,
-    k,
-    m,
-    s,
-    sampled_gradient_scalar,
-    sampled_terms,
-    score_gradient,
-    totals,
-)
+from hw4.q3 import derive as q3
+from hw4.q3.derive import d, h, j, k, m, s
 
 
 def test_score_gradient_is_softmax_minus_onehot():
-    g = score_gradient()["evaluated"]
+    g = q3.score_gradient()["evaluated"]
     # at d = 3, with j = 2, the derivative with respect to s_2 and s_1
     vals = {s[1]: 0.3, s[2]: -1.2, s[3]: 0.5}
     Z = sum(sp.exp(x) for x in vals.values())
@@ -34,26 +17,26 @@ def test_score_gradient_is_softmax_minus_onehot():
 
 
 def test_small_vocabulary_check_passes_and_can_fail():
-    ok = check_small_vocabulary(3, 2)
+    ok = q3.check_small_vocabulary(3, 2)
     assert ok == {"d": 3, "h": 2, "derivatives_checked": 24, "mismatches": 0, "parameters": 8}
 
     def without_minus_uj(V, U, jj):  # a plausible mistake: forgetting the -u_j term
-        gv, gU = closed_form(V, U, jj)
+        gv, gU = q3.closed_form(V, U, jj)
         return gv + U.row(jj).T, gU
 
-    bad = check_small_vocabulary(3, 2, closed=without_minus_uj)
+    bad = q3.check_small_vocabulary(3, 2, closed=without_minus_uj)
     assert bad["mismatches"] == 3 * 2  # every v-component, for every j
 
 
 def test_op_count_formulas():
-    ft, st = totals(full_terms()), totals(sampled_terms())
+    ft, st = q3.totals(q3.full_terms()), q3.totals(q3.sampled_terms())
     assert sp.expand(ft["total"] - (5 * d * h + 2 * d - h)) == 0
     assert sp.expand(st["total"] - (5 * h * k + h + 3 * k - 1)) == 0
 
 
 def test_formulas_match_counted_operations():
     for dd, hh, kk in ((2, 1, 1), (5, 3, 2), (37, 7, 11), (120, 4, 30)):
-        r = count_instance(dd, hh, kk, seed=dd)
+        r = q3.count_instance(dd, hh, kk, seed=dd)
         assert r["full_formula"] == r["full_counted"], (dd, hh, kk)
         assert r["sampled_formula"] == r["sampled_counted"], (dd, hh, kk)
 
@@ -67,13 +50,13 @@ def test_scalar_gradients_are_right():
     gen = torch.Generator().manual_seed(0)
     U = torch.randn(6, 3, generator=gen, dtype=torch.float64)
     v = torch.randn(3, generator=gen, dtype=torch.float64)
-    gv, gU = full_gradient_scalar(U.tolist(), v.tolist(), 2, OpCounter())
+    gv, gU = q3.full_gradient_scalar(U.tolist(), v.tolist(), 2, q3.OpCounter())
     tv, tU = full_gradient(v, U, 2)
     torch.testing.assert_close(torch.tensor(gv, dtype=torch.float64), tv)
     torch.testing.assert_close(torch.tensor(gU, dtype=torch.float64), tU)
     # sampled with q uniform and every word drawn once: the self-normalised weights are exactly p
     q = [1 / 6] * 6
-    sv, rows = sampled_gradient_scalar(U.tolist(), v.tolist(), 2, list(range(6)), q, OpCounter())
+    sv, rows = q3.sampled_gradient_scalar(U.tolist(), v.tolist(), 2, list(range(6)), q, q3.OpCounter())
     torch.testing.assert_close(torch.tensor(sv, dtype=torch.float64), tv)
     dense = torch.zeros(6, 3, dtype=torch.float64)
     for w, g in rows:
@@ -82,7 +65,7 @@ def test_scalar_gradients_are_right():
 
 
 def test_derive_results():
-    r = derive({"d": 2, "h": 1}, [{"d": 4, "h": 2, "k": 3}], seed=0)
+    r = q3.derive({"d": 2, "h": 1}, [{"d": 4, "h": 2, "k": 3}], seed=0)
     assert r["small"]["mismatches"] == 0
     assert r["ops"]["full_big_o"] == "d*h" and r["ops"]["sampled_big_o"] == "h*k"
     assert r["ops"]["full"]["total_tex"] == "5 d h + 2 d - h"

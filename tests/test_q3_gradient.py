@@ -3,24 +3,8 @@
 import pytest
 import torch
 
+from hw4.q3 import skipgram as sg
 from hw4.q3.check import BIAS_RESOLVED_OVER_NOISE, bias_and_variance_slopes
-from hw4.q3.skipgram import (
-    autograd_gradient,
-    draw,
-    estimator_stats,
-    full_gradient,
-    grad_v_importance,
-    grad_v_negative,
-    grad_v_uniform,
-    instance_with_scores,
-    negative_sampling_gradient,
-    negative_sampling_loss,
-    proposal,
-    realistic_instance,
-    sampled_gradient,
-    verify_autograd,
-    zipf_unigram,
-)
 
 
 @pytest.mark.parametrize("d,h,j", [(2, 1, 0), (7, 3, 6), (50, 16, 13), (1000, 64, 999)])
@@ -28,8 +12,8 @@ def test_closed_form_equals_autograd(d, h, j):
     gen = torch.Generator().manual_seed(d + h)
     U = torch.randn(d, h, generator=gen, dtype=torch.float64)
     v = torch.randn(h, generator=gen, dtype=torch.float64)
-    gv, gU = full_gradient(v, U, j)
-    av, aU = autograd_gradient(v, U, j)
+    gv, gU = sg.full_gradient(v, U, j)
+    av, aU = sg.autograd_gradient(v, U, j)
     torch.testing.assert_close(gv, av, rtol=1e-12, atol=1e-14)
     torch.testing.assert_close(gU, aU, rtol=1e-12, atol=1e-14)
     # every output vector gets a gradient, and row j is the only one with a negative coefficient
@@ -38,7 +22,7 @@ def test_closed_form_equals_autograd(d, h, j):
 
 
 def test_verify_autograd_reports_machine_precision():
-    rows = verify_autograd([{"d": 30, "h": 5}, {"d": 500, "h": 40}], pairs=3, seed=1)
+    rows = sg.verify_autograd([{"d": 30, "h": 5}, {"d": 500, "h": 40}], pairs=3, seed=1)
     assert [r["d"] for r in rows] == [30, 500]
     for r in rows:
         assert 0 <= r["max_rel_err_v"] < 1e-13 and 0 <= r["max_rel_err_U"] < 1e-13
@@ -47,14 +31,14 @@ def test_verify_autograd_reports_machine_precision():
 def test_instance_with_scores_hits_the_requested_scores():
     gen = torch.Generator().manual_seed(0)
     scores = torch.linspace(-3, 2, 40, dtype=torch.float64)
-    v, U = instance_with_scores(scores, 8, gen)
+    v, U = sg.instance_with_scores(scores, 8, gen)
     torch.testing.assert_close(U @ v, scores)
 
 
 def test_draw_follows_the_distribution():
     gen = torch.Generator().manual_seed(0)
-    q = proposal(zipf_unigram(20, 1.0), 0.75)
-    idx = draw(torch.cumsum(q, 0), (200_000,), gen)
+    q = sg.proposal(sg.zipf_unigram(20, 1.0), 0.75)
+    idx = sg.draw(torch.cumsum(q, 0), (200_000,), gen)
     freq = torch.bincount(idx, minlength=20).double() / 200_000
     assert idx.min() >= 0 and idx.max() < 20
     torch.testing.assert_close(freq, q, atol=4e-3, rtol=0)
@@ -62,8 +46,8 @@ def test_draw_follows_the_distribution():
 
 def _instance(d=200, h=6, seed=3):
     gen = torch.Generator().manual_seed(seed)
-    unigram = zipf_unigram(d, 1.0)
-    v, U = realistic_instance(d, h, unigram, 1.0, gen)
+    unigram = sg.zipf_unigram(d, 1.0)
+    v, U = sg.realistic_instance(d, h, unigram, 1.0, gen)
     return gen, unigram, v, U
 
 
@@ -72,8 +56,8 @@ def test_uniform_estimator_is_unbiased():
     gen, _, v, U = _instance()
     d, j, N = U.shape[0], 4, 200_000
     p = torch.softmax(U @ v, 0)
-    true = full_gradient(v, U, j)[0]
-    est = grad_v_uniform(v, U, j, p, torch.randint(d, (N, 5), generator=gen))
+    true = sg.full_gradient(v, U, j)[0]
+    est = sg.grad_v_uniform(v, U, j, p, torch.randint(d, (N, 5), generator=gen))
     mean, se = est.mean(0), est.std(0) / N**0.5
     assert torch.all((mean - true).abs() < 5 * se), (mean - true) / se
     # and the check can fail: the same draws without the factor d are detected as biased
@@ -85,58 +69,49 @@ def test_importance_estimator_at_k1_averages_under_q_not_p():
     """The stated bias: with one draw the self-normalised weight is 1, so E[g_hat] = sum_w q_w u_w - u_j."""
     gen, unigram, v, U = _instance()
     j, N = 4, 200_000
-    q = proposal(unigram, 0.75)
-    est = grad_v_importance(v, U, j, q.log(), draw(torch.cumsum(q, 0), (N, 1), gen))
+    q = sg.proposal(unigram, 0.75)
+    est = sg.grad_v_importance(v, U, j, q.log(), sg.draw(torch.cumsum(q, 0), (N, 1), gen))
     mean, se = est.mean(0), est.std(0) / N**0.5
     assert torch.all((mean - (q @ U - U[j])).abs() < 5 * se)
-    true = full_gradient(v, U, j)[0]
+    true = sg.full_gradient(v, U, j)[0]
     assert (mean - true).norm() > 10 * se.norm()  # biased at k = 1
 
 
 def test_importance_estimator_converges_with_k():
     gen, unigram, v, U = _instance()
     j = 4
-    q = proposal(unigram, 0.75)
-    true = full_gradient(v, U, j)[0]
-    est = grad_v_importance(v, U, j, q.log(), draw(torch.cumsum(q, 0), (200, 20_000), gen))
+    q = sg.proposal(unigram, 0.75)
+    true = sg.full_gradient(v, U, j)[0]
+    est = sg.grad_v_importance(v, U, j, q.log(), sg.draw(torch.cumsum(q, 0), (200, 20_000), gen))
     assert float((est.mean(0) - true).norm() / true.norm()) < 0.01
 
 
 def test_negative_sampling_gradient_is_the_gradient_of_its_objective():
+    """grad_v_negative, and the timed step's grad_v and touched rows of grad_U summed into U's shape, equal
+    autograd's gradient of the negative-sampling objective."""
     gen, unigram, v, U = _instance()
-    j = 7
-    idx = draw(torch.cumsum(proposal(unigram, 0.75), 0), (12,), gen)
-    vv = v.clone().requires_grad_(True)
-    negative_sampling_loss(vv, U, j, idx).backward()
-    torch.testing.assert_close(grad_v_negative(v, U, j, idx), vv.grad)
-
-
-def test_negative_sampling_gradient_has_its_objectives_rows():
-    """The timed negative-sampling step: grad_v as grad_v_negative, and the touched rows of grad_U summed into U's
-    shape equal autograd's gradient of the objective with respect to U."""
-    gen, unigram, v, U = _instance()
-    j, cdf = 7, torch.cumsum(proposal(unigram, 0.75), 0)
+    j, cdf = 7, torch.cumsum(sg.proposal(unigram, 0.75), 0)
     state = gen.get_state()
-    grad_v, rows, grad_rows = negative_sampling_gradient(v, U, j, cdf, 12, gen)
+    grad_v, rows, grad_rows = sg.negative_sampling_gradient(v, U, j, cdf, 12, gen)
     gen.set_state(state)
-    idx = draw(cdf, (12,), gen)
+    idx = sg.draw(cdf, (12,), gen)
     assert rows.tolist() == idx.tolist() + [j]
-    UU = U.clone().requires_grad_(True)
-    negative_sampling_loss(v, UU, j, idx).backward()
-    dense = torch.zeros_like(U).index_add_(0, rows, grad_rows)
-    torch.testing.assert_close(dense, UU.grad)
-    torch.testing.assert_close(grad_v, grad_v_negative(v, U, j, idx))
+    vv, UU = v.clone().requires_grad_(True), U.clone().requires_grad_(True)
+    sg.negative_sampling_loss(vv, UU, j, idx).backward()
+    torch.testing.assert_close(sg.grad_v_negative(v, U, j, idx), vv.grad)
+    torch.testing.assert_close(torch.zeros_like(U).index_add_(0, rows, grad_rows), UU.grad)
+    torch.testing.assert_close(grad_v, sg.grad_v_negative(v, U, j, idx))
 
 
 def test_sampled_gradient_matches_the_estimator_and_touches_k_plus_1_rows():
     gen, unigram, v, U = _instance()
-    q = proposal(unigram, 0.75)
+    q = sg.proposal(unigram, 0.75)
     cdf = torch.cumsum(q, 0)
     state = gen.get_state()
-    grad_v, rows, grad_rows = sampled_gradient(v, U, 5, cdf, q.log(), 9, gen)
+    grad_v, rows, grad_rows = sg.sampled_gradient(v, U, 5, cdf, q.log(), 9, gen)
     gen.set_state(state)
-    idx = draw(cdf, (9,), gen)
-    torch.testing.assert_close(grad_v, grad_v_importance(v, U, 5, q.log(), idx))
+    idx = sg.draw(cdf, (9,), gen)
+    torch.testing.assert_close(grad_v, sg.grad_v_importance(v, U, 5, q.log(), idx))
     assert rows.tolist() == idx.tolist() + [5]
     assert grad_rows.shape == (10, U.shape[1])
     torch.testing.assert_close(grad_rows[-1], -v)
@@ -145,7 +120,7 @@ def test_sampled_gradient_matches_the_estimator_and_touches_k_plus_1_rows():
 
 
 def test_estimator_stats_orders_the_estimators():
-    r = estimator_stats(2000, 8, 1.0, 0.75, 1.0, [1, 10, 100], 300, 100, 0)
+    r = sg.estimator_stats(2000, 8, 1.0, 0.75, 1.0, [1, 10, 100], 300, 100, 0)
     rows = {row["k"]: row for row in r["rows"]}
     slopes = {name: bias_and_variance_slopes(r["rows"], name) for name in ("uniform", "importance")}
     # uniform: unbiased, its measured bias is noise; importance: far smaller variance, bias falling with k

@@ -1,17 +1,15 @@
 """Problem 1: the exact check (derive, verify, fields) and the measured claims (compare) that the answer states.
 
-:func:`check` (rule q1_check) stops the build unless every count that the code measures (the torch module's
-parameters, the operations counted one by one by the plain-Python copy, the flop counter's FLOPs, the parameters
-of the comparison's two models, and their receptive fields read off the gradients) equals its sympy formula or
-what the recurrence implies.  Floating-point agreements (the loop against the wavefront order, the plain-Python
-copy against torch, all in float64) are recorded against their tolerances, and the exact side of 1c: the first and
-last rows of the comparison, the largest receptive field of the conv net, the centre cell's share of the grid.
+:func:`check` (rule q1_check) stops the build unless every measured count (the module's parameters, the operations
+counted by the plain-Python copy, the flop counter's FLOPs, the comparison's parameters and receptive fields read
+off the gradients) equals its sympy formula or what the recurrence implies.  It records the float64 agreements
+(loop against wavefront, plain Python against torch) against their tolerances, and the exact side of 1c.
 
 :func:`claims` (rule q1_claims) reads only the timings: times in ms and a verdict for every sentence comparing
-them, under the key ``timing``. A new timing reruns the claims, never the check.
+them, under ``timing``. A new timing reruns the claims, never the check.
 """
 
-from hw4.checks import CheckError, agreement
+from hw4.checks import agreement, stop_on
 from hw4.q1.derive import c, conv_parameter_count, conv_receptive_field, h, parameter_count
 
 # float64 on inputs of size ~1 and a few hundred operations per state: rounding is ~1e-16
@@ -30,9 +28,9 @@ COUNTED = {"counted_mults": "mults", "counted_adds": "adds", "counted_ops": "ops
 
 def exact_mismatches(derive: dict, verify: dict, fields: dict) -> list[str]:
     """Every disagreement between a measured count and its sympy formula, as readable lines."""
-    bad = []
     if len(derive["instances"]) != len(verify["instances"]):
         return [f"{len(derive['instances'])} derived instances but {len(verify['instances'])} verified"]
+    bad = []
     for formula, measured in zip(derive["instances"], verify["instances"], strict=True):
         where = "(n, c, h) = ({n}, {c}, {h})".format(**formula)
         if any(formula[key] != measured[key] for key in ("n", "c", "h")):
@@ -66,12 +64,8 @@ def receptive_field_mismatches(fields: dict) -> list[str]:
         def window(centre, n=n):
             return (min(n - 1, centre + radius) - max(0, centre - radius) + 1) ** 2
 
-        expect = {
-            "rf_rnn_corner": n * n,
-            "rf_rnn_centre": (mid + 1) ** 2,
-            "rf_conv_centre": window(mid),
-            "rf_conv_corner": window(n - 1),
-        }
+        expect = {"rf_rnn_corner": n * n, "rf_rnn_centre": (mid + 1) ** 2}
+        expect.update(rf_conv_centre=window(mid), rf_conv_corner=window(n - 1))
         bad += [f"comparison at n={n}: {key} = {r[key]}, expected {v}" for key, v in expect.items() if r[key] != v]
     return bad
 
@@ -112,12 +106,11 @@ def timing_claims(compare: dict) -> dict:
 
 
 def check(derive: dict, verify: dict, fields: dict) -> dict:
-    bad = exact_mismatches(derive, verify, fields)
-    if bad:
-        raise CheckError(
-            "q1: measured counts disagree with the sympy formulas (fix hw4/q1/derive.py, or the module and its "
-            "plain-Python copy in hw4/q1/rnn.py, or the conv net in hw4/q1/fields.py):\n  " + "\n  ".join(bad)
-        )
+    stop_on(
+        exact_mismatches(derive, verify, fields),
+        "q1: measured counts disagree with the sympy formulas (fix hw4/q1/derive.py, or the module and its "
+        "plain-Python copy in hw4/q1/rnn.py, or the conv net in hw4/q1/fields.py)",
+    )
     insts = verify["instances"]
     counted = [r for r in insts if r.get("counted_ops") is not None]
     return {

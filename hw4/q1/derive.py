@@ -38,13 +38,7 @@ def per_cell_terms() -> list[dict]:
     terms = []
     for name, (rows, cols) in SHAPES.items():
         mults, adds = matvec_ops(rows, cols)
-        terms.append(
-            {
-                "what": f"{TEX_NAMES[name]} {INPUT_OF[name]}",
-                "mults": mults,
-                "adds": adds,
-            }
-        )
+        terms.append({"what": f"{TEX_NAMES[name]} {INPUT_OF[name]}", "mults": mults, "adds": adds})
     # The three h-vectors are summed: two vector additions of h scalars each.
     terms.append({"what": r"\text{sum of the three vectors}", "mults": sp.Integer(0), "adds": 2 * h})
     return terms
@@ -52,9 +46,7 @@ def per_cell_terms() -> list[dict]:
 
 def per_cell_counts() -> tuple[sp.Expr, sp.Expr]:
     terms = per_cell_terms()
-    mults = sp.expand(sum(t["mults"] for t in terms))
-    adds = sp.expand(sum(t["adds"] for t in terms))
-    return mults, adds
+    return tuple(sp.expand(sum(t[key] for t in terms)) for key in ("mults", "adds"))
 
 
 def total_counts() -> dict[str, sp.Expr]:
@@ -96,10 +88,7 @@ def conv_width_for_budget(budget: int, channels: int, layers: int, kernel: int) 
     roots = sp.solve(sp.Eq(conv_parameter_count(layers, kernel, x, channels), budget), x)
     x = float(roots[0])
     cands = {max(1, int(sp.floor(x))), int(sp.ceiling(x))}
-    return min(
-        cands,
-        key=lambda v: (abs(int(conv_parameter_count(layers, kernel, v, channels)) - budget), v),
-    )
+    return min(cands, key=lambda v: (abs(int(conv_parameter_count(layers, kernel, v, channels)) - budget), v))
 
 
 def evaluate(expr: sp.Expr, **values) -> int:
@@ -113,13 +102,11 @@ def derive(instances: list[dict]) -> dict:
     tot = total_counts()
     fc = flop_counter_count()
     steps = [
-        {
-            "what_tex": t["what"],
-            "mults_tex": to_latex(t["mults"]),
-            "adds_tex": to_latex(t["adds"]),
-        }
+        {"what_tex": t["what"], "mults_tex": to_latex(t["mults"]), "adds_tex": to_latex(t["adds"])}
         for t in per_cell_terms()
     ]
+    # each instance's counts: the formulas evaluated at its (n, c, h)
+    at = dict(params=P, mults=tot["mults"], adds=tot["adds"], ops=tot["total"], sigma=tot["sigma"], flop_counter=fc)
     return {
         "symbols": ["n", "c", "h"],
         "params": {
@@ -158,17 +145,7 @@ def derive(instances: list[dict]) -> dict:
             "layers_to_cover_tex": to_latex(conv_layers_to_cover()),
         },
         "instances": [
-            {
-                "n": inst["n"],
-                "c": inst["c"],
-                "h": inst["h"],
-                "params": evaluate(P, **inst),
-                "mults": evaluate(tot["mults"], **inst),
-                "adds": evaluate(tot["adds"], **inst),
-                "ops": evaluate(tot["total"], **inst),
-                "sigma": evaluate(tot["sigma"], **inst),
-                "flop_counter": evaluate(fc, **inst),
-            }
-            for inst in instances
+            {"n": i["n"], "c": i["c"], "h": i["h"], **{key: evaluate(f, **i) for key, f in at.items()}}
+            for i in instances
         ],
     }

@@ -16,8 +16,7 @@ def plot(fields: dict, result: dict, path) -> None:
         ax1.loglog(
             ns, [r[f"time_{key}_s"] * 1e3 for r in rows], marker=marker, label=f"{label} (slope {slopes[key]:.2f})"
         )
-    ax1.set_xlabel("grid side n")
-    ax1.set_ylabel(f"forward time, ms (batch {result['batch']})")
+    ax1.set(xlabel="grid side n", ylabel=f"forward time, ms (batch {result['batch']})")
     legend_below(ax1)
     ax1.set_title("wall time")
     rf = fields["rows"]
@@ -27,8 +26,7 @@ def plot(fields: dict, result: dict, path) -> None:
     ax2.loglog(ns, [r["rf_conv_centre"] for r in rf], "^-", label="conv net, centre cell")
     # drawn last and thick: it coincides with the bottom-right cell's curve, which sees the whole grid
     ax2.loglog(ns, [n * n for n in ns], ":", color="black", linewidth=2.5, label="whole grid, $n^2$")
-    ax2.set_xlabel("grid side n")
-    ax2.set_ylabel("input cells that reach the output")
+    ax2.set(xlabel="grid side n", ylabel="input cells that reach the output")
     legend_below(ax2)
     ax2.set_title("receptive field (from gradients)")
     fig.tight_layout()

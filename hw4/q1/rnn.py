@@ -19,9 +19,7 @@ class GridRNN2d(nn.Module):
     def __init__(self, c: int, h: int):
         super().__init__()
         self.c, self.h = c, h
-        self.W_in = nn.Parameter(torch.empty(h, c))
-        self.W_left = nn.Parameter(torch.empty(h, h))
-        self.W_top = nn.Parameter(torch.empty(h, h))
+        self.W_in, self.W_left, self.W_top = (nn.Parameter(torch.empty(h, cols)) for cols in (c, h, h))
         bound = 1.0 / math.sqrt(h)
         for p in self.parameters():
             nn.init.uniform_(p, -bound, bound)
@@ -110,10 +108,8 @@ def verify_instance(n: int, c: int, h: int, seed: int, scalar_count_max_ops: int
         "h": h,
         "params_module": sum(p.numel() for p in module.parameters()),
         "orders_max_abs_diff": float((y_loop - y_wave).abs().max()),
-        "flop_counter_loop": flop_counter_flops(module, x, "loop"),
-        "flop_counter_wavefront": flop_counter_flops(module, x, "wavefront"),
-        "steps_loop": sequential_steps(n, "loop"),
-        "steps_wavefront": sequential_steps(n, "wavefront"),
+        **{f"flop_counter_{order}": flop_counter_flops(module, x, order) for order in ("loop", "wavefront")},
+        **{f"steps_{order}": sequential_steps(n, order) for order in ("loop", "wavefront")},
     }
     expected_ops = n * n * (2 * h * c + 4 * h * h)  # only to decide whether the scalar run is affordable
     if expected_ops <= scalar_count_max_ops:

@@ -1,21 +1,20 @@
 """Problem 2: the exact check (q2_derive, q2_verify) and the measured claims (q2_bench, q2_retrieval) of the answer.
 
-:func:`check` (rule q2_check) stops the build unless they hold: the registry of methods (hw4/q2/methods.py)
-and the formulas of hw4/q2/derive.py must name the same methods, the operations counted by the scalar copies must
-equal the sympy formulas (each kind and the total), torch's flop counter must equal its formula, the window-pair
-formula must equal a direct count, and each formula's degree in T must be the order the registry states.  Floating-point agreements (scalar copies
-against torch, the blocked window against masked full attention, linear attention against its T x T form, all in
-float64) are recorded as flags against TOLERANCE.
+:func:`check` (rule q2_check) stops the build unless the registry (hw4/q2/methods.py) and the formulas
+(hw4/q2/derive.py) name the same methods, each counted operation kind, total and torch flop count equals its sympy
+formula, the window-pair formula equals a direct count, and each formula's degree in T is the registry's order.
+Float64 agreements (scalar copies against torch, blocked window against masked full attention, linear attention
+against its T x T form) are recorded as flags against TOLERANCE.
 
-:func:`claims` (rule q2_claims, which a new timing reruns instead of the check) holds every number the prose
-derives (milliseconds, MiB, speed-ups, memory ratios, predicted savings, the first and the compared rows, the
-first T from which a method is faster) and a boolean or a category for every sentence that compares or explains; the thresholds are the named constants below.  Everything derived from
-timings sits under "timing", so that `snakemake diff` files it with the timings.
+:func:`claims` (rule q2_claims: a new timing reruns it, not the check) holds every number the prose derives and a
+boolean or category for every sentence that compares or explains, against the named thresholds below.  What
+derives from timings sits under "timing", so that `snakemake diff` files it with the timings.
 """
 
 import math
+from itertools import takewhile
 
-from hw4.checks import CheckError, agreement, within
+from hw4.checks import agreement, stop_on, within
 from hw4.fit import grows_as, loglog_slope
 from hw4.q2.methods import APPROXIMATIONS, BY_KEY, COUNTED, METHODS, REFERENCE, keys
 
@@ -36,6 +35,12 @@ ERROR_LARGE = 0.5  # a relative output error above this: far from softmax attent
 ACCURACY_CLOSE = 0.05  # two mean needle accuracies this close count as the same
 ACCURACY_MISS = 0.05  # a mean needle accuracy at most this: the method misses the needle
 MIB = 1048576
+# verify's key, derive's key, and how a mismatch names it: each kind of operation, their total, the flop counter
+COMPARED = (
+    *((f"counted_{kind}", kind, f"counted {kind}") for kind in KINDS),
+    ("counted_ops", "ops", "counted operations"),
+    ("flop_counter", "flop_counter", "torch flop counter"),
+)
 
 
 def exact_mismatches(derive: dict, verify: dict) -> list[str]:
@@ -71,20 +76,11 @@ def exact_mismatches(derive: dict, verify: dict) -> list[str]:
             continue
         for meth in COUNTED:
             formula, counted = inst["methods"][meth.formula], vi["methods"][meth.key]
-            for kind in KINDS:
-                if counted[f"counted_{kind}"] != formula[kind]:
-                    bad.append(
-                        f"{where}, {meth.key}: counted {kind} {counted[f'counted_{kind}']} != formula {formula[kind]}"
-                    )
-            if counted["counted_ops"] != formula["ops"]:
-                bad.append(
-                    f"{where}, {meth.key}: counted operations {counted['counted_ops']} != formula {formula['ops']}"
-                )
-            if counted["flop_counter"] != formula["flop_counter"]:
-                bad.append(
-                    f"{where}, {meth.key}: torch flop counter {counted['flop_counter']} != formula "
-                    f"{formula['flop_counter']}"
-                )
+            bad += [
+                f"{where}, {meth.key}: {label} {counted[key]} != formula {formula[ref]}"
+                for key, ref, label in COMPARED
+                if counted[key] != formula[ref]
+            ]
     return bad
 
 
@@ -126,15 +122,9 @@ def faster_from(rows: list[dict]) -> dict:
     full attention ran; None if it was not faster at the largest such T."""
     with_full = rows_with_full(rows)
     out = {}
-    for n in with_full[0]["time_s"]:
-        if n == REFERENCE:
-            continue
-        start = None
-        for r in reversed(with_full):
-            if r["time_s"][n] >= r["time_s"][REFERENCE]:
-                break
-            start = r["T"]
-        out[n] = start
+    for n in (n for n in with_full[0]["time_s"] if n != REFERENCE):
+        wins = list(takewhile(lambda r, n=n: r["time_s"][n] < r["time_s"][REFERENCE], reversed(with_full)))
+        out[n] = wins[-1]["T"] if wins else None
     return out
 
 
@@ -147,9 +137,7 @@ def relative_growth(bench: dict) -> dict:
     ref = BY_KEY[REFERENCE]
     rows = [r for r in rows_with_full(bench["rows"]) if r["T"] >= bench["fit_min_T"]]
     out = {}
-    for m in METHODS:
-        if m.key == REFERENCE:
-            continue
+    for m in (m for m in METHODS if m.key != REFERENCE):
         pts = [(r["T"], r["time_s"][REFERENCE] / r["time_s"][m.key]) for r in rows if m.key in r["time_s"]]
         slope = loglog_slope(*zip(*pts, strict=True)) if len(pts) >= 2 else None
         expected = ref.time_order - m.time_order
@@ -256,8 +244,7 @@ def timing_claims(bench: dict, derive: dict | None = None) -> dict:
         ),
     }
     if derive is not None:
-        predicted = fewer_ops_than_full(derive)
-        savings = {}
+        predicted, savings = fewer_ops_than_full(derive), {}
         for m in APPROXIMATIONS:
             measured = out["at"][m.key]["speedup"]
             ratio = measured / predicted[m.key]
@@ -267,17 +254,16 @@ def timing_claims(bench: dict, derive: dict | None = None) -> dict:
                 "measured_over_predicted": ratio,
                 "close": 1 / SAVINGS_CLOSE_FACTOR <= ratio <= SAVINGS_CLOSE_FACTOR,
             }
-        out["savings"] = savings
-        out["savings_vs_prediction"] = "close" if all(s["close"] for s in savings.values()) else "differ"
-        # the smallest whole factor within which every measured speed-up lies of its prediction (a number to print)
-        out["savings_within_factor"] = float(
-            math.ceil(
-                max(max(s["measured_over_predicted"], 1 / s["measured_over_predicted"]) for s in savings.values())
-            )
+        ratios = [s["measured_over_predicted"] for s in savings.values()]
+        out.update(
+            savings=savings,
+            savings_vs_prediction="close" if all(s["close"] for s in savings.values()) else "differ",
+            # the smallest whole factor within which every measured speed-up lies of its prediction (a number to print)
+            savings_within_factor=float(math.ceil(max(max(r, 1 / r) for r in ratios))),
+            # some method slower than its count predicts: its operations cost more than full attention's
+            some_short_of_prediction=any(r < 1 for r in ratios),
+            prediction_at_timed_T=derive["at"]["T"] == at["T"],
         )
-        # some method slower than its count predicts: its operations cost more than full attention's
-        out["some_short_of_prediction"] = any(s["measured_over_predicted"] < 1 for s in savings.values())
-        out["prediction_at_timed_T"] = derive["at"]["T"] == at["T"]
     return out
 
 
@@ -341,12 +327,11 @@ def thresholds() -> dict:
 
 
 def check(derive: dict, verify: dict) -> dict:
-    bad = exact_mismatches(derive, verify)
-    if bad:
-        raise CheckError(
-            "q2: the operation counts disagree with the sympy formulas (fix hw4/q2/derive.py, the scalar copies in "
-            "hw4/q2/attention.py or the registry in hw4/q2/methods.py):\n  " + "\n  ".join(bad)
-        )
+    stop_on(
+        exact_mismatches(derive, verify),
+        "q2: the operation counts disagree with the sympy formulas (fix hw4/q2/derive.py, the scalar copies in "
+        "hw4/q2/attention.py or the registry in hw4/q2/methods.py)",
+    )
     return {
         "instances_checked": len(derive["instances"]),
         **agreements(verify),

@@ -22,13 +22,7 @@ KINDS = ("mults", "adds", "divs", "nonlin")  # nonlin: exp or phi evaluations
 
 
 def _term(what, mults=0, adds=0, divs=0, nonlin=0) -> dict:
-    return {
-        "what": what,
-        "mults": sp.sympify(mults),
-        "adds": sp.sympify(adds),
-        "divs": sp.sympify(divs),
-        "nonlin": sp.sympify(nonlin),
-    }
+    return {"what": what, **dict(zip(KINDS, map(sp.sympify, (mults, adds, divs, nonlin)), strict=True))}
 
 
 def softmax_terms() -> list[dict]:
@@ -85,11 +79,7 @@ def totals(terms: list[dict], subs: dict) -> dict[str, sp.Expr]:
 # q2_check stops the build if the registry and these keys disagree.)
 FORMULAS = {
     "full": {"terms": softmax_terms, "subs": {P: T**2}, "flop_counter": 4 * T**2 * d},
-    "window": {
-        "terms": softmax_terms,
-        "subs": {P: window_pairs()},
-        "flop_counter": 12 * d * w**2 * sp.ceiling(T / w),
-    },
+    "window": {"terms": softmax_terms, "subs": {P: window_pairs()}, "flop_counter": 12 * d * w**2 * sp.ceiling(T / w)},
     "linear": {
         "terms": lambda: linear_feature_terms() + kernel_terms(),
         "subs": {r: d},

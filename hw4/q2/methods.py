@@ -122,12 +122,5 @@ COUNTED = tuple(m for m in METHODS if m.counted)  # scalar copy and formula: ver
 APPROXIMATIONS = tuple(m for m in METHODS if not m.exact)  # the O(T) replacements
 
 
-def get(key: str) -> Method:
-    try:
-        return BY_KEY[key]
-    except KeyError:
-        raise ValueError(f"unknown attention method {key!r}: use one of {', '.join(BY_KEY)}") from None
-
-
 def keys(methods=METHODS) -> list[str]:
     return [m.key for m in methods]

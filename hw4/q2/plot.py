@@ -29,8 +29,7 @@ def plot_patterns(pat: dict, path) -> None:
     for ax, (key, title) in zip(axes, panels, strict=True):
         ax.imshow(np.array(pat[key]), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
         ax.set_title(f"{title}\n{pat['pairs'][key]} of {T * T} pairs", fontsize=8)
-        ax.set_xticks([0, T - 1])
-        ax.set_yticks([0, T - 1])
+        ax.set(xticks=[0, T - 1], yticks=[0, T - 1])
         ax.tick_params(labelsize=7)
         ax.grid(False)
         ax.set_xlabel("key j", fontsize=8)
@@ -74,8 +73,7 @@ def plot_cost(bench: dict, retrieval: dict, path) -> None:
         marker, ls, colour = STYLE[name]
         ax1.loglog(Ts, err, marker=marker, ls=ls, color=colour, ms=4, label=meth.label)
     ax1.set_xscale("log", base=2)
-    ax1.set_xlabel("sequence length T")
-    ax1.set_ylabel(r"$\|Y - Y_{full}\|_F \,/\, \|Y_{full}\|_F$")
+    ax1.set(xlabel="sequence length T", ylabel=r"$\|Y - Y_{full}\|_F \,/\, \|Y_{full}\|_F$")
     ax1.set_title("output error vs full attention (random inputs)", fontsize=8)
     legend_below(ax1)
     rows = retrieval["rows"]
@@ -89,9 +87,7 @@ def plot_cost(bench: dict, retrieval: dict, path) -> None:
     ax2.axvline(retrieval["w"], color="grey", ls="--", lw=0.8)
     ax2.text(retrieval["w"] * 1.08, 50, f"w = {retrieval['w']}", fontsize=7, color="grey")
     ax2.axhline(100 * retrieval["chance"], color="grey", ls=":", lw=0.8)
-    ax2.set_xlabel("distance to the needle (tokens)")
-    ax2.set_ylabel("retrieval accuracy, %")
-    ax2.set_ylim(-3, 103)
+    ax2.set(xlabel="distance to the needle (tokens)", ylabel="retrieval accuracy, %", ylim=(-3, 103))
     ax2.set_title(f"needle retrieval, T = {retrieval['T']}", fontsize=8)
     legend_below(ax2)
     fig.tight_layout()

@@ -1,21 +1,16 @@
 """Problem 3 (a, b): the skip-gram gradient and its cost, derived with sympy and checked by counting.
 
-Notation of the problem: d words, embedding dimension h, an input ("centre") vector v_i and an output
-("context") vector u_w for every word w = 1..d.  For one training pair (centre i, context j) the model is
-p(w | i) = exp(u_w^T v_i) / sum_w' exp(u_w'^T v_i) and the loss is the cross-entropy L = -log p(j | i).
-
-Three things happen here:
-* the gradient is derived for general d through the scores s_w = u_w^T v_i (sympy differentiates the sum);
-* for a small vocabulary the loss is written out in scalar components and differentiated component by
-  component, and every derivative is checked against the closed form;
-* the operations of the full gradient and of the sampled (self-normalised importance sampling) gradient
-  are summed with sympy, term by term, and compared with operations counted while plain-Python copies of
-  the two computations run.
-Counting conventions: a dot product of two h-vectors is h multiplications and h-1 additions; subtractions
-count as additions; exp and division are counted on their own; drawing a sample is a binary search on a
+Notation of the problem: d words, embedding dimension h, a centre vector v_i and a context vector u_w for every
+word w = 1..d.  For one pair (centre i, context j), p(w | i) = exp(u_w^T v_i) / sum_w' exp(u_w'^T v_i) and the loss
+is L = -log p(j | i).  Here: the gradient for general d through the scores s_w = u_w^T v_i (sympy differentiates
+the sum); for a small vocabulary, every scalar derivative against the closed form; the operations of the full and
+the sampled (self-normalised importance sampling) gradient summed term by term, against plain-Python copies that
+count while they run.  Counting: a dot product of two h-vectors is h multiplications and h-1 additions;
+subtractions count as additions; exp and division on their own; drawing a sample is a binary search on a
 precomputed cumulative table (comparisons, no arithmetic), listed separately.
 """
 
+import functools
 import math
 
 import sympy as sp
@@ -111,51 +106,38 @@ def check_small_vocabulary(d_small: int, h_small: int, closed=closed_form) -> di
 # Operation counts.
 
 
+KINDS = ("mults", "adds", "exps", "divs")  # the columns of the operation tables
+
+
+def _term(what: str, mults=0, adds=0, exps=0, divs=0) -> dict:
+    return {"what": what, **dict(zip(KINDS, map(sp.sympify, (mults, adds, exps, divs)), strict=True))}
+
+
 def full_terms() -> list[dict]:
     """Every step of the full gradient for one pair, with its arithmetic."""
-    zero = sp.Integer(0)
     return [
-        {"what": r"s_w = u_w^{T} v_i,\ w = 1..d", "mults": d * h, "adds": d * (h - 1), "exps": zero, "divs": zero},
-        {"what": r"Z = \sum_{w} e^{s_w}", "mults": zero, "adds": d - 1, "exps": d, "divs": zero},
-        {"what": r"p_w = e^{s_w} / Z", "mults": zero, "adds": zero, "exps": zero, "divs": d},
-        {"what": r"e_w = p_w - [w = j]", "mults": zero, "adds": sp.Integer(1), "exps": zero, "divs": zero},
-        {"what": r"\nabla_{v_i} L = \sum_{w} e_w u_w", "mults": d * h, "adds": (d - 1) * h, "exps": zero, "divs": zero},
-        {"what": r"\nabla_{u_w} L = e_w v_i,\ w = 1..d", "mults": d * h, "adds": zero, "exps": zero, "divs": zero},
+        _term(r"s_w = u_w^{T} v_i,\ w = 1..d", mults=d * h, adds=d * (h - 1)),
+        _term(r"Z = \sum_{w} e^{s_w}", adds=d - 1, exps=d),
+        _term(r"p_w = e^{s_w} / Z", divs=d),
+        _term(r"e_w = p_w - [w = j]", adds=1),
+        _term(r"\nabla_{v_i} L = \sum_{w} e_w u_w", mults=d * h, adds=(d - 1) * h),
+        _term(r"\nabla_{u_w} L = e_w v_i,\ w = 1..d", mults=d * h),
     ]
 
 
 def sampled_terms() -> list[dict]:
     """Every step of the sampled gradient (k draws w_1..w_k from the proposal q, self-normalised)."""
-    zero = sp.Integer(0)
     return [
-        {
-            "what": r"s_{w_t} = u_{w_t}^{T} v_i,\ t = 1..k",
-            "mults": k * h,
-            "adds": k * (h - 1),
-            "exps": zero,
-            "divs": zero,
-        },
-        {"what": r"r_t = e^{s_{w_t}} / q_{w_t}", "mults": zero, "adds": zero, "exps": k, "divs": k},
-        {"what": r"\tilde r_t = r_t / \sum_{t'} r_{t'}", "mults": zero, "adds": k - 1, "exps": zero, "divs": k},
-        {
-            "what": r"\hat\nabla_{v_i} = -u_j + \sum_{t} \tilde r_t u_{w_t}",
-            "mults": k * h,
-            "adds": (k - 1) * h + h,
-            "exps": zero,
-            "divs": zero,
-        },
-        {
-            "what": r"\hat\nabla_{u_{w_t}} = \tilde r_t v_i,\ \hat\nabla_{u_j} = -v_i",
-            "mults": k * h + h,
-            "adds": zero,
-            "exps": zero,
-            "divs": zero,
-        },
+        _term(r"s_{w_t} = u_{w_t}^{T} v_i,\ t = 1..k", mults=k * h, adds=k * (h - 1)),
+        _term(r"r_t = e^{s_{w_t}} / q_{w_t}", exps=k, divs=k),
+        _term(r"\tilde r_t = r_t / \sum_{t'} r_{t'}", adds=k - 1, divs=k),
+        _term(r"\hat\nabla_{v_i} = -u_j + \sum_{t} \tilde r_t u_{w_t}", mults=k * h, adds=(k - 1) * h + h),
+        _term(r"\hat\nabla_{u_{w_t}} = \tilde r_t v_i,\ \hat\nabla_{u_j} = -v_i", mults=k * h + h),
     ]
 
 
 def totals(terms: list[dict]) -> dict[str, sp.Expr]:
-    out = {key: sp.expand(sum(t[key] for t in terms)) for key in ("mults", "adds", "exps", "divs")}
+    out = {key: sp.expand(sum(t[key] for t in terms)) for key in KINDS}
     out["total"] = sp.expand(sum(out.values()))
     return out
 
@@ -169,9 +151,7 @@ def full_gradient_scalar(U: list[list[float]], v: list[float], jj: int, c: OpCou
     """The full gradient in plain Python scalars (jj 0-based): (grad_v, grad_U as d rows)."""
     scores = [c.dot(u, v) for u in U]
     ex = [c.exp(x) for x in scores]
-    Z = ex[0]
-    for x in ex[1:]:
-        Z = c.add(Z, x)
+    Z = functools.reduce(c.add, ex)
     e = [c.div(x, Z) for x in ex]
     e[jj] = c.sub(e[jj], 1.0)
     grad_v = c.axpy_sum(e, U)
@@ -183,9 +163,7 @@ def sampled_gradient_scalar(U, v, jj: int, samples: list[int], q: list[float], c
     """The self-normalised importance-sampled gradient in scalars: (grad_v, sparse rows [(word, grad)])."""
     rows = [U[t] for t in samples]
     r = [c.div(c.exp(c.dot(u, v)), q[t]) for u, t in zip(rows, samples, strict=True)]
-    R = r[0]
-    for x in r[1:]:
-        R = c.add(R, x)
+    R = functools.reduce(c.add, r)
     rt = [c.div(x, R) for x in r]
     avg = c.axpy_sum(rt, rows)
     grad_v = [c.sub(a, b) for a, b in zip(avg, U[jj], strict=True)]
@@ -278,13 +256,7 @@ def derive(symbolic: dict, count_instances: list[dict], seed: int) -> dict:
     ft, st = totals(full_terms()), totals(sampled_terms())
 
     def term_rows(terms):
-        return [
-            {
-                "what_tex": t["what"],
-                **{f"{key}_tex": to_latex(t[key]) for key in ("mults", "adds", "exps", "divs")},
-            }
-            for t in terms
-        ]
+        return [{"what_tex": t["what"], **{f"{key}_tex": to_latex(t[key]) for key in KINDS}} for t in terms]
 
     return {
         "scores": {

@@ -18,13 +18,10 @@ def plot_estimators(result: dict, path) -> None:
         ax2.loglog(ks, [r[f"{key}_var"] for r in rows], marker=marker, label=label)
     ax1.loglog(ks, [r["uniform_noise_floor"] for r in rows], ":", color="C0", label="uniform: noise of the mean")
     ax1.loglog(ks, [r["importance_noise_floor"] for r in rows], ":", color="C1", label="importance: noise of the mean")
-    ax1.set_xlabel("samples k")
-    ax1.set_ylabel(r"$\|E[\hat g] - g\| \,/\, \|g\|$")
+    ax1.set(xlabel="samples k", ylabel=r"$\|E[\hat g] - g\| \,/\, \|g\|$")
     ax1.set_title(f"bias (mean of {result['replicates']} draws)")
     legend_below_figure(fig, ax1, ncol=3)
-    ax2.set_xlabel("samples k")
-    ax2.set_ylabel(r"$E\|\hat g - E[\hat g]\|^2 \,/\, \|g\|^2$")
-    ax2.set_title("variance")
+    ax2.set(xlabel="samples k", ylabel=r"$E\|\hat g - E[\hat g]\|^2 \,/\, \|g\|^2$", title="variance")
     fig.tight_layout(rect=LEGEND_BELOW_RECT)
     save_pdf(fig, path)
 
@@ -50,8 +47,7 @@ def plot_timing(result: dict, regimes: dict, path) -> None:
         "s-",
         label=f"sampled, k = {result['k']} (slope {result['slope_sampled']:.2f})",
     )
-    ax.set_xlabel("vocabulary size d")
-    ax.set_ylabel("time per gradient, ms")
+    ax.set(xlabel="vocabulary size d", ylabel="time per gradient, ms")
     ax.set_title(f"h = {result['h']}, {result['dtype']}, {result['machine']['torch_threads']} torch thread(s)")
     ax.legend()
     fig.tight_layout()
