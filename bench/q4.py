@@ -3,10 +3,10 @@
 Both loops train the same classifier (the same weights at the start of every round) on the same reviews, on the
 same machine, in this one run, alternating rounds so that a change in machine load hits both:
 
-- tutorial: the course notebook's recipe, written out here: a Dataset that tokenizes one review per
-  ``__getitem__`` (every epoch again) padded to 160 tokens, a DataLoader of batch 16 without shuffling (as the
-  tutorial's ``create_data_loader``), fp32, ``torch.optim.AdamW`` (lr 2e-5) with the linear schedule, and the
-  tutorial's ``train_epoch`` (``loss.item()`` every step, gradient norm clipped at 1.0);
+- tutorial: the course notebook's recipe: the notebook's ``create_data_loader`` without bucketing, which is the
+  course's (a Dataset that tokenizes one review per ``__getitem__``, every epoch again, padded to 160 tokens; batches
+  of 16 without shuffling), fp32, ``torch.optim.AdamW`` (lr 2e-5) with the linear schedule, and the tutorial's
+  ``train_epoch`` written out here (``loss.item()`` every step, gradient norm clipped at 1.0);
 - notebook: the code of ``notebooks/hw4_q4.py`` itself, not a copy: its imports and ``parameters`` cells, the
   default profile's parameters laid over them (as the pipeline injects them), then the cells that define
   ``device``, ``tokenizer``, ``GPReviewDataset``/``LengthBuckets``/``pad_batch``/``create_data_loader``,
@@ -53,8 +53,10 @@ sys.path.insert(0, str(ROOT))  # this checkout's hw4/
 
 from hw4.config import load_config  # noqa: E402
 from hw4.io import write_json  # noqa: E402
+from hw4.q4.data import to_sentiment  # noqa: E402
 from hw4.q4.model import BUNDLED, resolve_model  # noqa: E402
 from hw4.q4.notebook import SOURCE, read_source, role  # noqa: E402
+from hw4.q4.run import parameters  # noqa: E402
 from hw4.runtime import machine_info, pick_device  # noqa: E402
 
 WARMUP = 2  # batches per loop and round before the clock starts
@@ -63,35 +65,6 @@ _MAGIC = re.compile(r"^\s*[%!]")
 
 
 # ---------------------------------------------------------------- the tutorial's recipe, as the course has it
-
-
-class TutorialDataset(torch.utils.data.Dataset):
-    """The tutorial's GPReviewDataset: tokenizes one review per __getitem__, padded to max_len."""
-
-    def __init__(self, reviews, targets, tokenizer, max_len):
-        self.reviews, self.targets, self.tokenizer, self.max_len = reviews, targets, tokenizer, max_len
-
-    def __len__(self):
-        return len(self.reviews)
-
-    def __getitem__(self, i):
-        review = str(self.reviews[i])
-        enc = self.tokenizer(
-            review,
-            add_special_tokens=True,
-            max_length=self.max_len,
-            return_token_type_ids=False,
-            padding="max_length",
-            truncation=True,
-            return_attention_mask=True,
-            return_tensors="pt",
-        )
-        return {
-            "review_text": review,
-            "input_ids": enc["input_ids"].flatten(),
-            "attention_mask": enc["attention_mask"].flatten(),
-            "targets": torch.tensor(self.targets[i], dtype=torch.long),
-        }
 
 
 def tutorial_train_epoch(model, data_loader, loss_fn, optimizer, device, scheduler, n_examples):
@@ -161,10 +134,6 @@ class NotebookCode:
                 return c
         raise SystemExit(f"{self.path}: no imports cell (a cell of imports only, among them transformers)")
 
-    def parameters_cell(self):
-        (cell,) = [c for c in self.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-        return cell
-
     @staticmethod
     def run(cell, ns: dict) -> None:
         exec(compile(_code(cell), f"<notebook cell {(role(cell)[0] or '')}>", "exec"), ns)
@@ -174,14 +143,14 @@ def notebook_namespace(nbc: NotebookCode, params: dict, random_bert: bool) -> di
     """Execute the notebook's cells up to the model in one namespace; returns it (``model``, ``tokenizer``, ...)."""
     ns: dict = {"__name__": "__notebook__"}
     nbc.run(nbc.imports_cell(), ns)
-    nbc.run(nbc.parameters_cell(), ns)
+    (parameters_cell,) = [c for c in nbc.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    nbc.run(parameters_cell, ns)
     ns.update(params)  # the injected parameters, as papermill's cell after the parameters cell
     nbc.run(nbc.cell("device"), ns)  # the seeds, device, class_names
     nbc.run(nbc.cell("tokenizer"), ns)  # tokenizer = BertTokenizer.from_pretrained(PRE_TRAINED_MODEL_NAME)
     data_cells = [nbc.cell(n) for n in ("GPReviewDataset", "LengthBuckets", "pad_batch", "create_data_loader")]
-    for k, cell in enumerate(data_cells):
-        if all(cell is not c for c in data_cells[:k]):  # one cell defines them all; run each cell once
-            nbc.run(cell, ns)
+    for cell in {id(c): c for c in data_cells}.values():  # one cell defines them all; run each cell once
+        nbc.run(cell, ns)
     if random_bert:  # bert-base-cased's shape, random weights: nothing to download
         from transformers import BertConfig
 
@@ -218,11 +187,6 @@ def sync(device):
         torch.cuda.synchronize()
 
 
-def to_sentiment(score) -> int:
-    score = int(score)
-    return 0 if score <= 2 else 1 if score == 3 else 2
-
-
 def run(args) -> dict:
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -230,17 +194,9 @@ def run(args) -> dict:
     train_cfg = load_config()["q4"]["train"]
     bf16 = device.type == "cuda" and torch.cuda.is_bf16_supported()
     model_name = BUNDLED if args.model == "random-bert-base" else args.model
-    params = {
-        "PRE_TRAINED_MODEL_NAME": resolve_model(model_name)[0],
-        "MAX_LEN": train_cfg["max_len"],
-        "BATCH_SIZE": train_cfg["batch_size"],
-        "EPOCHS": train_cfg["epochs"],
-        "LEARNING_RATE": train_cfg["lr"],
-        "RANDOM_SEED": 0,
-        "DEVICE": str(device),
-        "BUCKETED": train_cfg["padding"] == "bucketed",
-        "BF16": bf16,
-    }
+    params = parameters({"train": train_cfg, "model": {"name": model_name}}, 0, None, str(device), bf16)
+    del params["REVIEWS_CSV"]  # the reviews come from --data
+    params["PRE_TRAINED_MODEL_NAME"] = resolve_model(model_name)[0]
     nbc = NotebookCode()
     ns = notebook_namespace(nbc, params, args.model == "random-bert-base")
     model, tok = ns["model"], ns["tokenizer"]
@@ -249,8 +205,7 @@ def run(args) -> dict:
 
     df = pd.read_csv(args.data)
     df["sentiment"] = df.score.apply(to_sentiment)
-    texts, labels = df.content.to_numpy(), df.sentiment.to_numpy()
-    lengths = [len(x) for x in tok([str(t) for t in texts], truncation=False)["input_ids"]]
+    lengths = [len(x) for x in tok([str(t) for t in df.content.to_numpy()], truncation=False)["input_ids"]]
 
     steps = args.steps
     out = {"tutorial": [], "notebook": []}
@@ -267,25 +222,14 @@ def run(args) -> dict:
                     counted.append(len(b["targets"]))
                     yield b
 
-            if loop == "tutorial":
-                loader = torch.utils.data.DataLoader(
-                    TutorialDataset(texts, labels, tok, TUTORIAL["max_len"]),
-                    batch_size=TUTORIAL["batch_size"],
-                    num_workers=0,
-                )
+            if loop == "tutorial":  # the course's loader: no bucketing, no shuffling, padded to 160
+                loader = ns["create_data_loader"](df, tok, TUTORIAL["max_len"], TUTORIAL["batch_size"])
                 optimizer = torch.optim.AdamW(model.parameters(), lr=TUTORIAL["lr"])
                 scheduler = ns["get_linear_schedule_with_warmup"](
                     optimizer, num_warmup_steps=0, num_training_steps=len(loader) * TUTORIAL["epochs"]
                 )
                 loss_fn = nn.CrossEntropyLoss().to(device)
-                tutorial_train_epoch(model, take(loader, WARMUP), loss_fn, optimizer, device, scheduler, 1)
-                sync(device)
-                t0 = time.perf_counter()
-                tutorial_train_epoch(
-                    model, counting(take(loader, steps)), loss_fn, optimizer, device, scheduler, len(df)
-                )
-                sync(device)
-                secs = time.perf_counter() - t0
+                train_epoch, extra, setup = tutorial_train_epoch, {}, 0.0
             else:
                 t_setup = time.perf_counter()
                 loader = ns["create_data_loader"](
@@ -296,15 +240,13 @@ def run(args) -> dict:
                 setup = time.perf_counter() - t_setup
                 setup_s.append(setup)
                 optimizer, scheduler, loss_fn = ns["optimizer"], ns["scheduler"], ns["loss_fn"]
-                train_epoch = ns["train_epoch"]
-                train_epoch(model, take(loader, WARMUP), loss_fn, optimizer, device, scheduler, 1, bf16=bf16)
-                sync(device)
-                t0 = time.perf_counter()
-                train_epoch(
-                    model, counting(take(loader, steps)), loss_fn, optimizer, device, scheduler, len(df), bf16=bf16
-                )
-                sync(device)
-                secs = time.perf_counter() - t0 + setup * min(1.0, steps / len(loader))
+                train_epoch, extra = ns["train_epoch"], {"bf16": bf16}
+            train_epoch(model, take(loader, WARMUP), loss_fn, optimizer, device, scheduler, 1, **extra)
+            sync(device)
+            t0 = time.perf_counter()
+            train_epoch(model, counting(take(loader, steps)), loss_fn, optimizer, device, scheduler, len(df), **extra)
+            sync(device)
+            secs = time.perf_counter() - t0 + setup * min(1.0, steps / len(loader))
             seen = sum(counted)
             out[loop].append(seen / secs)
             totals[loop][0] += seen

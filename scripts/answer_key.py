@@ -1,12 +1,12 @@
 """Rule answer_key: one row per variant with every number a grader checks, as CSV and as a PDF table, and each
 variant's answer form (answer_forms/<id>.yaml: those numbers, blank, for the student to fill and hand in)."""
 
-import sys
 from pathlib import Path
 
 from hw4.grades import answer_form
 from hw4.io import atomic_path, read_json, replaced_dir, write_csv
 from hw4.render import RenderError, render
+from hw4.smk import run_script
 from hw4.tex import TexError, compile_pdf
 from hw4.variants import OWN_RESULTS, answers
 
@@ -21,23 +21,12 @@ def main(sm) -> None:
         for row in rows:
             (forms / f"{row['id']}.yaml").write_text(answer_form(row), encoding="utf-8")
     context = {"rows": rows, "seed": sm.params.seed, "roster": sm.params.roster}
-    try:
-        text = render(sm.params.template_dir, "answer_key.tex.j2", context)
-    except RenderError as err:
-        print(f"answer key: {err}", file=sys.stderr)
-        sys.exit(1)
+    text = render(sm.params.template_dir, "answer_key.tex.j2", context)
     with atomic_path(sm.output.tex) as tmp:
         tmp.write_text(text, encoding="utf-8")
-    try:
-        compile_pdf(Path(sm.output.tex), sm.output.pdf, [], sm.params.source_date_epoch, sm.log[0])
-    except TexError as err:
-        print(f"answer key: {err}", file=sys.stderr)
-        sys.exit(1)
+    compile_pdf(Path(sm.output.tex), sm.output.pdf, [], sm.params.source_date_epoch, sm.log[0])
     print(f"answer key: {len(rows)} variants -> {sm.output.csv}, {sm.output.pdf}")
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/answer_key.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("answer_key")
-main(snakemake)
+# The log is TeX's (compile_pdf writes it).
+run_script(main, globals(), log=None, errors=(RenderError, TexError), failed="answer key")

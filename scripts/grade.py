@@ -4,8 +4,9 @@ numbers of Problems 1-3 (<id>.yaml) checked against the student's variant in the
 from pathlib import Path
 
 from hw4.grades import feedback_text, grades_table, read_key, theory_records
-from hw4.io import log_to, read_json, replaced_dir, write_csv
+from hw4.io import read_json, replaced_dir, write_csv
 from hw4.q4.grading import q4_parts
+from hw4.smk import run_script
 
 
 def main(sm) -> None:
@@ -25,9 +26,4 @@ def main(sm) -> None:
     print(f"{graded} of {len(rows)} students' notebooks graded -> {sm.output.csv}, {sm.output.feedback}/")
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/grade.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("grade")
-with log_to(snakemake.log[0]):
-    main(snakemake)
+run_script(main, globals())

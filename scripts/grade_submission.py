@@ -5,8 +5,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hw4.io import log_to, write_json
+from hw4.io import write_json
 from hw4.q4.grading import PLUGIN_MODULE, grade_row
+from hw4.smk import run_script
 
 
 def main(sm) -> None:
@@ -19,9 +20,4 @@ def main(sm) -> None:
     write_json(sm.output.result, rec)
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/grade_submission.py sid=<id>
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("grade_submission")
-with log_to(snakemake.log[0]):
-    main(snakemake)
+run_script(main, globals())

@@ -5,6 +5,7 @@ import nbformat
 
 from hw4.io import atomic_path
 from hw4.q4.notebook import handout, read_source
+from hw4.smk import run_script
 
 
 def main(sm) -> None:
@@ -12,8 +13,4 @@ def main(sm) -> None:
         nbformat.write(handout(read_source(sm.input.source)), str(tmp))
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/q4_handout.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("q4_handout")
-main(snakemake)
+run_script(main, globals(), log=None)

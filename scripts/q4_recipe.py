@@ -1,7 +1,8 @@
 """Rule q4_recipe: this run against the notebook's recipe (the full profile), item by item."""
 
-from hw4.io import log_to, read_json, sha256_file, write_json
+from hw4.io import read_json, sha256_file, write_json
 from hw4.q4.recipe import compare, recipe_config
+from hw4.smk import run_script
 
 
 def main(sm) -> None:
@@ -17,9 +18,4 @@ def main(sm) -> None:
     write_json(sm.output.results, result)
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/q4_recipe.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("q4_recipe")
-with log_to(snakemake.log[0]):
-    main(snakemake)
+run_script(main, globals())

@@ -181,10 +181,7 @@ def test_the_plugin_keeps_what_each_items_cell_prints_and_shows_it_again():
     # run in IPython: what a cell prints, and what its last expression shows, even when it ends with ";"
     from IPython.core.interactiveshell import InteractiveShell
 
-    cells = [
-        "# TODO: Q1. How many samples?\nn = 674\nprint(n);",
-        "# TODO: Q5. Invert the ids.\n['[CLS]', 'every']",
-    ]
+    cells = ["# TODO: Q1. How many samples?\nn = 674\nprint(n);", "# TODO: Q5. Invert the ids.\n['[CLS]', 'every']"]
     nb = capture_item_outputs(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]))
     shell = InteractiveShell.instance()
     for cell in nb.cells:
@@ -220,7 +217,7 @@ def test_records_become_rows_and_feedback_that_name_every_lost_point():
     assert rec["points"] == {1: 0.25, 3: 0.0}
     (row,) = grades_table({"ab123": ""}, {"ab123": rec}, None, PARTS)
     assert row["q4.1"] == 0.25 and row["q4.3"] == 0 and row["total"] == 0.25 and row["out_of"] == 4
-    assert "numbers_right" not in row  # no answer forms and no roster: Problem 4 only
+    assert "numbers_matching" not in row  # no answer forms and no roster: Problem 4 only
     text = feedback_text("ab123", "", rec, None, PARTS)
     assert "0.25 of 4 points" in text and "Item 4.3 (0 of 0.25 points): AssertionError: 8 reviews" in text
     assert "Item 4.2 (0 of 0.25 points): its tests did not run" in text

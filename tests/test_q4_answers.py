@@ -20,10 +20,7 @@ def make_results(cm, history, class_counts=(30, 30, 30), prediction="positive"):
         "class_names": NAMES,
         "class_counts": dict(zip(NAMES, class_counts, strict=True)),
         "balance_min_over_max": min(class_counts) / max(class_counts),
-        "balance_threshold": 0.8,
-        "empty_texts": 0,
         "shapes": {"train": [n - 10, 12], "val": [5, 12], "test": [5, 12]},
-        "removed": [],
     }
     tokens = {
         "tokens": {"tokens": ["every", "day", "."], "ids": [1, 2, 3]},
@@ -35,16 +32,7 @@ def make_results(cm, history, class_counts=(30, 30, 30), prediction="positive"):
         },
         "hidden": {"last_hidden_state": [1, 8, 384], "pooler_output": [1, 384]},
     }
-    rows = [{"epoch": k + 1, **h} for k, h in enumerate(history)]
-    best = max(rows, key=lambda r: (r["val_acc"], -r["epoch"]))
-    train = {
-        "history": rows,
-        "best_epoch": best["epoch"],
-        "best_val_acc": best["val_acc"],
-        "truncated_train": 0,
-        "device": "cpu",
-        "n_val": 5,
-    }
+    train = {"history": [{"epoch": k + 1, **h} for k, h in enumerate(history)], "device": "cpu", "n_val": 5}
     ev = {
         "class_names": NAMES,
         "test_acc": float(np.trace(cm) / cm.sum()),

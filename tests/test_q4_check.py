@@ -1,7 +1,9 @@
 """Problem 4's check step: results that disagree stop the build (naming the notebook's items to fix), the claims
 follow the numbers, and the template only looks values up."""
 
+import operator
 import re
+from functools import reduce
 
 import numpy as np
 import pytest
@@ -91,16 +93,8 @@ def run_check(r: dict) -> dict:
 
 
 def test_consistent_results_pass_with_their_claims():
-    out = run_check(consistent_results())
-    r = consistent_results()
-    history = r["train"]["history"]
-    assert out["train"] == {
-        "best_epoch": 2,
-        "best_val_acc": 0.8,
-        "n_epochs": 3,
-        "first": history[0],
-        "last": history[2],
-    }
+    out, h = run_check(consistent_results()), consistent_results()["train"]["history"]
+    assert out["train"] == {"best_epoch": 2, "best_val_acc": 0.8, "n_epochs": 3, "first": h[0], "last": h[2]}
     assert not out["recipe"]["all_same"] and not out["run"]["trained_on_gpu"]
     assert out["tokens"]["n_sample_tokens"] == 2 and out["tokens"]["n_padding"] == 2
     assert out["data"] == {
@@ -128,11 +122,7 @@ def _off(path):
     """An edit that moves one value by one."""
 
     def edit(r):
-        *keys, last = path
-        node = r
-        for k in keys:
-            node = node[k]
-        node[last] += 1
+        reduce(operator.getitem, path[:-1], r)[path[-1]] += 1
 
     return edit
 
@@ -146,11 +136,7 @@ WRONG = {
     # counts that do not add up
     "a class count off by one": (_off(("data", "class_counts", "neutral")), DATA, "class counts"),
     "a score count off by one": (_off(("data", "score_counts", "3")), DATA, "score counts"),
-    "split sizes that do not sum to the samples": (
-        _off(("data", "split_sizes", "test")),
-        DATA,
-        "split sizes",
-    ),
+    "split sizes that do not sum to the samples": (_off(("data", "split_sizes", "test")), DATA, "split sizes"),
     "a frame shape off its split size": (_off(("data", "shapes", "val", 0)), DATA, "val frame"),
     "rows removed that leave other than the samples": (
         lambda r: r["data"]["removed"].append({"option": "empty_text", "rows": 2, "why": "no text"}),
@@ -169,28 +155,12 @@ WRONG = {
     "a history shorter than the epochs": (_off(("train", "epochs")), TRAIN, "epochs"),
     # the best epoch must be the first with the highest validation accuracy
     "the later of two tied epochs kept": (_off(("train", "best_epoch")), TRAIN, "kept model"),
-    "an epoch that is not the best kept": (
-        lambda r: r["train"].update(best_epoch=1),
-        TRAIN,
-        "kept model",
-    ),
-    "a best accuracy not the history's": (
-        lambda r: r["train"].update(best_val_acc=0.81),
-        TRAIN,
-        "best_val_acc",
-    ),
+    "an epoch that is not the best kept": (lambda r: r["train"].update(best_epoch=1), TRAIN, "kept model"),
+    "a best accuracy not the history's": (lambda r: r["train"].update(best_val_acc=0.81), TRAIN, "best_val_acc"),
     # the confusion matrix against the test set and the metrics
-    "a confusion matrix total off the test size": (
-        _off(("eval", "confusion", 0, 0)),
-        EVAL,
-        "confusion matrix holds",
-    ),
+    "a confusion matrix total off the test size": (_off(("eval", "confusion", 0, 0)), EVAL, "confusion matrix holds"),
     "a test size off the split": (_off(("eval", "n_test")), EVAL, "the split has"),
-    "a test accuracy off the matrix": (
-        lambda r: r["eval"].update(test_acc=0.8),
-        EVAL,
-        "test accuracy",
-    ),
+    "a test accuracy off the matrix": (lambda r: r["eval"].update(test_acc=0.8), EVAL, "test accuracy"),
     "class names other than the data's": (
         lambda r: r["eval"].update(class_names=["neg", "neu", "pos"]),
         EVAL,

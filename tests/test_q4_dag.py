@@ -57,18 +57,8 @@ def test_tiny_dag_outputs(tiny_build):
     shapes = data["shapes"]
     assert [shapes[k][0] for k in ("train", "val", "test")] == [43, 2, 3]  # train_test_split: 0.1, then 0.5
     recipe = results(tiny_build, "q4_recipe")
-    assert {r["key"] for r in recipe["rows"] if not r["same"]} == {
-        "model",
-        "data",
-        "rows",
-        "max_len",
-        "padding",
-        "batch",
-        "epochs",
-        "lr",
-        "optimizer",
-        "device",
-    }
+    departures = {"model", "data", "rows", "max_len", "padding", "batch", "epochs", "lr", "optimizer", "device"}
+    assert {r["key"] for r in recipe["rows"] if not r["same"]} == departures
     tokens = results(tiny_build, "q4_tokens")
     assert tokens["model"]["encoder_params"] == 22_713_216
     assert tokens["hidden"]["last_hidden_state"] == [1, 32, 384] and tokens["hidden"]["pooler_output"] == [1, 384]
@@ -214,15 +204,10 @@ def test_cuda_training_is_labelled_with_the_gpu(tiny_build, tmp_path):
 @pytest.mark.slow
 def test_full_profile_plans_download_and_bert_base(tmp_path):
     """config/full.yaml only overrides: merged with the default it validates, and plans the gdown fetch."""
-
     q4 = load_config(ROOT / "config" / "full.yaml")["q4"]
-    assert (q4["data"]["source"], q4["model"]["name"], q4["train"]["max_len"], q4["train"]["batch_size"]) == (
-        "gdown",
-        "bert-base-cased",
-        160,
-        16,
-    )
-    assert (q4["train"]["epochs"], q4["train"]["lr"], q4["train"]["padding"]) == (5, 2e-5, "max_length")
+    t = q4["train"]
+    assert (q4["data"]["source"], q4["model"]["name"]) == ("gdown", "bert-base-cased")
+    assert (t["max_len"], t["batch_size"], t["epochs"], t["lr"], t["padding"]) == (160, 16, 5, 2e-5, "max_length")
     work = copy_project(tmp_path / "project")
     proc = run_snakemake(
         work, "--configfile", "config/full.yaml", "--directory", str(work), "-n", "build/results/q4_eval.json"
@@ -238,11 +223,6 @@ q4:
   train: {max_len: 64, epochs: 2, device: cpu}
 """
 RESUME_ROWS = 120  # the sample's first rows: an epoch of seconds, long enough to be killed in
-
-
-def write_resume_slice(path: Path) -> None:
-    sample = pd.read_csv(ROOT / "data" / "sample_reviews.csv", dtype=str, keep_default_na=False)
-    sample.head(RESUME_ROWS).to_csv(path, index=False)
 
 
 def _kill_tree(pid: int) -> None:
@@ -263,10 +243,11 @@ def test_a_run_killed_in_epoch_2_resumes_from_epoch_1_with_the_same_losses(tmp_p
     run with the same settings trains nothing."""
     targets = ["build/results/q4_train.json"]
     runs = {}
+    sample = pd.read_csv(ROOT / "data" / "sample_reviews.csv", dtype=str, keep_default_na=False)
     for name in ("killed", "whole"):
         work = copy_project(tmp_path / name)
         (work / "config" / "resume.yaml").write_text(RESUME_CONFIG)
-        write_resume_slice(work / "data" / "q4_resume.csv")
+        sample.head(RESUME_ROWS).to_csv(work / "data" / "q4_resume.csv", index=False)
         runs[name] = work
     args = ["--configfile", "config/resume.yaml", "--directory"]
     run_snakemake(runs["whole"], *args, str(runs["whole"]), *targets)

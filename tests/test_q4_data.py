@@ -25,49 +25,32 @@ def write(tmp_path, text, name="reviews.csv", encoding="utf-8"):
     return path
 
 
-def test_missing_file_names_path_and_fix(tmp_path):
-    with pytest.raises(ReviewDataError, match=r"nope\.csv: reviews file not found\. Fix: .*q4\.data\.path"):
-        load_reviews(tmp_path / "nope.csv")
-
-
-@pytest.mark.parametrize("text", ["", "  \n\n"])
-def test_empty_file(tmp_path, text):
-    with pytest.raises(ReviewDataError, match="the file is empty"):
-        load_reviews(write(tmp_path, text))
-
-
-def test_header_only(tmp_path):
-    with pytest.raises(ReviewDataError, match="has a header but no reviews"):
-        load_reviews(write(tmp_path, HEADER))
-
-
-def test_not_utf8_is_unreadable(tmp_path):
-    path = write(tmp_path, (HEADER + "a,caf\xe9 ok,5,r1\n").encode("latin-1"))
-    with pytest.raises(ReviewDataError, match=r"unreadable, not UTF-8 .*Fix: save the file as UTF-8"):
-        load_reviews(path)
-
-
-def test_bad_quoting_is_unreadable(tmp_path):
-    path = write(tmp_path, HEADER + 'a,"fine",5,r1\nb,"too, many",4,r2,extra,fields\n')
-    with pytest.raises(ReviewDataError, match=r"unreadable as CSV \(.*line 3.*\)\. Fix: check the quoting"):
-        load_reviews(path)
-
-
-def test_missing_columns_listed(tmp_path):
-    path = write(tmp_path, "userName,text,rating\na,good,5\n")
-    with pytest.raises(
-        ReviewDataError, match=r"missing column\(s\) content, score; the header has: userName, text, rating"
-    ):
-        load_reviews(path)
-
-
 @pytest.mark.parametrize(
-    ("score", "shown"), [("3.5", "'3.5'"), ("five", "'five'"), ("", "''"), ("0", "'0'"), ("6", "'6'"), ("-1", "'-1'")]
+    ("text", "message"),
+    [
+        (None, r"nope\.csv: reviews file not found\. Fix: .*q4\.data\.path"),
+        ("", "the file is empty"),
+        ("  \n\n", "the file is empty"),
+        (HEADER, "has a header but no reviews"),
+        ((HEADER + "a,caf\xe9 ok,5,r1\n").encode("latin-1"), r"unreadable, not UTF-8 .*Fix: save the file as UTF-8"),
+        (
+            HEADER + 'a,"fine",5,r1\nb,"too, many",4,r2,extra,fields\n',
+            r"unreadable as CSV \(.*line 3.*\)\. Fix: check the quoting",
+        ),
+        (
+            "userName,text,rating\na,good,5\n",
+            r"missing column\(s\) content, score; the header has: userName, text, rating",
+        ),
+        *[  # a score that is not an integer 1..5, named by its row
+            (HEADER + f"a,ok,5,r1\nb,ok,{score},r2\nc,ok,1,r3\n", rf"1\.\.5; 1 row\(s\) do not: row 2 \({score!r}\)")
+            for score in ("3.5", "five", "", "0", "6", "-1")
+        ],
+    ],
 )
-def test_bad_scores_name_the_row(tmp_path, score, shown):
-    path = write(tmp_path, HEADER + f"a,good app,5,r1\nb,meh,{score},r2\nc,bad,1,r3\n")
-    with pytest.raises(ReviewDataError, match=rf"integers 1\.\.5; 1 row\(s\) do not: row 2 \({shown}\)"):
-        load_reviews(path)
+def test_an_unusable_file_is_refused_naming_where_and_the_fix(tmp_path, text, message):
+    """A missing, empty or unreadable file, missing columns, a score that is not an integer 1..5."""
+    with pytest.raises(ReviewDataError, match=message):
+        load_reviews(tmp_path / "nope.csv" if text is None else write(tmp_path, text))
 
 
 def test_integer_valued_scores_are_accepted(tmp_path):
@@ -87,19 +70,13 @@ ROWS = [
 ]
 
 
-def test_every_row_is_a_sample_by_default(tmp_path):
+def test_every_row_is_a_sample_by_default_and_cleaning_options_count_what_each_removed(tmp_path):
     path = tmp_path / "r.csv"
     pd.DataFrame(ROWS, columns=["userName", "content", "score"]).to_csv(path, index=False)
     df = load_reviews(path)
     assert len(df) == 8 and df["content"].tolist() == [r[1] for r in ROWS]
     same, removed = clean_reviews(df, {})
     assert len(same) == 8 and removed == []
-
-
-def test_cleaning_options_count_what_each_removed(tmp_path):
-    path = tmp_path / "r.csv"
-    pd.DataFrame(ROWS, columns=["userName", "content", "score"]).to_csv(path, index=False)
-    df = load_reviews(path)
     kept, removed = clean_reviews(df, {"identical_rows": True, "empty_text": False})
     assert [r["rows"] for r in removed] == [1] and len(kept) == 7  # row 4 (user d) stays
     kept, removed = clean_reviews(df, {"identical_rows": True, "empty_text": True})
@@ -206,18 +183,11 @@ def scraped_reviews_file(path, n=360, seed=7):
 
     rng = np.random.default_rng(seed)
     common = ["Good", "Nice", "Great app", "Bad", "ok", "Worst app ever", "Love it"]
+    odd = {10: "", 11: "   ", 12: 'Syncs, mostly. "Premium" is\nworth it'}
     rows = []
     for i in range(n):
-        if i == 10:
-            text = ""
-        elif i == 11:
-            text = "   "
-        elif i == 12:
-            text = 'Syncs, mostly. "Premium" is\nworth it'
-        elif i % 3 == 0:
-            text = common[i % len(common)]  # the same review from different users
-        else:
-            text = f"review number {i} about the app"
+        # the same review from different users every third row
+        text = odd.get(i, common[i % len(common)] if i % 3 == 0 else f"review number {i} about the app")
         rows.append(
             {
                 "reviewId": f"gp:{i:06d}",

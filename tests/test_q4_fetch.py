@@ -29,6 +29,14 @@ class FakeDrive:
         return output
 
 
+def cached(folder):
+    """``folder`` made a download cache holding CSV and its recorded checksum."""
+    folder.mkdir(parents=True)
+    (folder / "reviews.csv").write_bytes(CSV)
+    (folder / "reviews.csv.sha256").write_text(f"{SHA}  reviews.csv\n")
+    return folder
+
+
 def test_download_then_cache_hit(tmp_path, monkeypatch):
     fake = FakeDrive()
     monkeypatch.setattr(gdown, "download", fake)
@@ -69,9 +77,7 @@ def test_checksum_mismatch_caches_nothing(tmp_path, monkeypatch):
 def test_no_network_says_what_to_do(tmp_path, monkeypatch):
     import requests
 
-    monkeypatch.setattr(
-        gdown, "download", FakeDrive(error=requests.exceptions.ConnectionError("Name or service not known"))
-    )
+    monkeypatch.setattr(gdown, "download", FakeDrive(error=requests.ConnectionError("Name or service not known")))
     dest = tmp_path / "reviews.csv"
     with pytest.raises(
         FetchError, match=r"(?s)could not download reviews\.csv .*ConnectionError.*q4\.data\.source: local"
@@ -88,10 +94,7 @@ def test_gdown_returning_nothing(tmp_path, monkeypatch):
 
 def test_copy_to_build_uses_the_cache_offline(tmp_path, monkeypatch):
     """The rule's output is a copy; deleting it (as Snakemake does before a rerun) leaves the cache alone."""
-    cache = tmp_path / "downloads"
-    cache.mkdir()
-    (cache / "reviews.csv").write_bytes(CSV)
-    (cache / "reviews.csv.sha256").write_text(f"{SHA}  reviews.csv\n")
+    cache = cached(tmp_path / "downloads")
     fake = FakeDrive(error=OSError("network is unreachable"))
     monkeypatch.setattr(gdown, "download", fake)
     out = tmp_path / "build" / "q4" / "reviews.csv"
@@ -113,10 +116,7 @@ def download(*args, **kw):  # stands in for the real gdown in the Snakemake job:
 @pytest.mark.slow
 def test_rule_rerun_with_cache_present_does_not_call_the_network(tmp_path, monkeypatch):
     work = copy_project(tmp_path / "project")
-    cache = work / "data" / "downloads"
-    cache.mkdir(parents=True)
-    (cache / "reviews.csv").write_bytes(CSV)
-    (cache / "reviews.csv.sha256").write_text(f"{SHA}  reviews.csv\n")
+    cache = cached(work / "data" / "downloads")
     (work / "config" / "gdown.yaml").write_text("q4:\n  data: {source: gdown}\n")
     (work / "config" / "epochs.yaml").write_text("q4:\n  train: {epochs: 1}\n")
     calls = tmp_path / "gdown_calls.txt"
@@ -134,16 +134,8 @@ def test_rule_rerun_with_cache_present_does_not_call_the_network(tmp_path, monke
     assert (work / target).read_bytes() == CSV and (cache / "reviews.csv").read_bytes() == CSV
     assert "cache hit, no network access" in (work / "build/logs/q4_fetch.log").read_text()
     # A setting that does not change the file (the notebook's epochs) does not rerun the fetch.
-    plan = run_snakemake(
-        work,
-        "--configfile",
-        "config/gdown.yaml",
-        "config/epochs.yaml",
-        "--directory",
-        str(work),
-        "-n",
-        "build/results/q4_data.json",
-    )
+    both = ("--configfile", "config/gdown.yaml", "config/epochs.yaml", "--directory", str(work))
+    plan = run_snakemake(work, *both, "-n", "build/results/q4_data.json")
     assert "rule q4_notebook:" in plan.stdout and "q4_fetch" not in plan.stdout
     # The fake is what the job imports: without the cache it is called, and the build stops with the fix.
     (cache / "reviews.csv").unlink()

@@ -62,9 +62,8 @@ def test_unreachable_hub_names_the_offline_option(tmp_path, offline):
     env.pop("NO_PROXY", None), env.pop("no_proxy", None)
     code = HUB_PROBE.format(scripts=str(ROOT), offline=offline)
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
-    assert "MODEL_LOAD_ERROR: cannot load 'bert-base-cased' from the Hugging Face hub" in proc.stdout, proc.stderr[
-        -2000:
-    ]
+    expected = "MODEL_LOAD_ERROR: cannot load 'bert-base-cased' from the Hugging Face hub"
+    assert expected in proc.stdout, proc.stderr[-2000:]
     assert "set q4.model.name to a local directory" in proc.stdout
     assert ("q4.model.offline is true" in proc.stdout) == offline
 
@@ -101,9 +100,8 @@ def test_hardest_class_by_f1_when_another_class_has_the_lowest_recall():
     # the same matrix with the recall problem on neutral's own side
     h2 = hardest_class(cm.T)
     assert (h2["class"], h2["one_review_moves"], h2["errors"], h2["support"]) == ("neutral", "recall", 4, 12)
-    assert (
-        not hardest_class(np.diag([5, 5, 5]))["lowest_recall_is_other"] and hardest_class(np.diag([5, 5, 5]))["perfect"]
-    )
+    perfect = hardest_class(np.diag([5, 5, 5]))
+    assert perfect["perfect"] and not perfect["lowest_recall_is_other"]
 
 
 def test_hardest_class_ties_and_a_class_without_test_reviews():
@@ -119,15 +117,10 @@ def test_asking_for_a_missing_gpu_names_the_setting_before_the_notebook_runs(tmp
     from hw4.q4.run import check_inputs
 
     (tmp_path / "reviews.csv").write_text("content,score\n" + "".join(f"review {i},{1 + i % 5}\n" for i in range(40)))
-    q4 = {
-        "data": {"expected_rows": None},
-        "model": {"name": BUNDLED, "offline": True},
-        "train": {"device": "cuda", "precision": "auto"},
-    }
-    with pytest.raises(
-        RuntimeError,
-        match=r"q4\.train\.device is 'cuda' but torch sees no GPU\. Fix: set q4\.train\.device: auto or cpu",
-    ):
+    q4 = {"data": {"expected_rows": None}, "model": {"name": BUNDLED, "offline": True}}
+    q4["train"] = {"device": "cuda", "precision": "auto"}
+    no_gpu = r"q4\.train\.device is 'cuda' but torch sees no GPU\. Fix: set q4\.train\.device: auto or cpu"
+    with pytest.raises(RuntimeError, match=no_gpu):
         check_inputs(tmp_path / "reviews.csv", q4)
     # auto on this machine: the CPU, without bf16; bf16 asked for without a GPU: the setting and its fix
     df, device, bf16 = check_inputs(tmp_path / "reviews.csv", {**q4, "train": {"device": "auto", "precision": "auto"}})

@@ -10,12 +10,16 @@ from hw4.q4.recipe import NOTEBOOK_OPTIMIZER, compare, recipe_config
 
 # The notebook's optimiser as hw4/q4/harvest.py records it (as the code names it).
 TORCH_ADAMW = "torch.optim.AdamW"
+FULL, SCHEMA = ROOT / "config" / "full.yaml", ROOT / "config" / "schema.yaml"
 
 
 def default_q4() -> dict:
-    return validate_config(
-        yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), ROOT / "config" / "schema.yaml"
-    )["q4"]
+    return validate_config(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), SCHEMA)["q4"]
+
+
+def full_q4() -> dict:
+    """The settings a run of the full profile has: config/full.yaml over the default profile."""
+    return deep_merge(default_q4(), yaml.safe_load(FULL.read_text())["q4"])
 
 
 def results_for(q4: dict, rows: int, sizes, device: str, precision: str, removed=(), optimizer=TORCH_ADAMW):
@@ -30,14 +34,9 @@ def results_for(q4: dict, rows: int, sizes, device: str, precision: str, removed
         "seed": q4["seed"],
     }
     tokens = {"model": {"name": q4["model"]["name"]}}
-    train = {**{k: q4["train"][k] for k in ("max_len", "padding", "batch_size", "epochs", "lr")}}
-    train.update(
-        bucketed=q4["train"]["padding"] == "bucketed",
-        device=device,
-        precision=precision,
-        optimizer=optimizer,
-        weight_decay=0.0,
-    )
+    train = {k: q4["train"][k] for k in ("max_len", "padding", "batch_size", "epochs", "lr")}
+    train.update(bucketed=q4["train"]["padding"] == "bucketed", device=device, precision=precision)
+    train.update(optimizer=optimizer, weight_decay=0.0)
     return data, tokens, train
 
 
@@ -46,7 +45,7 @@ def marks(table) -> dict:
 
 
 def test_the_recipe_is_the_notebooks_item_by_item():
-    r = recipe_config(ROOT / "config" / "full.yaml", ROOT / "config" / "schema.yaml")
+    r = recipe_config(FULL, SCHEMA)
     assert r["model"] == {"name": "bert-base-cased", "offline": False}
     assert r["data"]["source"] == "gdown" and r["data"]["gdown_id"] == "1zdmewp7ayS4js4VtrJEHzAheSW-5NBZv"
     assert r["data"]["expected_rows"] == 15746 and "split" not in r["data"]  # the split is the notebook's code
@@ -58,8 +57,8 @@ def test_the_recipe_is_the_notebooks_item_by_item():
 
 
 def test_a_full_profile_run_is_the_recipe_but_for_the_optimiser_transformers_no_longer_has():
-    recipe = recipe_config(ROOT / "config" / "full.yaml", ROOT / "config" / "schema.yaml")
-    run = deep_merge(default_q4(), yaml.safe_load((ROOT / "config" / "full.yaml").read_text())["q4"])
+    recipe = recipe_config(FULL, SCHEMA)
+    run = full_q4()
     table = compare(run, recipe, *results_for(run, 15746, (14171, 787, 788), "cuda:0", "fp32"))
     assert table["different"] == ["Optimiser"] and table["n_different"] == 1 and not table["all_same"]
     assert not table["sample_data"]
@@ -76,67 +75,37 @@ def test_a_full_profile_run_is_the_recipe_but_for_the_optimiser_transformers_no_
     assert next(r for r in other["rows"] if r["key"] == "split")["run"].startswith("test_size 0.2, then 0.5")
 
 
-def data_for_seed(q4: dict, seed: int) -> dict:
-    return {**results_for(q4, 674, (606, 34, 34), "cpu", "fp32")[0], "seed": seed}
-
-
 def test_the_default_profile_marks_each_departure():
-    recipe = recipe_config(ROOT / "config" / "full.yaml", ROOT / "config" / "schema.yaml")
+    recipe = recipe_config(FULL, SCHEMA)
     run = default_q4()
     table = compare(run, recipe, *results_for(run, 674, (606, 34, 34), "cpu", "fp32"))
     m = marks(table)
-    assert [k for k, same in m.items() if not same] == [
-        "model",
-        "data",
-        "rows",
-        "max_len",
-        "padding",
-        "epochs",
-        "lr",
-        "optimizer",
-        "device",
-    ]
+    departures = ["model", "data", "rows", "max_len", "padding", "epochs", "lr", "optimizer", "device"]
+    assert [k for k, same in m.items() if not same] == departures
     assert table["sample_data"] and table["real_data_command"] == "snakemake -c all --configfile config/full.yaml"
     assert table["n_different"] == 9 and table["n_items"] == len(table["rows"]) == 14
     assert m["seed"] and next(r for r in table["rows"] if r["key"] == "seed")["run"] == "42"  # the notebook's
     # another seed (another split and other initial weights) is a departure
-    other = compare(run, recipe, {**data_for_seed(run, 0)}, *results_for(run, 674, (606, 34, 34), "cpu", "fp32")[1:])
+    data, tokens, train = results_for(run, 674, (606, 34, 34), "cpu", "fp32")
+    other = compare(run, recipe, {**data, "seed": 0}, tokens, train)
     assert "Random seed" in other["different"]
     # the bundled file under source: local is still the fictional sample
     local = deep_merge(run, {"data": {"source": "local", "path": "data/sample_reviews.csv"}})
     data, tokens, train = results_for(local, 674, (606, 34, 34), "cpu", "fp32")
-    assert compare(local, recipe, {**data, "sha256": "ab" * 32}, tokens, train, sample_sha256="ab" * 32)["sample_data"]
-    assert not compare(local, recipe, {**data, "sha256": "cd" * 32}, tokens, train, sample_sha256="ab" * 32)[
-        "sample_data"
-    ]
+    for sha, sample in (("ab", True), ("cd", False)):
+        table = compare(local, recipe, {**data, "sha256": sha * 32}, tokens, train, sample_sha256="ab" * 32)
+        assert table["sample_data"] == sample
 
 
 def test_a_scraped_file_with_cleaning_and_speed_options_is_marked():
     """A user's local scrape of 360 rows, identical rows removed, bf16 and bucketed padding on a GPU."""
-    recipe = recipe_config(ROOT / "config" / "full.yaml", ROOT / "config" / "schema.yaml")
-    run = deep_merge(default_q4(), yaml.safe_load((ROOT / "config" / "full.yaml").read_text())["q4"])
-    run = deep_merge(
-        run,
-        {
-            "data": {
-                "source": "local",
-                "path": "my/reviews.csv",
-                "expected_rows": None,
-                "clean": {"identical_rows": True},
-            },
-            "train": {"padding": "bucketed", "precision": "bf16"},
-        },
-    )
+    recipe = recipe_config(FULL, SCHEMA)
+    scrape = {"source": "local", "path": "my/reviews.csv", "expected_rows": None, "clean": {"identical_rows": True}}
+    run = deep_merge(full_q4(), {"data": scrape, "train": {"padding": "bucketed", "precision": "bf16"}})
     removed = [{"option": "identical_rows", "rows": 3, "why": "identical in every column"}]
     table = compare(run, recipe, *results_for(run, 360, (322, 18, 17), "cuda", "bf16", removed))
-    assert {k for k, same in marks(table).items() if not same} == {
-        "data",
-        "rows",
-        "cleaning",
-        "padding",
-        "precision",
-        "optimizer",
-    }
+    departures = {"data", "rows", "cleaning", "padding", "precision", "optimizer"}
+    assert {k for k, same in marks(table).items() if not same} == departures
     rows = {r["key"]: r for r in table["rows"]}
     assert rows["rows"]["run"] == "360 in the file, 357 samples" and rows["rows"]["notebook"] == "15,746"
     assert rows["cleaning"]["run"] == "3 rows removed: identical in every column"
@@ -148,16 +117,14 @@ def test_editing_the_default_profile_never_changes_the_recipe(tmp_path):
     editing those defaults leaves the recipe as it is."""
     cfg = tmp_path / "config"
     cfg.mkdir()
-    (cfg / "full.yaml").write_text((ROOT / "config" / "full.yaml").read_text())
-    schema = (ROOT / "config" / "schema.yaml").read_text()
-    for old, new in {
-        "default: 1.0e-4": "default: 0.1",
-        "default: 42": "default: 7",
-        "default: 128": "default: 64",
-    }.items():
+    (cfg / "full.yaml").write_text(FULL.read_text())
+    schema = SCHEMA.read_text()
+    for old, new in (
+        ("default: 1.0e-4", "default: 0.1"),
+        ("default: 42", "default: 7"),
+        ("default: 128", "default: 64"),
+    ):
         assert old in schema, old
         schema = schema.replace(old, new, 1)
     (cfg / "schema.yaml").write_text(schema)
-    assert recipe_config(cfg / "full.yaml", cfg / "schema.yaml") == recipe_config(
-        ROOT / "config" / "full.yaml", ROOT / "config" / "schema.yaml"
-    )
+    assert recipe_config(cfg / "full.yaml", cfg / "schema.yaml") == recipe_config(FULL, SCHEMA)

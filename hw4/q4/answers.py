@@ -24,10 +24,6 @@ def fmt3(x: float) -> str:
     return f"{x:.3f}"
 
 
-def _listing(pairs) -> str:
-    return ", ".join(f"{count} {md(name)}" for name, count in pairs)
-
-
 def _hardest(ev: dict, hc: dict) -> str:
     if hc["perfect"]:
         return f"**No test review was misclassified** (test accuracy {fmt3(ev['test_acc'])}): no class is harder here."
@@ -68,12 +64,14 @@ def answers(data: dict, tokens: dict, train: dict, ev: dict, claims: dict) -> di
     shapes = d["shapes"]
     hidden = tk["hidden"]
     counts = ", ".join(f"{c['count']}" for c in C["data"]["score_counts"])
+    epochs = ", ".join(str(h["epoch"]) for h in train["history"])
+    accuracy = {key: ", ".join(f"{h[key]:.3f}" for h in train["history"]) for key in ("train_acc", "val_acc")}
     return {
         1: f"**{d['n_samples']} samples**: one per row of the reviews file.",
         2: f"**The most common score is {d['most_common_score']}** (reviews with scores 1 to 5: {counts}).",
         3: (
             f"**{'Roughly balanced' if C['data']['balanced'] else 'Not balanced'}**: "
-            + _listing((name, d["class_counts"][name]) for name in names)
+            + ", ".join(f"{d['class_counts'][name]} {md(name)}" for name in names)
             + f" against an equal share of {C['data']['equal_share']:.4g}; the smallest class has "
             + f"{100 * d['balance_min_over_max']:.3g} % of the largest one's reviews."
         ),
@@ -83,12 +81,8 @@ def answers(data: dict, tokens: dict, train: dict, ev: dict, claims: dict) -> di
         5: (
             f"**{tk['encode_len']} ids: {md(ct['first_token'])} first, the {ct['n_sample_tokens']} word pieces, "
             f"{md(ct['last_token'])} at index {ct['last_attended_index']} (mask 1), then {md('[PAD]')} at indices "
-            f"{ct['first_padding_index']} to {ct['last_index']} (mask 0).** "
-            + (
-                "Inverted, they give the sentence's word pieces back."
-                if ct["round_trip"]
-                else "Inverted, they do not give the sentence's word pieces back."
-            )
+            f"{ct['first_padding_index']} to {ct['last_index']} (mask 0).** Inverted, they "
+            f"{'give' if ct['round_trip'] else 'do not give'} the sentence's word pieces back."
         ),
         6: (
             f"**Train {tuple(shapes['train'])}, validation {tuple(shapes['val'])}, test {tuple(shapes['test'])}** "
@@ -111,15 +105,7 @@ def answers(data: dict, tokens: dict, train: dict, ev: dict, claims: dict) -> di
             f"**Best validation accuracy {tr['best_val_acc']:.3f}, after epoch {tr['best_epoch']} of {n_epochs}**; "
             "that model is saved in `best_model_state.bin` and evaluated below."
         ),
-        11: (
-            "**Accuracy after epoch "
-            + ", ".join(str(h["epoch"]) for h in train["history"])
-            + ": train "
-            + ", ".join(f"{h['train_acc']:.3f}" for h in train["history"])
-            + "; validation "
-            + ", ".join(f"{h['val_acc']:.3f}" for h in train["history"])
-            + "**."
-        ),
+        11: f"**Accuracy after epoch {epochs}: train {accuracy['train_acc']}; validation {accuracy['val_acc']}**.",
         12: _hardest(ev, C["hardest"]),
         13: (
             f"**Predicted sentiment: {md(ev['raw']['prediction'])}** (probability "

@@ -153,10 +153,6 @@ def recipe_mismatches(recipe: dict) -> list[str]:
     return bad
 
 
-def _nonzero(counts: dict) -> list[dict]:
-    return [{"class": name, "count": n} for name, n in counts.items() if n]
-
-
 def token_claims(tokens: dict) -> dict:
     """Items 4.4-4.5 in numbers: the sample's word pieces, and what its padded encoding holds."""
     pieces = tokens["tokens"]["tokens"]
@@ -187,9 +183,7 @@ def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dic
     best = best_epoch(train["history"])
     return {
         "recipe": {"all_same": recipe["n_different"] == 0},
-        "run": {
-            "trained_on_gpu": train["device"].startswith("cuda"),
-        },
+        "run": {"trained_on_gpu": train["device"].startswith("cuda")},
         "data": {
             # the Google Play scores in order, 1 to 5, with their counts (item 4.2)
             "score_counts": [
@@ -214,18 +208,12 @@ def claims(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dic
             **hc,  # hw4/q4/metrics.py's verdict, checked against the confusion matrix by eval_mismatches
             "tied": bool(hc["tied_with"]),
             "has_errors": hc["errors"] > 0,
-            "errors_to": _nonzero(hc["errors_to"]),
+            "errors_to": [{"class": name, "count": n} for name, n in hc["errors_to"].items() if n],
             "has_false_alarms": hc["false_alarms"] > 0,
             # one review's weight in the score is worth a remark on a small test set that holds the class at all
             "small_test_set_note": hc["small_test_set"] and not hc["no_test_reviews"],
         },
     }
-
-
-def eval_agreements(ev: dict) -> dict:
-    """Float agreements of q4_eval, recorded with their tolerances."""
-    prob_sum = sum(ev["raw"]["probabilities"].values())
-    return {"raw_probabilities_sum": agreement(abs(prob_sum - 1.0), PROBABILITY_SUM_TOLERANCE)}
 
 
 def check(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dict:
@@ -240,4 +228,6 @@ def check(data: dict, tokens: dict, train: dict, ev: dict, recipe: dict) -> dict
     bad = [f"{line} (fix {where})" for where, lines in found.items() for line in lines]
     if bad:
         raise Q4CheckError("q4: the Problem 4 results disagree with each other:\n  " + "\n  ".join(bad))
-    return {**claims(data, tokens, train, ev, recipe), "agreement": eval_agreements(ev)}
+    prob_sum = sum(ev["raw"]["probabilities"].values())  # float agreements, recorded with their tolerances
+    agreements = {"raw_probabilities_sum": agreement(abs(prob_sum - 1.0), PROBABILITY_SUM_TOLERANCE)}
+    return {**claims(data, tokens, train, ev, recipe), "agreement": agreements}

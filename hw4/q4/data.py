@@ -87,10 +87,7 @@ def clean_reviews(df: pd.DataFrame, options: dict) -> tuple[pd.DataFrame, list[d
     for name, why in CLEANING.items():
         if not options.get(name, False):
             continue
-        if name == "identical_rows":
-            drop = df.duplicated(keep="first")
-        else:
-            drop = df["content"].str.strip() == ""
+        drop = df.duplicated(keep="first") if name == "identical_rows" else df["content"].str.strip() == ""
         removed.append({"option": name, "rows": int(drop.sum()), "why": why})
         df = df[~drop]
     return df.reset_index(drop=True), removed
@@ -98,11 +95,7 @@ def clean_reviews(df: pd.DataFrame, options: dict) -> tuple[pd.DataFrame, list[d
 
 def to_sentiment(score: int) -> int:
     """The notebook's mapping: 1-2 negative (0), 3 neutral (1), 4-5 positive (2)."""
-    if score <= 2:
-        return 0
-    if score == 3:
-        return 1
-    return 2
+    return 0 if score <= 2 else 1 if score == 3 else 2
 
 
 # The notebook's split: train_test_split(df, test_size=0.1), then train_test_split(rest, test_size=0.5).

@@ -8,9 +8,10 @@ checksum is right. Rule q4_fetch copies the cached file to the build (``build/q4
 the data step reads; rerunning the rule (after ``--forcerun``, a code change, a new cache_dir) copies again.
 """
 
+import shutil
 from pathlib import Path
 
-from hw4.io import sha256_file
+from hw4.io import atomic_path, sha256_file
 
 NOTEBOOK_REVIEWS_ID = "1zdmewp7ayS4js4VtrJEHzAheSW-5NBZv"  # reviews.csv, as in the course notebook
 
@@ -27,8 +28,6 @@ def _recorded_sha(dest: Path) -> str | None:
 def fetch_reviews(file_id: str, dest: str | Path, expected_sha256: str | None = None) -> dict:
     """Return {path, sha256, fetched}; download with gdown only when there is no valid cached copy."""
     import gdown
-
-    from hw4.io import atomic_path
 
     dest = Path(dest)
     expected = expected_sha256.lower() if expected_sha256 else None
@@ -61,10 +60,6 @@ def fetch_reviews(file_id: str, dest: str | Path, expected_sha256: str | None = 
 
 def fetch_to_build(file_id: str, cache_dir: str | Path, out: str | Path, expected_sha256: str | None = None) -> dict:
     """The cached (or, without a valid cache, downloaded) reviews.csv, copied atomically to `out`."""
-    import shutil
-
-    from hw4.io import atomic_path
-
     info = fetch_reviews(file_id, Path(cache_dir) / "reviews.csv", expected_sha256)
     with atomic_path(out) as tmp:
         shutil.copyfile(info["path"], tmp)

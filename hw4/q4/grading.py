@@ -10,16 +10,23 @@
 """
 
 import ast
+import importlib.util
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
+import zipfile
 from pathlib import Path
 
 import nbformat
 import yaml
 
-from hw4.q4.notebook import parameter_defaults, role
+from hw4.io import atomic_path
+from hw4.q4.notebook import parameter_defaults, read_source, role
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "notebooks" / "hw4_q4_tests.py"
@@ -37,15 +44,13 @@ GRADING_PACKAGES = (
 
 def grading_requirements(requirements: Path) -> str:
     """The pinned lines of GRADING_PACKAGES in ``requirements`` (pip's format), for the autograder's environment."""
-    pins = {}
-    for line in requirements.read_text(encoding="utf-8").splitlines():
-        name, sep, version = line.strip().partition("==")
-        if sep:
-            pins[name.lower().replace("_", "-")] = line.strip()
-    missing = [p for p in GRADING_PACKAGES if p.lower().replace("_", "-") not in pins]
+    pinned = [line.strip() for line in requirements.read_text(encoding="utf-8").splitlines() if "==" in line]
+    pins = {line.split("==")[0].lower().replace("_", "-"): line for line in pinned}  # pip's names: _ is -
+    wanted = {p: p.lower().replace("_", "-") for p in GRADING_PACKAGES}
+    missing = [p for p, name in wanted.items() if name not in pins]
     if missing:
         raise ValueError(f"{requirements}: no pinned version of {missing}. Fix: pin them (name==version)")
-    return "\n".join(pins[p.lower().replace("_", "-")] for p in GRADING_PACKAGES) + "\n"
+    return "\n".join(pins[name] for name in wanted.values()) + "\n"
 
 
 def assignment_config(grading: dict, data_name: str, python_version: str) -> dict:
@@ -87,10 +92,6 @@ def check_parameters(parameters: dict, solution: nbformat.NotebookNode) -> None:
         )
 
 
-def question(k: int) -> str:
-    return f"q4_{k}"
-
-
 def item_tests(path: Path = TESTS) -> dict[int, list[str]]:
     """{item: the source of each test function for it}, in file order (functions named q4_<item>_...)."""
     text = path.read_text(encoding="utf-8")
@@ -114,7 +115,7 @@ def master_notebook(solution: nbformat.NotebookNode, points: dict, config: dict,
     ``config``: the ASSIGNMENT CONFIG (assignment_config); ``tests``: item_tests()."""
     nb = nbformat.from_dict(solution)
     cells = [_raw("# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False))]
-    pending_prompt = []
+    pending_prompt = []  # an item's guidance cells: its question's prompt
     for cell in nb.cells:
         k, kind = role(cell)
         cell.metadata.pop("hw4", None)
@@ -122,18 +123,15 @@ def master_notebook(solution: nbformat.NotebookNode, points: dict, config: dict,
             pending_prompt.append(cell)
             continue
         if kind != "solution":
-            cells.extend(pending_prompt)
-            pending_prompt = []
-            cells.append(cell)
-            continue
-        todo, code = cell.source.split("\n", 1)
-        cell.source = f"{todo}\n# BEGIN SOLUTION\n{code}\n# END SOLUTION"
-        cells.append(_raw(f"# BEGIN QUESTION\nname: {question(k)}\npoints: {points[k]}"))
-        cells.extend(pending_prompt)
+            cells += [*pending_prompt, cell]
+        else:
+            todo, code = cell.source.split("\n", 1)
+            cell.source = f"{todo}\n# BEGIN SOLUTION\n{code}\n# END SOLUTION"
+            cells += [_raw(f"# BEGIN QUESTION\nname: q4_{k}\npoints: {points[k]}"), *pending_prompt]
+            cells += [_raw("# BEGIN SOLUTION"), cell, _raw("# END SOLUTION"), _raw("# BEGIN TESTS")]
+            cells += [nbformat.v4.new_code_cell(source) for source in tests[k]]
+            cells += [_raw("# END TESTS"), _raw("# END QUESTION")]
         pending_prompt = []
-        cells += [_raw("# BEGIN SOLUTION"), cell, _raw("# END SOLUTION"), _raw("# BEGIN TESTS")]
-        cells += [nbformat.v4.new_code_cell(source) for source in tests[k]]
-        cells += [_raw("# END TESTS"), _raw("# END QUESTION")]
     nb.cells = cells + pending_prompt
     nbformat.validate(nb)
     return nb
@@ -143,9 +141,6 @@ def reproducible_zip(source: Path, dest: Path, epoch: int, extra: dict | None = 
     """``source`` rewritten with its entries sorted and dated ``epoch`` (their modes kept): the same autograder
     gives the same bytes. ``extra``: {name in the zip: file} added, e.g. the plugin beside run_otter.py, where
     Gradescope's Python finds it (otter puts the assignment's files in files/, which is not on the path)."""
-    import time
-    import zipfile
-
     stamp = time.gmtime(max(int(epoch), ZIP_EPOCH))[:6]  # a zip cannot date before 1980
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         entries = {i.filename: (i.external_attr, zin.read(i.filename)) for i in zin.infolist()}
@@ -166,13 +161,6 @@ def make_autograder(source: Path, tests: Path, marking: Path, data: Path, requir
     """The master notebook and ``otter assign`` in a temporary folder; ``out``: where the zip (reproducible, dated
     ZIP_EPOCH: a new commit alone regrades nothing; the plugin beside run_otter.py), the student notebook and the
     master notebook go (written atomically). Returns otter's output."""
-    import importlib.util
-    import shutil
-    import tempfile
-
-    from hw4.io import atomic_path
-    from hw4.q4.notebook import read_source
-
     solution = read_source(Path(source))
     try:
         check_parameters(grading["parameters"], solution)
@@ -240,10 +228,7 @@ def grade_submission(path: Path, autograder_zip: Path, work: Path, timeout: int,
     work.mkdir(parents=True, exist_ok=True)
     path, autograder_zip, work = Path(path).resolve(), Path(autograder_zip).resolve(), Path(work).resolve()
     cmd = [sys.executable, "-m", "otter", "run", "-a", str(autograder_zip), "-o", str(work), "--no-logo", str(path)]
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(Path(plugin_dir).resolve()),
-    }  # otter imports the plugin that its config names
+    env = {**os.environ, "PYTHONPATH": str(Path(plugin_dir).resolve())}  # otter imports the plugin its config names
     # its own process group: at the time limit otter and the kernel it started (still running the cell) both stop
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=work,
                             start_new_session=True)  # fmt: skip
@@ -264,8 +249,6 @@ def grade_submission(path: Path, autograder_zip: Path, work: Path, timeout: int,
 
 def _stop_group(proc: subprocess.Popen) -> None:
     """SIGTERM to the process group (otter cleans up its folder), SIGKILL what is left after 10 s."""
-    import signal
-
     for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, None)):
         try:
             os.killpg(proc.pid, sig)

@@ -16,37 +16,23 @@ from pathlib import Path
 NEEDED = {
     "df": "the Data Exploration cell, and item Q3 (its sentiment column)",
     "class_names": "the set-up cell",
-    "RANDOM_SEED": "the parameters cell",
-    "MAX_LEN": "the parameters cell",
-    "BATCH_SIZE": "the parameters cell",
-    "EPOCHS": "the parameters cell",
-    "LEARNING_RATE": "the parameters cell",
-    "BUCKETED": "the parameters cell",
-    "BF16": "the parameters cell",
-    "PRE_TRAINED_MODEL_NAME": "the parameters cell",
+    **dict.fromkeys(("RANDOM_SEED", "MAX_LEN", "BATCH_SIZE", "EPOCHS", "LEARNING_RATE"), "the parameters cell"),
+    **dict.fromkeys(("BUCKETED", "BF16", "PRE_TRAINED_MODEL_NAME"), "the parameters cell"),
     "device": "the set-up cell",
-    "tokenizer": "the Data Preprocessing cell",
-    "sample_txt": "the Data Preprocessing cell",
-    "tokens": "item Q4",
-    "token_ids": "item Q4",
+    **dict.fromkeys(("tokenizer", "sample_txt"), "the Data Preprocessing cell"),
+    **dict.fromkeys(("tokens", "token_ids"), "item Q4"),
     "encoding": "the cell that encodes the sample sentence",
     "inverted": "item Q5",
-    "df_train": "item Q6",
-    "df_val": "item Q6",
-    "df_test": "item Q6",
+    **dict.fromkeys(("df_train", "df_val", "df_test"), "item Q6"),
     "bert_model": "the cell that loads BertModel",
-    "last_hidden_state": "item Q7",
-    "pooled_output": "item Q7",
+    **dict.fromkeys(("last_hidden_state", "pooled_output"), "item Q7"),
     "model": "the SentimentClassifier cell",
     "optimizer": "the Training cell",
-    "history": "item Q10",
-    "best_accuracy": "item Q10",
+    **dict.fromkeys(("history", "best_accuracy"), "item Q10"),
     "test_acc": "the Evaluation cell",
     "cm": "item Q12",
     "review_text": "the Predicting on Raw Text cell",
-    "encoded_review": "item Q13",
-    "output": "item Q13",
-    "prediction": "item Q13",
+    **dict.fromkeys(("encoded_review", "output", "prediction"), "item Q13"),
 }
 
 
@@ -77,7 +63,7 @@ def data_results(g: dict) -> dict:
         "class_counts": class_counts,
         "balance_min_over_max": min(class_counts.values()) / max(class_counts.values()),
         "empty_texts": int((texts.str.strip() == "").sum()),
-        "shapes": {name: [int(n) for n in frame.shape] for name, frame in frames.items()},
+        "shapes": {name: _shape(frame) for name, frame in frames.items()},
         "split_sizes": {name: len(frame) for name, frame in frames.items()},
         "seed": int(g["RANDOM_SEED"]),
     }
@@ -134,8 +120,6 @@ def train_results(g: dict) -> dict:
     history = g["history"]
     keys = ("train_acc", "train_loss", "val_acc", "val_loss")
     rows = [{"epoch": k + 1, **{key: float(history[key][k]) for key in keys}} for k in range(len(history["train_acc"]))]
-    max_len = int(g["MAX_LEN"])
-    device = str(g["device"])
     return {
         "history": rows,
         "epochs": int(g["EPOCHS"]),
@@ -144,13 +128,13 @@ def train_results(g: dict) -> dict:
         "best_epoch": best_epoch(rows, float(g["best_accuracy"])),
         "n_train": len(g["df_train"]),
         "n_val": len(g["df_val"]),
-        "max_len": max_len,
+        "max_len": int(g["MAX_LEN"]),
         "batch_size": int(g["BATCH_SIZE"]),
         "lr": float(g["LEARNING_RATE"]),
         "bucketed": bool(g["BUCKETED"]),
         "padding": "bucketed" if g["BUCKETED"] else "max_length",
         "precision": "bf16" if g["BF16"] else "fp32",
-        "device": device,
+        "device": str(g["device"]),
         "optimizer": optimizer_name(g["optimizer"]),
         "weight_decay": float(g["optimizer"].defaults.get("weight_decay", 0.0)),
     }
@@ -187,6 +171,10 @@ def harvest(g: dict, out_dir: str) -> None:
         )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    for name, make in (("q4_data", data_results), ("q4_tokens", tokens_results), ("q4_train", train_results)):
+    for name, make in {
+        "q4_data": data_results,
+        "q4_tokens": tokens_results,
+        "q4_train": train_results,
+        "q4_eval": eval_results,
+    }.items():
         (out / f"{name}.json").write_text(json.dumps(make(g), indent=1), encoding="utf-8")
-    (out / "q4_eval.json").write_text(json.dumps(eval_results(g), indent=1), encoding="utf-8")

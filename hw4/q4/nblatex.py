@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 
+from hw4.io import atomic_path
 from hw4.latex import unicode_safe
 from hw4.q4.notebook import ROOT, role
 
@@ -100,8 +101,6 @@ def to_latex(nb: nbformat.NotebookNode, figure_dir: str = "figures") -> tuple[st
 
 def write_figures(figures: dict[str, bytes], root: Path, outputs: list[str]) -> None:
     """Write each figure to the output path that ends in its name (the rule's declared outputs)."""
-    from hw4.io import atomic_path
-
     for path, content in figures.items():
         (target,) = [o for o in outputs if Path(o).name == Path(path).name]
         with atomic_path(root / target) as tmp:

@@ -42,10 +42,6 @@ def _metadata(text: str, where: str) -> dict:
     return meta
 
 
-def _trim(lines: list[str]) -> str:
-    return "\n".join(lines).strip("\n")
-
-
 def read_source(path: Path = SOURCE) -> nbformat.NotebookNode:
     """The percent-format file as a notebook (no outputs)."""
     nb = nbformat.v4.new_notebook()
@@ -53,21 +49,16 @@ def read_source(path: Path = SOURCE) -> nbformat.NotebookNode:
         kernelspec={"name": "python3", "display_name": "Python 3", "language": "python"},
         language_info={"name": "python"},
     )
-    cell = None
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         m = _MARKER.match(line)
         if m:
-            cell = {"md": bool(m.group("md")), "meta": _metadata(m.group("meta"), f"{path}:{number}"), "lines": []}
-            nb.cells.append(cell)
-        elif cell is not None:
-            cell["lines"].append(line)
-    for k, cell in enumerate(nb.cells):
-        if cell["md"]:
-            lines = [re.sub(r"^# ?", "", line) for line in cell["lines"]]
-            nb.cells[k] = nbformat.v4.new_markdown_cell(_trim(lines), metadata=cell["meta"])
-        else:
-            lines = [_MAGIC.sub(r"\1", line) for line in cell["lines"]]
-            nb.cells[k] = nbformat.v4.new_code_cell(_trim(lines), metadata=cell["meta"])
+            new_cell = nbformat.v4.new_markdown_cell if m.group("md") else nbformat.v4.new_code_cell
+            nb.cells.append(new_cell("", metadata=_metadata(m.group("meta"), f"{path}:{number}")))
+        elif nb.cells:  # a markdown cell's lines are comments; a code cell's commented magics are magics
+            line = re.sub(r"^# ?", "", line) if nb.cells[-1].cell_type == "markdown" else _MAGIC.sub(r"\1", line)
+            nb.cells[-1].source += line + "\n"
+    for cell in nb.cells:
+        cell.source = cell.source.strip("\n")
     nbformat.validate(nb)
     return nb
 
@@ -85,13 +76,6 @@ def role(cell) -> tuple[int | None, str | None]:
     return (int(todo.group(1)), "solution") if todo else (None, None)
 
 
-def todo_line(cell) -> str:
-    first = cell.source.splitlines()[0]
-    if not first.startswith("# TODO: Q"):
-        raise ValueError(f"a solution cell must start with its '# TODO: Qk.' line, not {first!r}")
-    return first
-
-
 def handout(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The incomplete notebook: each solution cell is its TODO line and a stub; no outputs, no answers, none of
     our metadata (an item's cell is known by its TODO line)."""
@@ -102,7 +86,10 @@ def handout(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.outputs, cell.execution_count = [], None
             cell.metadata.pop("execution", None)
             if role(cell)[1] == "solution":
-                cell.source = f"{todo_line(cell)}\n{STUB}"
+                todo = cell.source.splitlines()[0]
+                if not todo.startswith("# TODO: Q"):
+                    raise ValueError(f"a solution cell must start with its '# TODO: Qk.' line, not {todo!r}")
+                cell.source = f"{todo}\n{STUB}"
         cell.metadata.pop("hw4", None)
     nbformat.validate(nb)
     return nb

@@ -73,15 +73,13 @@ def compare(run: dict, recipe: dict, data: dict, tokens: dict, train: dict, samp
     expected = nd.get("expected_rows")
     run_sizes = (data["split_sizes"]["train"], data["split_sizes"]["val"], data["split_sizes"]["test"])
     recipe_sizes = split_sizes(expected, **NOTEBOOK_SPLIT) if expected else None
-    run_device = train["device"].split(":")[0]
+    run_device, model = train["device"].split(":")[0], tokens["model"]["name"]
+
+    def setting(key: str, item: str, name: str, text=str) -> tuple:  # a train setting, as the notebook and the run
+        return key, item, text(nt[name]), text(train[name]), train[name] == nt[name]
+
     rows = [
-        (
-            "model",
-            "Model",
-            recipe["model"]["name"],
-            tokens["model"]["name"],
-            tokens["model"]["name"] == recipe["model"]["name"],
-        ),
+        ("model", "Model", recipe["model"]["name"], model, model == recipe["model"]["name"]),
         ("data", "Data source", _data_source(nd), _data_source(rd, data["file"]), _same_source(rd, nd)),
         (
             "rows",
@@ -106,13 +104,7 @@ def compare(run: dict, recipe: dict, data: dict, tokens: dict, train: dict, samp
             _split_text(data["split"], run_sizes),
             data["split"] == NOTEBOOK_SPLIT,
         ),
-        (
-            "max_len",
-            "Max. length (tokens)",
-            str(nt["max_len"]),
-            str(train["max_len"]),
-            train["max_len"] == nt["max_len"],
-        ),
+        setting("max_len", "Max. length (tokens)", "max_len"),
         (
             "padding",
             "Padding and batches",
@@ -120,22 +112,10 @@ def compare(run: dict, recipe: dict, data: dict, tokens: dict, train: dict, samp
             _padding_text(train["padding"], train["max_len"]),
             train["padding"] == nt["padding"],
         ),
-        (
-            "batch",
-            "Batch size",
-            str(nt["batch_size"]),
-            str(train["batch_size"]),
-            train["batch_size"] == nt["batch_size"],
-        ),
-        ("epochs", "Epochs", str(nt["epochs"]), str(train["epochs"]), train["epochs"] == nt["epochs"]),
+        setting("batch", "Batch size", "batch_size"),
+        setting("epochs", "Epochs", "epochs"),
         ("seed", "Random seed", str(recipe["seed"]), str(data["seed"]), data["seed"] == recipe["seed"]),
-        (
-            "lr",
-            "Learning rate (linear decay, no warm-up)",
-            f"{nt['lr']:.1e}",
-            f"{train['lr']:.1e}",
-            train["lr"] == nt["lr"],
-        ),
+        setting("lr", "Learning rate (linear decay, no warm-up)", "lr", lambda lr: f"{lr:.1e}"),
         (
             "optimizer",
             "Optimiser",
@@ -144,7 +124,7 @@ def compare(run: dict, recipe: dict, data: dict, tokens: dict, train: dict, samp
             + (", bias-corrected" if train["optimizer"] == "torch.optim.AdamW" else ""),
             train["optimizer"] == NOTEBOOK_OPTIMIZER,
         ),
-        ("precision", "Precision", nt["precision"], train["precision"], train["precision"] == nt["precision"]),
+        setting("precision", "Precision", "precision"),
         ("device", "Device", nt["device"], run_device, run_device == nt["device"]),
     ]
     table = [{"key": k, "item": item, "notebook": a, "run": b, "same": bool(same)} for k, item, a, b, same in rows]

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from unittest import mock
 
 import nbformat
 
@@ -29,13 +30,7 @@ from hw4.runtime import machine_info, pick_device
 
 RESULTS = ("q4_data", "q4_tokens", "q4_train", "q4_eval")
 # Names the notebook's working directory uses for its own files: a reviews file is never given one of them.
-RUN_FILES = {
-    "harvest",
-    "checkpoint.pt",
-    "checkpoint.tmp",
-    "best_model_state.bin",
-    "best_model_state.tmp",
-}
+RUN_FILES = {"harvest", "checkpoint.pt", "checkpoint.tmp", "best_model_state.bin", "best_model_state.tmp"}
 
 
 def reviews_file_name(csv: Path, cleaned: bool) -> str:
@@ -60,12 +55,6 @@ def parameters(q4: dict, seed: int, reviews_file: str, device: str, bf16: bool) 
         "BUCKETED": train["padding"] == "bucketed",
         "BF16": bf16,
     }
-
-
-def changed_parameters(nb, params: dict) -> dict:
-    """The parameters whose value differs from the notebook's own default (its ``parameters`` cell)."""
-    defaults = parameter_defaults(nb)
-    return {name: value for name, value in params.items() if defaults.get(name, object()) != value}
 
 
 def model_dir_name(name: str) -> str:
@@ -167,26 +156,19 @@ def run_notebook(
     cleaned, removed = clean_reviews(df, clean)
     reviews_file = reviews_file_name(csv, bool(removed))
     params = parameters(q4, seed, reviews_file, device, bf16)
-    local = resolve_model(q4["model"]["name"])[1]
     key = fingerprint(params, csv, clean, source)
     run_dir, resume = prepare_run_dir(
         Path(run_root), key, cleaned if removed else csv, reviews_file, q4["model"]["name"]
     )
     notebook = read_source(source)
-    nb = inject(notebook, changed_parameters(notebook, params))
+    defaults = parameter_defaults(notebook)  # only the parameters that differ from the notebook's own are injected
+    nb = inject(notebook, {name: value for name, value in params.items() if defaults.get(name, object()) != value})
     harvest_dir = (run_dir / "harvest").resolve()
     shutil.rmtree(harvest_dir, ignore_errors=True)
     after = f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom hw4.q4.harvest import harvest\nharvest(globals(), {str(harvest_dir)!r})"
-    saved = {k: os.environ.get(k) for k in kernel_env(threads, True)}
-    os.environ.update(kernel_env(threads, offline=local or q4["model"]["offline"]))
-    try:
+    offline = resolve_model(q4["model"]["name"])[1] or q4["model"]["offline"]
+    with mock.patch.dict(os.environ, kernel_env(threads, offline)):  # the kernel inherits them; restored after
         seconds = execute(nb, run_dir, before=QUIET, after=after)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     results = {name: json.loads((harvest_dir / f"{name}.json").read_text()) for name in RESULTS}
     results["q4_data"].update(
         file=csv.name,
