@@ -1,19 +1,10 @@
 """Rule diff: this build against a base version (a git revision or an archive label): results, figures, document."""
 
-import sys
 from pathlib import Path
 
-from hw4.io import log_to
+from hw4.smk import run_script
 from hw4.versions.archive import ArchiveError
-from hw4.versions.diff import (
-    PROVENANCE,
-    DiffError,
-    describe_base,
-    describe_current,
-    diff_builds,
-    get_base,
-    read_build,
-)
+from hw4.versions.diff import PROVENANCE, DiffError, describe_base, describe_current, diff_builds, get_base, read_build
 
 
 def main(sm) -> None:
@@ -46,13 +37,4 @@ def main(sm) -> None:
     )
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/diff.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("diff")
-with log_to(snakemake.log[0]):
-    try:
-        main(snakemake)
-    except (DiffError, ArchiveError) as err:
-        print(f"diff failed: {err}", file=sys.stderr)
-        sys.exit(1)
+run_script(main, globals(), errors=(DiffError, ArchiveError), failed="diff failed")

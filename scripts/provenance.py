@@ -1,6 +1,7 @@
 """Rule provenance: commit, config hash, profiles, machine and per-rule timings, for the audit and archives."""
 
-from hw4.io import log_to, write_json
+from hw4.io import write_json
+from hw4.smk import run_script
 from hw4.versions.provenance import provenance
 
 
@@ -19,9 +20,4 @@ def main(sm) -> None:
     write_json(sm.output.results, prov)
 
 
-if "snakemake" not in globals():  # run by hand: python scripts/provenance.py
-    from hw4.smk import mock_snakemake
-
-    snakemake = mock_snakemake("provenance")
-with log_to(snakemake.log[0]):
-    main(snakemake)
+run_script(main, globals())

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from conftest import pdf_text
+from test_versions import _figure
 
 from hw4.latex import Raw, load_results, make_env
-from hw4.render import build_context
+from hw4.render import build_context, render
+from hw4.tex import compile_tex
 from hw4.versions.diff import diff_builds, read_build
-from hw4.versions.marks import ADDED, Marker, track
+from hw4.versions.marks import ADDED, Marker, flag_branches, track
 from hw4.versions.prose import diff_template, tokenize
 
 needs_tex = pytest.mark.skipif(
@@ -171,8 +173,6 @@ def test_a_value_equal_at_the_printed_precision_is_not_marked(tmp_path):
 
 
 def test_a_branch_is_flagged_only_where_a_condition_could_have_decided_otherwise(tmp_path):
-    from hw4.versions.marks import flag_branches
-
     text = flag_branches(
         "\\BLOCK{if results.q1.faster}faster\\BLOCK{else}slower\\BLOCK{endif}; "
         "\\BLOCK{if results.q1.ratio is none}none\\BLOCK{else}some\\BLOCK{endif}; "
@@ -248,11 +248,6 @@ V2 = {
 
 def make_version(root: Path, v: dict, problem: str = PROBLEM, keep_templates: bool = True) -> Path:
     """A project tree laid out like a build: templates, results, the figure, the rendered .tex and its PDF."""
-    from test_versions import _figure
-
-    from hw4.render import render
-    from hw4.tex import compile_tex
-
     results = {
         "accuracy": v["accuracy"],
         "formula_tex": v["formula_tex"],
@@ -383,18 +378,14 @@ def test_marks_never_break_the_real_documents(built_project, tmp_path, monkeypat
     """Every value the real templates print, marked as changed: the submission and the solutions still render and
     compile (marks in every table cell, formula, caption and heading), and each printed key was marked."""
     monkeypatch.chdir(built_project)  # the templates' listings read the project's modules by relative path
-    build = read_build(
-        built_project,
-        [str(p.relative_to(built_project)) for p in sorted(built_project.glob("build/results/*.json"))],
-        [str(p.relative_to(built_project)) for p in sorted(built_project.glob("figures/*.pdf"))],
-    )
+    build = read_build(built_project)
     config = build["config"]
     assert config is not None and config["q1"]["instances"]  # the build records its settings for the diff
     results = {p.stem: str(p) for p in sorted(built_project.glob("build/results/*.json"))}
     render_spec = {"template_dir": "report", "template": "hw4.tex.j2", "mode": mode, "config": config}
     report = diff_builds(
         build,
-        read_build(built_project, None, None),
+        read_build(built_project),
         tmp_path / "d",
         60,
         "the build",

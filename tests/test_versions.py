@@ -8,6 +8,7 @@ figure differs in its bytes only (same pixels) and must not be reported.
 import json
 import shutil
 import subprocess
+from importlib import metadata
 from pathlib import Path
 
 import matplotlib
@@ -17,6 +18,8 @@ from conftest import pdf_text
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from hw4.latex import load_results  # noqa: E402
+from hw4.render import render  # noqa: E402
 from hw4.tex import compile_tex  # noqa: E402
 from hw4.versions.archive import ArchiveError, build_files, load_archive, save_archive  # noqa: E402
 from hw4.versions.diff import diff_builds, is_timing, read_build, results_diff  # noqa: E402
@@ -45,7 +48,7 @@ quantity & value \\
 \midrule
 accuracy & @NUMBER@ \\
 parameters & 2\,304 \\
-@CELL@
+\multicolumn{2}{c}{grid @GRID@ by @GRID@} \\
 \bottomrule
 \end{tabular}
 \end{center}
@@ -63,14 +66,7 @@ def _figure(path: Path, color: str, title: str) -> None:
     plt.close(fig)
 
 
-def make_build(
-    root: Path,
-    sentence: str,
-    number: float,
-    color: str,
-    title: str,
-    cell: str = r"\multicolumn{2}{c}{grid 4 by 4} \\",
-) -> Path:
+def make_build(root: Path, sentence: str, number: float, color: str, title: str, grid: int = 4) -> Path:
     """A small project tree laid out like a real build: rendered .tex, its PDF, results and figures."""
     results = {"accuracy": number, "params": 2304, "machine": {"cpu": "test cpu"}, "time_forward_s": 0.5}
     (root / "build/results").mkdir(parents=True)
@@ -78,7 +74,7 @@ def make_build(
     (root / "build/results/q2.json").write_text(json.dumps({"formula_tex": "h c", "rows": [1, 2, 3]}))
     _figure(root / "figures/curve.pdf", color, "curve")
     _figure(root / "figures/static.pdf", "black", title)  # same pixels, different bytes
-    tex = DOC.replace("@SENTENCE@", sentence).replace("@NUMBER@", f"{number}").replace("@CELL@", cell)
+    tex = DOC.replace("@SENTENCE@", sentence).replace("@NUMBER@", f"{number}").replace("@GRID@", str(grid))
     (root / "build/tex").mkdir(parents=True)
     (root / "build/tex/hw4.tex").write_text(tex)
     work, pdf, _ = compile_tex(root / "build/tex/hw4.tex", list((root / "figures").glob("*.pdf")), 0)
@@ -87,12 +83,11 @@ def make_build(
     return root
 
 
-def archive(root: Path, archive_root: Path, label: str, sha: str = "0" * 40) -> Path:
-    files = build_files(root, ["build/hw4.pdf", "build/tex/hw4.tex"], [], [])
-    files += [str(p.relative_to(root)) for p in sorted(root.glob("build/results/*.json"))]
-    files += [str(p.relative_to(root)) for p in sorted(root.glob("figures/*.pdf"))]
+def archive(root: Path, archive_root: Path, label: str) -> Path:
+    found = [str(p.relative_to(root)) for g in ("build/results/*.json", "figures/*.pdf") for p in sorted(root.glob(g))]
+    files = build_files(root, ["build/hw4.pdf", "build/tex/hw4.tex", *found], [], [])
     save_archive(
-        root, archive_root, label, files, git={"sha": sha, "dirty": False}, config_hash="c", source_date_epoch=0
+        root, archive_root, label, files, git={"sha": "0" * 40, "dirty": False}, config_hash="c", source_date_epoch=0
     )
     return archive_root / label
 
@@ -175,8 +170,8 @@ def test_identical_builds_show_no_change(two_versions, tmp_path):
 @needs_tex
 def test_latexdiff_compile_failure_falls_back_to_coarse_then_text(tmp_path):
     # A changed \multicolumn cell: latexdiff's default markup of it does not compile ("Misplaced \omit").
-    v1 = make_build(tmp_path / "v1", "Same.", 0.5, "tab:blue", "t", r"\multicolumn{2}{c}{grid 4 by 4} \\")
-    v2 = make_build(tmp_path / "v2", "Same.", 0.5, "tab:blue", "t", r"\multicolumn{2}{c}{grid 8 by 8} \\")
+    v1 = make_build(tmp_path / "v1", "Same.", 0.5, "tab:blue", "t")
+    v2 = make_build(tmp_path / "v2", "Same.", 0.5, "tab:blue", "t", grid=8)
     report = diff_builds(read_build(v1), read_build(v2), tmp_path / "d1", 60, "v1", "v2", 0)
     doc = report["document"]
     assert [a["mode"] for a in doc["attempts"]] == ["fine", "coarse"] and doc["mode"] == "coarse"
@@ -213,71 +208,66 @@ def test_results_diff_flags_timings_and_lists_added_and_removed_keys():
 
 # ------------------------------------------------------------------------------------------------ archive
 def test_archive_round_trip_and_never_overwrites(tmp_path):
-    root = tmp_path / "proj"
-    (root / "build/results").mkdir(parents=True)
-    (root / "build/benchmarks").mkdir(parents=True)
-    (root / "figures").mkdir()
-    (root / "build/hw4.pdf").write_bytes(b"%PDF-1.5 fake")
-    (root / "build/results/q1.json").write_text('{"a": 1}')
-    (root / "build/results/provenance.json").write_text(json.dumps({"versions": {"python": "3.11.0", "torch": "9"}}))
-    (root / "build/benchmarks/q1_derive.tsv").write_text("s\th:m:s\n1.5\t0:00:01\n")
-    (root / "figures/q1.pdf").write_bytes(b"%PDF fig")
+    root, arch = tmp_path / "proj", tmp_path / "arch"
+    for rel, text in {
+        "build/hw4.pdf": "%PDF-1.5 fake",
+        "build/results/q1.json": '{"a": 1}',
+        "build/results/provenance.json": json.dumps({"versions": {"python": "3.11.0", "torch": "9"}}),
+        "build/benchmarks/q1_derive.tsv": "s\th:m:s\n1.5\t0:00:01\n",
+        "figures/q1.pdf": "%PDF fig",
+    }.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
     files = build_files(
         root, ["build/hw4.pdf"], ["build/results/q1.json", "build/results/provenance.json"], ["figures/q1.pdf"]
     )
-    assert "build/benchmarks/q1_derive.tsv" in files
-    save_archive(
-        root,
-        tmp_path / "arch",
-        "v1",
-        files,
-        git={"sha": "ab" * 20, "dirty": True},
-        config_hash="h",
-        source_date_epoch=7,
-    )
+    assert "build/benchmarks/q1_derive.tsv" in files  # benchmarks travel without being asked for
+    save_archive(root, arch, "v1", files, git={"sha": "ab" * 20, "dirty": True}, config_hash="h", source_date_epoch=7)
 
-    m = load_archive(tmp_path / "arch/v1")
+    m = load_archive(arch / "v1")
     assert m["git"] == {"sha": "ab" * 20, "dirty": True} and m["config_hash"] == "h" and m["versions"]["torch"] == "9"
     assert sorted(m["files"]) == sorted(files) and m["total_bytes"] == sum(len((root / f).read_bytes()) for f in files)
-    for f in files:
-        assert (tmp_path / "arch/v1" / f).read_bytes() == (root / f).read_bytes()
-    back = read_build(tmp_path / "arch/v1")
+    assert all((arch / "v1" / f).read_bytes() == (root / f).read_bytes() for f in files)
+    back = read_build(arch / "v1")
     assert back["results"]["q1.json"] == {"a": 1} and list(back["figures"]) == ["q1"]
 
     with pytest.raises(ArchiveError, match="never overwritten"):
-        save_archive(root, tmp_path / "arch", "v1", files, git={}, config_hash=None, source_date_epoch=None)
-    assert load_archive(tmp_path / "arch/v1")["git"]["sha"] == "ab" * 20
+        save_archive(root, arch, "v1", files, git={}, config_hash=None, source_date_epoch=None)
+    assert load_archive(arch / "v1")["git"]["sha"] == "ab" * 20
     # a damaged archive is refused
-    target = tmp_path / "arch/v1/build/results/q1.json"
+    target = arch / "v1/build/results/q1.json"
     target.chmod(0o644)
     target.write_text('{"a": 2}')
     with pytest.raises(ArchiveError, match="q1.json: sha256 differs"):
-        load_archive(tmp_path / "arch/v1")
+        load_archive(arch / "v1")
 
 
 # ------------------------------------------------------------------------------------------------ git
-def _git(repo, *args):
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _commit_twice(repo: Path, path: str, first: str, second: str) -> Path:
+    """A new repository at ``repo`` with two commits: ``path`` holding ``first``, then ``second``."""
+    _git(repo, "init", "-q")
+    _git(repo, "config", "user.email", "t@example.org")
+    _git(repo, "config", "user.name", "t")
+    (repo / path).write_text(first)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "first")
+    (repo / path).write_text(second)
+    _git(repo, "commit", "-qam", "second")
+    return repo
 
 
 @pytest.fixture
 def repo(tmp_path):
-    r = tmp_path / "repo"
-    r.mkdir()
-    _git(r, "init", "-q")
-    _git(r, "config", "user.email", "t@example.org")
-    _git(r, "config", "user.name", "t")
-    (r / "a.txt").write_text("one\n")
-    _git(r, "add", "a.txt")
-    _git(r, "commit", "-qm", "first")
-    (r / "a.txt").write_text("two\n")
-    _git(r, "commit", "-qam", "second")
-    return r
+    (tmp_path / "repo").mkdir()
+    return _commit_twice(tmp_path / "repo", "a.txt", "one\n", "two\n")
 
 
 def test_git_state_labels_and_base_resolution(repo, tmp_path):
-    head = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-    prev = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD~1"], capture_output=True, text=True).stdout.strip()
+    head, prev = _git(repo, "rev-parse", "HEAD"), _git(repo, "rev-parse", "HEAD~1")
     s = git_state(repo)
     assert s == {"sha": head, "dirty": False, "changes_hash": None}
     assert default_archive_label(s) == f"rev-{head[:12]}" and default_archive_label(s, "mine") == "mine"
@@ -323,10 +313,6 @@ def test_provenance_reads_benchmarks_q4_identity_and_figure_rules(tmp_path):
 def test_appendix_holds_the_builds_sha_and_versions(repo, tmp_path, monkeypatch):
     """provenance.json made from a real checkout, rendered with the project's templates, compiled: the PDF
     shows that checkout's commit and the installed versions."""
-    from importlib import metadata
-
-    from hw4.render import render
-
     monkeypatch.chdir(tmp_path)
     (tmp_path / "build/benchmarks").mkdir(parents=True)
     (tmp_path / "build/benchmarks/q1_derive.tsv").write_text("s\th:m:s\tmax_rss\tcpu_time\n3.25\t0:00:03\t123.4\t3.0\n")
@@ -357,8 +343,6 @@ def test_appendix_holds_the_builds_sha_and_versions(repo, tmp_path, monkeypatch)
     (tmp_path / "templates").mkdir()
     shutil.copy(ROOT / "report/provenance.tex.j2", tmp_path / "templates")
     (tmp_path / "templates/doc.tex.j2").write_text(doc)
-    from hw4.latex import load_results
-
     tex = render(
         tmp_path / "templates", "doc.tex.j2", {"config": {}, "results": {"provenance": load_results(prov_path)}}
     )
@@ -423,16 +407,9 @@ def test_base_revision_is_built_in_a_worktree_then_archived(tmp_path):
         '    shell: "cp src/hw4.tex {output[0]} && cp src/hw4.pdf {output[1]} && cp src/r.json {output[2]} '
         '&& cp src/f.pdf {output[3]}"\n'
     )
-    for name, text in {"hw4.tex": "doc", "hw4.pdf": "%PDF", "f.pdf": "%PDF f", "r.json": '{"n": 1}'}.items():
+    for name, text in {"hw4.tex": "doc", "hw4.pdf": "%PDF", "f.pdf": "%PDF f"}.items():
         (repo / "src" / name).write_text(text)
-    _git(repo, "init", "-q")
-    _git(repo, "config", "user.email", "t@example.org")
-    _git(repo, "config", "user.name", "t")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "v1")
-    (repo / "src/r.json").write_text('{"n": 2}')
-    _git(repo, "commit", "-qam", "v2")
-    prev = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD~1"], capture_output=True, text=True).stdout.strip()
+    prev = _git(_commit_twice(repo, "src/r.json", '{"n": 1}', '{"n": 2}'), "rev-parse", "HEAD~1")
 
     archives = repo / "data/archive"
     root, base = get_base(repo, archives, "HEAD~1", 1, tmp_path / "base.log")
@@ -440,7 +417,6 @@ def test_base_revision_is_built_in_a_worktree_then_archived(tmp_path):
     assert json.loads((root / "build/results/r.json").read_text()) == {"n": 1}  # the old commit's build
     m = load_archive(root)
     assert m["git"] == {"sha": prev, "dirty": False} and m["build_seconds"] > 0
-    worktrees = subprocess.run(["git", "-C", repo, "worktree", "list"], capture_output=True, text=True).stdout
-    assert len(worktrees.strip().splitlines()) == 1  # the temporary worktree is gone
+    assert len(_git(repo, "worktree", "list").splitlines()) == 1  # the temporary worktree is gone
     assert resolve_base(repo, archives, "HEAD~1")["kind"] == "archive"
     assert not (repo / "build").exists()  # the current checkout was not built or touched

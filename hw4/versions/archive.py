@@ -68,10 +68,8 @@ def save_archive(
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / rel, target)
             entries[rel] = {"sha256": sha256_file(target), "bytes": target.stat().st_size}
-        provenance = None
         prov_path = root / "build" / "results" / "provenance.json"
-        if prov_path.is_file():
-            provenance = json.loads(prov_path.read_text(encoding="utf-8"))
+        provenance = (json.loads(prov_path.read_text(encoding="utf-8")) if prov_path.is_file() else None) or {}
         manifest = {
             "manifest_version": MANIFEST_VERSION,
             "label": label,
@@ -79,7 +77,7 @@ def save_archive(
             "source_date_epoch": source_date_epoch,
             "git": {"sha": git.get("sha"), "dirty": git.get("dirty")},
             "config_hash": config_hash,
-            "versions": (provenance or {}).get("versions") or {"python": platform.python_version()},
+            "versions": provenance.get("versions") or {"python": platform.python_version()},
             "files": entries,
             "total_bytes": sum(e["bytes"] for e in entries.values()),
             **(extra or {}),
@@ -93,18 +91,10 @@ def save_archive(
             dest.rmdir()  # empty (checked above); rename does not replace a directory on every system
         os.rename(stage, dest)
     except BaseException:
-        _rmtree_readonly(stage)
+        if stage.exists():  # its files may be read-only already: make each writable as rmtree meets it
+            shutil.rmtree(stage, onerror=lambda func, p, _exc: (os.chmod(p, stat.S_IRWXU), func(p)))
         raise
     return dest / MANIFEST
-
-
-def _rmtree_readonly(path: Path) -> None:
-    def onerror(func, p, _exc):
-        os.chmod(p, stat.S_IWUSR | stat.S_IRUSR | stat.S_IXUSR)
-        func(p)
-
-    if path.exists():
-        shutil.rmtree(path, onerror=onerror)
 
 
 def load_archive(path: str | Path) -> dict:

@@ -1,19 +1,17 @@
 """Diff this build of the report against a base version: the words, the numbers and the figures.
 
-- Document: the value-level diff (hw4/versions/valuediff.py: the current templates rendered with each changed
-  value marked in place, their prose diffed by word, a summary page first) when the base keeps its templates
-  and they differ from the current ones in words only. Otherwise latexdiff of the rendered .tex of both
-  versions, compiled in the project's sandbox; when latexdiff's markup does not compile, a coarser mode is
-  tried, then a text-only diff of the two PDFs' text. The mode used (and why the value-level one was not) is
-  stated on the diff PDF's first page and in results-diff.md/.json.
+- Document: the value-level diff (hw4/versions/valuediff.py) when the base keeps its templates and they differ
+  from the current ones in words only; else latexdiff of both versions' rendered .tex, compiled in the project's
+  sandbox, in a coarser mode when its markup does not compile, and last a word diff of the two PDFs' text. The
+  mode used (and why the value-level one was not) is stated on the PDF's first page and in results-diff.md/.json.
 - Results: every value in build/results/*.json that changed (numbers with absolute and relative change, timings
   flagged), and keys added or removed (hw4/versions/results.py).
 - Figures: compared by their rendered pixels (pdftoppm at a fixed dpi), not by file bytes; each changed figure
   is shown old | new | changed pixels in a PNG, listed in the markdown and appended to the diff PDF.
 
-The base is an archive (data/archive/<label>/, see hw4/versions/archive.py) or a git revision; a revision without
-a clean archive is built with the default profile in a temporary git worktree (a full default build) and then
-archived as rev-<sha12>, so the next diff against it is quick.
+The base is an archive (data/archive/<label>/, hw4/versions/archive.py) or a git revision; a revision without a
+clean archive is built with the default profile in a temporary git worktree (a full default build), then archived
+as rev-<sha12>, so the next diff against it is quick.
 """
 
 import difflib
@@ -25,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
+from itertools import zip_longest
 from pathlib import Path
 
 import numpy as np
@@ -83,15 +83,13 @@ def render_pages(pdf: str | Path, dpi: int) -> list[np.ndarray]:
 def compare_pages(old: list[np.ndarray], new: list[np.ndarray]) -> dict:
     """Pixels that differ between two renderings (a different page count or page size changes them all)."""
     total = changed = 0
-    for k in range(max(len(old), len(new))):
-        a = old[k] if k < len(old) else None
-        b = new[k] if k < len(new) else None
+    for a, b in zip_longest(old, new):
         if a is None or b is None or a.shape != b.shape:
             n = max(x.shape[0] * x.shape[1] for x in (a, b) if x is not None)
             total, changed = total + n, changed + n
-            continue
-        total += a.shape[0] * a.shape[1]
-        changed += int(np.any(a != b, axis=2).sum())
+        else:
+            total += a.shape[0] * a.shape[1]
+            changed += int(np.any(a != b, axis=2).sum())
     return {"changed": changed > 0, "pixels_changed": changed, "fraction": changed / total if total else 0.0}
 
 
@@ -106,9 +104,7 @@ def side_by_side(old: list[np.ndarray], new: list[np.ndarray], path: str | Path,
     from PIL import Image, ImageDraw
 
     rows = []
-    for k in range(max(len(old), len(new))):
-        a = old[k] if k < len(old) else np.full((10, 10, 3), 255, np.uint8)
-        b = new[k] if k < len(new) else np.full((10, 10, 3), 255, np.uint8)
+    for a, b in zip_longest(old, new, fillvalue=np.full((10, 10, 3), 255, np.uint8)):
         h, w = max(a.shape[0], b.shape[0]), max(a.shape[1], b.shape[1])
         a, b = _pad(a, h, w), _pad(b, h, w)
         mask = np.any(a != b, axis=2)
@@ -147,15 +143,11 @@ def figures_diff(old: dict[str, Path], new: dict[str, Path], dpi: int, png_dir: 
 
 
 # --------------------------------------------------------------------------------------------- document
-def run_latexdiff(old_tex: str | Path, new_tex: str | Path, options: list[str], timeout: int = 600) -> str:
+def run_latexdiff(old_tex: str | Path, new_tex: str | Path, options: list[str]) -> str:
     if not shutil.which("latexdiff"):
         raise DiffError("latexdiff not found. Install it: apt-get install -y latexdiff (or run `make`)")
-    proc = subprocess.run(
-        ["latexdiff", "--encoding=utf8", *options, str(old_tex), str(new_tex)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    cmd = ["latexdiff", "--encoding=utf8", *options, str(old_tex), str(new_tex)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0 or "\\begin{document}" not in proc.stdout:
         raise DiffError(f"latexdiff failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
     return proc.stdout
@@ -182,19 +174,17 @@ def pdf_words(pdf: str | Path) -> list[tuple[int, str]]:
     return [(p + 1, w) for p, page in enumerate(text.split("\f")) for w in page.split()]
 
 
-def text_diff_tex(old_pdf: str | Path, new_pdf: str | Path, note: str, context: int = 8) -> tuple[str, int]:
+def text_diff_tex(old_pdf: str | Path, new_pdf: str | Path) -> tuple[str, int]:
     """A plain LaTeX document listing the word changes between two PDFs' text; (source, number of hunks)."""
     a, b = pdf_words(old_pdf), pdf_words(new_pdf)
     sm = difflib.SequenceMatcher(None, [w for _, w in a], [w for _, w in b], autojunk=False)
     hunks = []
-    for group in sm.get_grouped_opcodes(context):
+    for group in sm.get_grouped_opcodes(8):
         parts = []
-        page = None
+        j = group[0][3]  # the page of the hunk's first word in the current version
+        page = b[j][0] if j < len(b) else (b[-1][0] if b else 1)
         for tag, i1, i2, j1, j2 in group:
-            if page is None:
-                page = b[j1][0] if j1 < len(b) else (b[-1][0] if b else 1)
-            old_words = escape_latex(" ".join(w for _, w in a[i1:i2]))
-            new_words = escape_latex(" ".join(w for _, w in b[j1:j2]))
+            old_words, new_words = (escape_latex(" ".join(w for _, w in ws)) for ws in (a[i1:i2], b[j1:j2]))
             if tag == "equal":
                 parts.append(new_words)
             if tag in ("delete", "replace"):
@@ -214,33 +204,31 @@ def text_diff_tex(old_pdf: str | Path, new_pdf: str | Path, note: str, context: 
 
 
 def document_diff(
-    old_tex: Path,
-    new_tex: Path,
-    old_pdf: Path | None,
-    new_pdf: Path,
-    figures: list[Path],
+    old: dict,
+    new: dict,
     figure_pngs: list[str],
     note: str,
     source_date_epoch: int,
     workdir: Path,
     modes=("fine", "coarse"),
-    compile_fn=compile_tex,
     log_path: Path | None = None,
     values=None,
 ) -> dict:
-    """Make the diff PDF: the value-level document when ``values`` (a function returning its LaTeX and what it
-    marked) is given and applies, else each latexdiff mode, then the text-only diff.
+    """Make the diff PDF of builds ``old`` and ``new`` (see read_build): the value-level document when ``values``
+    (a function returning its LaTeX and what it marked) is given and applies, else each latexdiff mode, then the
+    text-only diff.
 
     Returns {mode, description, attempts: [{mode, ok, error}], tex: the source that compiled, pdf: its path
     inside a compile directory (the caller moves it and removes ``work``), work, marked (value mode only)}.
     """
     attempts = []
     pngs = [Path(p) for p in figure_pngs]
+    figures = [*(p for n, p in old["figures"].items() if n not in new["figures"]), *new["figures"].values()]
     path = workdir / "hw4-diff.tex"
 
     def compiled(mode: str, tex: str, files: list[Path], **extra) -> dict:
         path.write_text(tex, encoding="utf-8")
-        work, pdf, _ = compile_fn(path, files, source_date_epoch, log_path)
+        work, pdf, _ = compile_tex(path, files, source_date_epoch, log_path)
         attempts.append({"mode": mode, "ok": True, "error": None, **extra.pop("attempt", {})})
         return {"mode": mode, "description": MODE_NAMES[mode], "attempts": attempts, "tex": tex, "pdf": pdf,
                 "work": work, **extra}  # fmt: skip
@@ -257,14 +245,14 @@ def document_diff(
     note = note.replace("@WHY@", why)
     for mode in modes:
         try:
-            raw = run_latexdiff(old_tex, new_tex, LATEXDIFF_MODES[mode])
+            raw = run_latexdiff(old["tex"], new["tex"], LATEXDIFF_MODES[mode])
             tex = annotate(raw, note.replace("@MODE@", escape_latex(MODE_NAMES[mode])), figure_pngs)
             return compiled(mode, tex, [*figures, *pngs])
         except (DiffError, TexError, subprocess.TimeoutExpired) as err:
             attempts.append({"mode": mode, "ok": False, "error": str(err).strip()[:1500]})
-    if old_pdf is None or not Path(old_pdf).is_file():
+    if old["pdf"] is None or not Path(old["pdf"]).is_file():
         raise DiffError("latexdiff output did not compile in any mode and the base has no PDF for a text diff")
-    doc, hunks = text_diff_tex(old_pdf, new_pdf, note)
+    doc, hunks = text_diff_tex(old["pdf"], new["pdf"])
     tex = annotate(doc, note.replace("@MODE@", escape_latex(MODE_NAMES["text"])), figure_pngs)
     return compiled("text", tex, pngs, attempt={"hunks": hunks})
 
@@ -281,24 +269,20 @@ def read_build(
     the rendered .tex and PDF of ``document``, its templates (None when it keeps none) and the config it was
     built with (None when its provenance does not record it)."""
     root = Path(root)
-    result_paths = [root / r for r in results] if results is not None else sorted(root.glob("build/results/*.json"))
-    figure_paths = [root / f for f in figures] if figures is not None else sorted(root.glob("figures/*.pdf"))
-    template_paths = (
-        [root / t for t in templates] if templates is not None else sorted(root.glob(f"{TEMPLATE_DIR}/*.j2"))
-    )
-    loaded = {}
-    for p in result_paths:
-        loaded[p.name] = json.loads(p.read_text(encoding="utf-8"))
+
+    def paths(given: list[str] | None, pattern: str) -> list[Path]:
+        return [root / p for p in given] if given is not None else sorted(root.glob(pattern))
+
+    loaded = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in paths(results, "build/results/*.json")}
     pdf = root / f"build/{document}.pdf"
-    config = (loaded.get(PROVENANCE) or {}).get("config", {}).get("values")
     return {
         "root": root,
         "tex": root / f"build/tex/{document}.tex",
         "pdf": pdf if pdf.is_file() else None,
         "results": loaded,
-        "figures": {p.stem: p for p in figure_paths},
-        "templates": {p.name: p.read_text(encoding="utf-8") for p in template_paths} or None,
-        "config": config,
+        "figures": {p.stem: p for p in paths(figures, "figures/*.pdf")},
+        "templates": {p.name: p.read_text(encoding="utf-8") for p in paths(templates, f"{TEMPLATE_DIR}/*.j2")} or None,
+        "config": (loaded.get(PROVENANCE) or {}).get("config", {}).get("values"),
     }
 
 
@@ -307,11 +291,6 @@ def describe_current(current: dict, document: str) -> str:
     text = "working tree" + (f" at commit {current['sha'][:12]}" if current["sha"] else "")
     text += " (dirty)" if current["dirty"] else ""
     return f"{text}; document compared: {COMPARED[document]}"
-
-
-def snakemake_bin() -> str:
-    here = Path(sys.executable).parent / "snakemake"
-    return str(here) if here.exists() else "snakemake"
 
 
 def build_in_worktree(repo: Path, sha: str, archive_root: Path, label: str, cores: int, log: Path) -> Path:
@@ -327,25 +306,28 @@ def build_in_worktree(repo: Path, sha: str, archive_root: Path, label: str, core
         shutil.rmtree(tmp, ignore_errors=True)
         raise DiffError(f"git worktree add {tree} {sha} failed in {repo}")
     try:
-        env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        bindir = Path(sys.executable).parent  # this environment's snakemake, and its tools on the PATH
+        env = dict(os.environ, PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
+        exe = str(bindir / "snakemake") if (bindir / "snakemake").exists() else "snakemake"
         start = time.perf_counter()
-        proc = subprocess.run([snakemake_bin(), "-c", str(cores)], cwd=tree, env=env, capture_output=True, text=True)
+        proc = subprocess.run([exe, "-c", str(cores)], cwd=tree, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - start
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(proc.stdout + proc.stderr)
         if proc.returncode != 0:
             raise DiffError(f"the default build of {sha[:12]} in a worktree failed; see {log}:\n{proc.stderr[-3000:]}")
-        docs = [d for d in DOCUMENTS if (tree / d).is_file()]
-        docs += [str(p.relative_to(tree)) for p in sorted(tree.glob(f"{TEMPLATE_DIR}/*.j2"))]
-        results = [str(p.relative_to(tree)) for p in sorted(tree.glob("build/results/*.json"))]
-        figures = [str(p.relative_to(tree)) for p in sorted(tree.glob("figures/*.pdf"))]
+
+        def rel(pattern: str) -> list[str]:
+            return [str(p.relative_to(tree)) for p in sorted(tree.glob(pattern))]
+
+        docs = [d for d in DOCUMENTS if (tree / d).is_file()] + rel(f"{TEMPLATE_DIR}/*.j2")
         prov = tree / "build/results/provenance.json"
         chash = json.loads(prov.read_text())["config"]["hash"] if prov.is_file() else None
         save_archive(
             tree,
             archive_root,
             label,
-            build_files(tree, docs, results, figures),
+            build_files(tree, docs, rel("build/results/*.json"), rel("figures/*.pdf")),
             git={"sha": sha, "dirty": False},
             config_hash=chash,
             source_date_epoch=None,
@@ -373,6 +355,9 @@ def get_base(repo: Path, archive_root: Path, spec: str, cores: int, log: Path) -
 
 
 # --------------------------------------------------------------------------------------------- report
+_HEADINGS = {"abs": "abs change", "rel": "rel change"}  # results-diff.md's column headings, where not the key
+
+
 def _fmt(x) -> str:
     if x is None:
         return "--"
@@ -403,54 +388,29 @@ def markdown(report: dict) -> str:
         )
     lines.append("")
 
-    def table(title, rows, cols):
+    def table(title: str, rows: list[dict], keys: tuple[str, ...]) -> list[str]:
         out = [f"## {title} ({len(rows)})", ""]
         if not rows:
             return out + ["None.", ""]
-        out += ["| " + " | ".join(c for c, _ in cols) + " |", "|" + "---|" * len(cols)]
+        out += ["| " + " | ".join(_HEADINGS.get(k, k) for k in keys) + " |", "|" + "---|" * len(keys)]
         for row in rows:
-            out.append("| " + " | ".join(_fmt(get(row)) for _, get in cols) + " |")
+            cells = (f"{100 * row[k]:+.3g}%" if k == "rel" and row[k] is not None else row.get(k) for k in keys)
+            out.append("| " + " | ".join(_fmt(c) for c in cells) + " |")
         return out + [""]
 
-    num_cols = [
-        ("file", lambda e: e["file"]),
-        ("key", lambda e: e["key"]),
-        ("old", lambda e: e["old"]),
-        ("new", lambda e: e["new"]),
-        ("abs change", lambda e: e["abs"]),
-        ("rel change", lambda e: None if e["rel"] is None else f"{100 * e['rel']:+.3g}%"),
-    ]
-    lines += table("Numeric results that changed", [e for e in r["changed"] if not e["timing"]], num_cols)
-    lines += table(
-        "Timings and machine values that changed (measured: they vary between runs)",
-        [e for e in r["changed"] if e["timing"]],
-        num_cols,
-    )
-    lines += table(
-        "Other values that changed (text, formulas)",
-        r["other_changed"],
-        [
-            ("file", lambda e: e["file"]),
-            ("key", lambda e: e["key"]),
-            ("old", lambda e: e["old"]),
-            ("new", lambda e: e["new"]),
-        ],
-    )
-    lines += table(
-        "Keys added",
-        r["added"],
-        [("file", lambda e: e["file"]), ("key", lambda e: e["key"]), ("new", lambda e: e["new"])],
-    )
-    lines += table(
-        "Keys removed",
-        r["removed"],
-        [("file", lambda e: e["file"]), ("key", lambda e: e["key"]), ("old", lambda e: e["old"])],
-    )
+    number = ("file", "key", "old", "new", "abs", "rel")
+    timing = {t: [e for e in r["changed"] if e["timing"] == t] for t in (False, True)}
+    for title, rows, keys in (
+        ("Numeric results that changed", timing[False], number),
+        ("Timings and machine values that changed (measured: they vary between runs)", timing[True], number),
+        ("Other values that changed (text, formulas)", r["other_changed"], ("file", "key", "old", "new")),
+        ("Keys added", r["added"], ("file", "key", "new")),
+        ("Keys removed", r["removed"], ("file", "key", "old")),
+    ):
+        lines += table(title, rows, keys)
     if r["files_added"] or r["files_removed"]:
         lines += ["## Results files added or removed", ""]
-        lines += (
-            [f"- added: `{n}`" for n in r["files_added"]] + [f"- removed: `{n}`" for n in r["files_removed"]] + [""]
-        )
+        lines += [f"- {what}: `{n}`" for what in ("added", "removed") for n in r[f"files_{what}"]] + [""]
     lines += [f"## Figures whose pixels changed ({len(f['changed'])}; compared at {f['dpi']} dpi)", ""]
     for c in f["changed"]:
         lines += [
@@ -465,11 +425,8 @@ def markdown(report: dict) -> str:
         if f[what]:
             lines += [f"Figures {what}: " + ", ".join(f"`{n}`" for n in f[what]), ""]
     lines += [f"Figures with the same pixels: {len(f['same'])}.", ""]
-    prov = report["provenance"]
     lines += table(
-        "Provenance differences (commit, versions, rule wall times)",
-        prov,
-        [("key", lambda e: e["key"]), ("old", lambda e: e.get("old")), ("new", lambda e: e.get("new"))],
+        "Provenance differences (commit, versions, rule wall times)", report["provenance"], ("key", "old", "new")
     )
     return "\n".join(lines).rstrip() + "\n"
 
@@ -493,7 +450,6 @@ def diff_builds(
     base_text: str,
     current_text: str,
     source_date_epoch: int,
-    compile_fn=compile_tex,
     modes=("fine", "coarse"),
     log_path=None,
     render_spec: dict | None = None,
@@ -528,40 +484,13 @@ def diff_builds(
         f"{n_num} numeric result(s) changed, {len(figs['changed'])} figure(s) changed by pixels"
         f"{' (shown side by side at the end)' if pngs else ''}; details in build/diff/results-diff.md."
     )
-    old_figs = [p for n, p in old["figures"].items() if n not in new["figures"]]
     values = None
     if render_spec is not None:
         spec = {**render_spec, "templates": new.get("templates") or {}}
-
-        def values():
-            return value_document(
-                render_spec=spec,
-                old_templates=old.get("templates"),
-                old_results=old["results"],
-                old_config=old.get("config"),
-                res=res,
-                changed_figures={c["figure"]: c["png"] for c in figs["changed"]},
-                base_text=base_text,
-                current_text=current_text,
-                mark_all=mark_all,
-            )
-
+        changed = {c["figure"]: c["png"] for c in figs["changed"]}
+        values = partial(value_document, old, spec, res, changed, base_text, current_text, mark_all)
     with tempfile.TemporaryDirectory(prefix=".diff-", dir=out_dir) as tmp:
-        doc = document_diff(
-            old["tex"],
-            new["tex"],
-            old["pdf"],
-            new["pdf"],
-            [*old_figs, *new["figures"].values()],
-            pngs,
-            note,
-            source_date_epoch,
-            Path(tmp),
-            modes=modes,
-            compile_fn=compile_fn,
-            log_path=log_path,
-            values=values,
-        )
+        doc = document_diff(old, new, pngs, note, source_date_epoch, Path(tmp), modes, log_path, values)
         try:
             with atomic_path(out_dir / "hw4-diff.pdf") as t:
                 shutil.copyfile(doc["pdf"], t)

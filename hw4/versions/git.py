@@ -21,14 +21,11 @@ NON_BUILD_PROBLEM_KEYS = ("variant_ranges",)
 
 def build_config(config: dict) -> dict:
     """The config without what shapes no part of the default build (NON_BUILD_KEYS, NON_BUILD_PROBLEM_KEYS)."""
-    out = {}
-    for key, value in dict(config).items():
-        if key in NON_BUILD_KEYS:
-            continue
-        if isinstance(value, dict):
-            value = {k: v for k, v in value.items() if k not in NON_BUILD_PROBLEM_KEYS}
-        out[key] = value
-    return out
+    return {
+        key: {k: v for k, v in value.items() if k not in NON_BUILD_PROBLEM_KEYS} if isinstance(value, dict) else value
+        for key, value in dict(config).items()
+        if key not in NON_BUILD_KEYS
+    }
 
 
 def git(root: str | Path, *args: str) -> str | None:
@@ -112,17 +109,11 @@ def resolve_base(root: str | Path, archive_root: str | Path, spec: str, head_sha
         kind = "archive" if label else "worktree"
         return {"spec": spec, "kind": kind, "label": label or f"rev-{sha[:12]}", "id": sha, "sha": sha}
     have = ", ".join(list_archives(archive_root)) or "none"
-    return {
-        "spec": spec,
-        "kind": "error",
-        "label": None,
-        "id": None,
-        "sha": None,
-        "error": (
-            f"versions.base '{spec}' is neither an archive under {archive_root}/ nor a git revision of {root}. "
-            f"Fix: snakemake diff --config 'versions={{base: LABEL_OR_REVISION}}' (archives here: {have})."
-        ),
-    }
+    error = (
+        f"versions.base '{spec}' is neither an archive under {archive_root}/ nor a git revision of {root}. "
+        f"Fix: snakemake diff --config 'versions={{base: LABEL_OR_REVISION}}' (archives here: {have})."
+    )
+    return {"spec": spec, "kind": "error", "label": None, "id": None, "sha": None, "error": error}
 
 
 def config_profiles(workflow) -> dict:

@@ -1,16 +1,13 @@
 """Value marks for the diff document: the current templates rendered with every value that changed since the base
 wrapped in a change mark (the new value, then the old one small and struck out).
 
-The renderer knows which results key each ``\\VAR{}`` prints: the results (and the config) reach the templates
-wrapped by :func:`track`, so that every leaf carries its key, ``(file, path)``, with the path spelled as
-:func:`hw4.versions.results.flatten` spells it (``instances[2].h``). A :class:`Marker` installed in the Jinja
-environment (``make_env(..., marker=...)``) sees each printed leaf in ``finalize`` and in the formatting filters,
-formats the base's value the same way, and wraps the pair in ``\\hwchg``. Unchanged values print exactly as in
-the report. The marks are macros (:data:`PREAMBLE`) that work in text, ``tabular`` cells and math, so tables and
-formulas stay well formed: a mark never adds ``&``, ``\\\\`` or a paragraph break.
-
-Every mark also writes its problem and page to the .aux file, so the summary page links each problem's changes
-to their pages (``\\hwpages{q1}``).
+The results (and the config) reach the templates wrapped by :func:`track`, so every leaf carries its key
+``(file, path)``, spelled as :func:`hw4.versions.results.flatten` spells it (``instances[2].h``). A :class:`Marker`
+installed in the Jinja environment (``make_env(..., marker=...)``) sees each printed leaf in ``finalize`` and the
+formatting filters, formats the base's value the same way, and wraps the pair in ``\\hwchg``; unchanged values
+print as in the report. The marks (:data:`PREAMBLE`) work in text, ``tabular`` cells and math, and never add
+``&``, ``\\\\`` or a paragraph break; each writes its problem and page to the .aux file, so the summary page links
+each problem's changes to their pages (``\\hwpages{q1}``).
 """
 
 import re
@@ -31,20 +28,11 @@ class Tracked:
     hw4_key: tuple[str, str]
 
 
-class TInt(int, Tracked):
-    pass
-
-
-class TFloat(float, Tracked):
-    pass
-
-
-class TStr(str, Tracked):
-    pass
-
-
 class TRaw(Raw, Tracked):
-    __slots__ = ("__dict__",)
+    __slots__ = ("__dict__",)  # Raw has empty slots: the key needs somewhere to live
+
+
+TStr, TInt, TFloat = (type(f"T{t.__name__.title()}", (t, Tracked), {}) for t in (str, int, float))
 
 
 def track(value, file: str, path: str = ""):
@@ -59,18 +47,12 @@ def track(value, file: str, path: str = ""):
         return TList(value, file, path)
     if isinstance(value, bool) or value is None or isinstance(value, Tracked):
         return value
-    if isinstance(value, Raw):
-        out = TRaw(value)
-    elif isinstance(value, str):
-        out = TStr(value)
-    elif isinstance(value, int):
-        out = TInt(value)
-    elif isinstance(value, float):
-        out = TFloat(value)
-    else:
-        return value
-    out.hw4_key = (file, path)
-    return out
+    for plain, tracked in ((Raw, TRaw), (str, TStr), (int, TInt), (float, TFloat)):  # a Raw is a str: first
+        if isinstance(value, plain):
+            out = tracked(value)
+            out.hw4_key = (file, path)
+            return out
+    return value
 
 
 class TDict(dict):
@@ -134,8 +116,6 @@ def resolve(data, path: str):
 
 def _format_any(value) -> str:
     """A base value formatted as finalize would, or shown literally when finalize refuses it (None, a list)."""
-    if value is ADDED:
-        return ""
     try:
         return finalize(value)
     except (TypeError, ValueError):
@@ -148,13 +128,7 @@ class Marker:
     ``printed``: every key that reached the document; ``marks``: (problem, key) of each mark made.
     """
 
-    def __init__(
-        self,
-        changes: dict[tuple[str, str], object],
-        mark_all: bool = False,
-        old: dict[str, object] | None = None,
-        new: dict[str, object] | None = None,
-    ):
+    def __init__(self, changes: dict, mark_all: bool = False, old: dict | None = None, new: dict | None = None):
         self.changes = changes
         self.mark_all = mark_all  # every printed value marked (a test that the marks never break compilation)
         # file -> parsed data of the base and of the current build, to tell whether a condition could decide
@@ -179,9 +153,7 @@ class Marker:
         if self.mark_all:
             return True
         file, path = key
-        if not any(
-            f == file and (p == path or p.startswith(path + ".") or p.startswith(path + "[")) for f, p in self.changes
-        ):
+        if not any(f == file and (p == path or p.startswith((path + ".", path + "["))) for f, p in self.changes):
             return False
         if self.old is None or self.new is None:
             return True
@@ -213,17 +185,14 @@ class Marker:
         if not changed:
             return Raw("")
         problem = problem_of(*changed[0])
-        for key in changed:
-            self.flips.append((problem, key))
+        self.flips += [(problem, key) for key in changed]
         return Raw(f"\\hwflip{{{problem}}}")
 
     def _changed(self, key) -> bool:
         return self.mark_all or key in self.changes
 
     def _old(self, value, key):
-        if hasattr(value, "hw4_old"):
-            return value.hw4_old
-        return self.changes.get(key, value)
+        return value.hw4_old if hasattr(value, "hw4_old") else self.changes.get(key, value)
 
     def wrap(self, key, new_tex: str, old_tex: str | None) -> Raw:
         if old_tex == new_tex and not self.mark_all:
@@ -281,35 +250,21 @@ class Marker:
 
     def join(self, seq, d: str = ""):
         """Jinja's ``join``, with each changed item marked in place (unchanged lists print as before)."""
-        items = list(seq)
-        return self._joined(items, [d] * max(len(items) - 1, 0))
+        return self._joined(seq, lambda n: [d] * max(n - 1, 0))
 
     def andjoin(self, seq):
         """The andjoin filter (hw4.latex.andjoin: "a, b and c"), with each changed item marked in place."""
+        return self._joined(seq, andjoin_delimiters)
+
+    def _joined(self, seq, delimiters):
+        """``seq``'s items woven with ``delimiters(len(items))``."""
         items = list(seq)
-        return self._joined(items, andjoin_delimiters(len(items)))
-
-    def _joined(self, items: list, delimiters: list[str]):
-        def weave(parts):
-            return "".join(p + d for p, d in zip(parts, [*delimiters, ""], strict=True))
-
-        if not any(self._changed(k) for k in (getattr(x, "hw4_key", None) for x in items) if k is not None):
-            for x in items:
-                if getattr(x, "hw4_key", None) is not None:
-                    self.printed.add(x.hw4_key)
-            return weave([str(x) for x in items])
-        delimiters = [escape_latex(d) for d in delimiters]
-        parts = []
-        for x in items:
-            key = getattr(x, "hw4_key", None)
-            if key is not None:
-                self.printed.add(key)
-            if key is None or not self._changed(key):
-                parts.append(escape_latex(str(x)))
-                continue
-            old = self._old(x, key)
-            parts.append(self.wrap(key, escape_latex(str(x)), None if old is ADDED else escape_latex(str(old))))
-        return Raw(weave(parts))
+        keys, ends = [getattr(x, "hw4_key", None) for x in items], [*delimiters(len(items)), ""]
+        if not any(self._changed(k) for k in keys if k is not None):  # printed as before (escaped by finalize)
+            self.printed.update(k for k in keys if k is not None)
+            return "".join(str(x) + d for x, d in zip(items, ends, strict=True))
+        parts = [self._mark(x, escape_latex(str(x)), lambda old: escape_latex(str(old))) for x in items]
+        return Raw("".join(p + escape_latex(d) for p, d in zip(parts, ends, strict=True)))
 
     def install(self, env) -> None:
         env.globals.update(hw4_test_begin=self.test_begin, hw4_test_end=self.test_end, hw4_flag=self.branch_flag)
@@ -346,36 +301,31 @@ def flag_branches(text: str) -> str:
         inline = t.kind == "jblock"
         if inline:
             rest = rest[:-1].rstrip()  # the tag's closing brace
-        if name == "if":
-            chains += 1
-            stack.append(("if", chains))
-            new = f"if hw4_test_end(hw4_test_begin({chains}, True) or ({rest}), {chains})"
-        elif name == "elif" and stack and stack[-1][0] == "if":
+        in_if = bool(stack) and stack[-1][0] == "if"
+        if name == "if" or (name in ("elif", "else") and in_if):
+            if name == "if":
+                chains += 1
+                stack.append(("if", chains))
             chain = stack[-1][1]
-            new = f"elif hw4_test_end(hw4_test_begin({chain}, False) or ({rest}), {chain})"
-        elif name == "else" and stack and stack[-1][0] == "if":
-            new = None
-        else:
-            if name == "endif" and stack and stack[-1][0] == "if":
-                stack.pop()
-            elif name in _ENDED or (name == "set" and "=" not in rest):
-                stack.append((name, 0))
-            elif name.startswith("end") and stack and stack[-1][0] == name[3:]:
-                stack.pop()
-            out.append(t.text)
+            new = f"{name} hw4_test_end(hw4_test_begin({chain}, {name == 'if'}) or ({rest}), {chain})"
+            if name == "else":
+                out.append(t.text)
+            elif inline:
+                out.append("\\BLOCK{" + new + "}")
+            else:
+                out.append(f"{t.text[: t.text.index('%%') + 2]} {new}\n")
+            if inline:
+                out.append(f"\\VAR{{hw4_flag({chain})}}")
+            else:
+                flag_next = chain
             continue
-        chain = stack[-1][1]
-        if new is None:
-            out.append(t.text)
-        elif inline:
-            out.append("\\BLOCK{" + new + "}")
-        else:
-            prefix = t.text[: t.text.index("%%") + 2]
-            out.append(f"{prefix} {new}\n")
-        if inline:
-            out.append(f"\\VAR{{hw4_flag({chain})}}")
-        else:
-            flag_next = chain
+        if name == "endif" and in_if:
+            stack.pop()
+        elif name in _ENDED or (name == "set" and "=" not in rest):
+            stack.append((name, 0))
+        elif name.startswith("end") and stack and stack[-1][0] == name[3:]:
+            stack.pop()
+        out.append(t.text)
     return "".join(out)
 
 

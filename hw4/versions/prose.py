@@ -39,6 +39,8 @@ VERBATIM_ENVS = ("lstlisting", "verbatim", "tikzpicture")
 MATH_ENVS = ("equation", "equation*", "align", "align*", "gather", "gather*", "multline", "multline*")
 # Token kinds that may change in a prose-only edit; on the current side a \VAR{} may also be inserted.
 WORDLIKE = {"word", "symbol", "math", "par"}
+_BEGIN, _CONTROL = re.compile(r"\\begin\{([a-zA-Z*]+)\}"), re.compile(r"\\([a-zA-Z@]+\*?|.)", re.S)
+_SPACE, _WORD = re.compile(r"\s+"), re.compile(r"[^\s\\{}\[\]&%$]+")
 
 
 @dataclass
@@ -91,17 +93,15 @@ def tokenize(text: str) -> list[Token]:
             j = _match_brace(text, text.index("{", i))
         elif text.startswith("\\#{", i):
             kind, j = "comment", text.find("}", i) + 1 or n
-        elif text.startswith("%%", i) and (i == 0 or text[i - 1] == "\n" or text[:i].split("\n")[-1].strip() == ""):
+        elif text.startswith("%%", i) and not text[text.rfind("\n", 0, i) + 1 : i].strip():  # first on its line
             kind, j = "jline", _line_end(text, i)
         elif ch == "%":
             kind, j = "comment", _line_end(text, i)
-        elif text.startswith(("\\begin{",), i) and (m := re.match(r"\\begin\{([a-zA-Z*]+)\}", text[i:])):
+        elif text.startswith("\\begin{", i) and (m := _BEGIN.match(text, i)):
             env = m.group(1)
             end = text.find(f"\\end{{{env}}}", i)
-            if env in VERBATIM_ENVS and end >= 0:
-                kind, j = "verbatim", end + len(f"\\end{{{env}}}")
-            elif env in MATH_ENVS and end >= 0:
-                kind, j = "math", end + len(f"\\end{{{env}}}")
+            if end >= 0 and env in VERBATIM_ENVS + MATH_ENVS:
+                kind, j = "verbatim" if env in VERBATIM_ENVS else "math", end + len(f"\\end{{{env}}}")
             else:
                 kind, j = "command", i + len("\\begin")
         elif text.startswith(("\\[", "\\("), i):
@@ -115,24 +115,17 @@ def tokenize(text: str) -> list[Token]:
                 k += 1
             kind, j = "math", min(k + len(dollars), n)
         elif ch == "\\":
-            m = re.match(r"\\([a-zA-Z@]+\*?|.)", text[i:], re.S)
+            m = _CONTROL.match(text, i)
             name = m.group(1) if m else ""
-            kind = "command" if name[:1].isalpha() or name[:1] == "@" else "symbol"
-            if name == "\\":
-                kind = "row"
+            kind = "row" if name == "\\" else "command" if name[:1].isalpha() or name[:1] == "@" else "symbol"
             j = i + 1 + len(name)
         elif ch in "{}[]&":
             kind, j = {"{": "open", "}": "close", "[": "lbrack", "]": "rbrack", "&": "amp"}[ch], i + 1
         elif ch.isspace():
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            kind = "par" if text[i:j].count("\n") >= 2 else "ws"
+            j = _SPACE.match(text, i).end()
+            kind = "par" if text.count("\n", i, j) >= 2 else "ws"
         else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] not in "\\{}[]&%$":
-                j += 1
-            kind = "word"
+            kind, j = "word", _WORD.match(text, i).end()
         raw.append(Token(kind, text[i:j], i))
         i = j
     _set_context(raw)
@@ -145,41 +138,30 @@ def _set_context(tokens: list[Token]) -> None:
     owner, arg = None, 0  # the command whose arguments may follow, and the index of the next one
     for t in tokens:
         top = stack[-1]
-        if t.kind in ("ws", "comment"):
-            t.prose = top["prose"]
-            continue
+        t.prose = False  # commands, braces and brackets are structure
         if t.kind == "command":
             owner, arg = t.text[1:].rstrip("*"), 0
-            t.prose = False
-            continue
-        if t.kind == "open":
+        elif t.kind == "open":
             arg_prose = TEXT_ARGS.get(owner, ())
             own = owner is None or (arg < len(arg_prose) and arg_prose[arg])
             stack.append({"prose": top["prose"] and own, "option": False, "owner": owner, "arg": arg})
-            t.prose = False
-            continue
-        if t.kind == "close":
-            t.prose = False
-            if len(stack) > 1 and not stack[-1]["option"]:
+        elif t.kind == "close":
+            if len(stack) > 1 and not top["option"]:
                 frame = stack.pop()
                 owner, arg = frame.get("owner"), frame.get("arg", 0) + 1
                 if owner is None:
                     arg = 0
-            continue
-        if t.kind == "lbrack" and owner is not None:
+        elif t.kind == "lbrack" and owner is not None:
             stack.append({"prose": False, "option": True, "owner": owner, "arg": arg})
-            t.prose = False
-            continue
-        if t.kind == "rbrack" and stack[-1]["option"]:
+        elif t.kind == "rbrack" and top["option"]:
             frame = stack.pop()
             owner, arg = frame["owner"], frame["arg"]
-            t.prose = False
-            continue
-        if t.kind in ("lbrack", "rbrack"):
-            t.kind = "word"
-        t.prose = top["prose"]
-        if t.kind not in ("jvar",):
-            owner, arg = None, 0
+        else:
+            t.prose = top["prose"]
+            if t.kind in ("lbrack", "rbrack"):
+                t.kind = "word"
+            if t.kind not in ("ws", "comment", "jvar"):  # a command's arguments follow it, or values between them
+                owner, arg = None, 0
 
 
 @dataclass
@@ -189,28 +171,17 @@ class TemplateDiff:
     structural: list[dict] = field(default_factory=list)  # where the templates differ in structure
 
 
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 def _changeable(tokens: list[Token], current: bool) -> bool:
     allowed = WORDLIKE | ({"jvar"} if current else set())
-    for t in tokens:
-        if t.kind not in allowed or not t.prose:
-            return False
-        if t.kind == "math" and ("\\VAR{" in t.text or "\\BLOCK{" in t.text or "%%" in t.text):
-            return False
-    return True
+    jinja = ("\\VAR{", "\\BLOCK{", "%%")  # math with Jinja inside is structure
+    return all(
+        t.kind in allowed and t.prose and not (t.kind == "math" and any(j in t.text for j in jinja)) for t in tokens
+    )
 
 
 def _old_words(tokens: list[Token], a: int, b: int) -> str:
     """Old text from token a to b (inclusive), comments dropped, paragraph breaks as spaces."""
-    parts = []
-    for t in tokens[a : b + 1]:
-        if t.kind == "comment":
-            continue
-        parts.append(" " if t.kind in ("par", "ws") else t.text)
-    return "".join(parts).strip()
+    return "".join(" " if t.kind in ("par", "ws") else t.text for t in tokens[a : b + 1] if t.kind != "comment").strip()
 
 
 def _wrap_runs(tokens: list[Token], a: int, b: int, problem: str) -> str:
@@ -219,13 +190,8 @@ def _wrap_runs(tokens: list[Token], a: int, b: int, problem: str) -> str:
 
     def flush():
         text = "".join(t.text for t in run)
-        core = text.strip()
-        if core:
-            lead = text[: len(text) - len(text.lstrip())]
-            trail = text[len(text.rstrip()) :]
-            out.append(f"{lead}\\hwadd{{{problem}}}{{{core}}}{trail}")
-        else:
-            out.append(text)
+        lead, core, trail = re.fullmatch(r"(\s*)(.*?)(\s*)", text, re.S).groups()
+        out.append(f"{lead}\\hwadd{{{problem}}}{{{core}}}{trail}" if core else text)
         run.clear()
 
     for t in tokens[a : b + 1]:
@@ -268,14 +234,8 @@ def diff_template(name: str, old: str, new: str) -> tuple[str, dict[str, int], l
         new_toks = [b_all[b_sig[k]] for k in range(j1, j2)]
         if not (_changeable(old_toks, current=False) and _changeable(new_toks, current=True)):
             at = b_all[b_sig[j1]].start if j1 < len(b_sig) else len(new)
-            structural.append(
-                {
-                    "template": name,
-                    "line": _line(new, at),
-                    "old": " ".join(t.text for t in old_toks)[:120],
-                    "new": " ".join(t.text for t in new_toks)[:120],
-                }
-            )
+            old_text, new_text = (" ".join(t.text for t in toks)[:120] for toks in (old_toks, new_toks))
+            structural.append({"template": name, "line": new.count("\n", 0, at) + 1, "old": old_text, "new": new_text})
             continue
         counts["deleted"] += sum(len(t.text.split()) for t in old_toks if t.kind in ("word", "symbol", "math"))
         counts["added"] += sum(len(t.text.split()) for t in new_toks if t.kind in ("word", "symbol", "math"))
@@ -294,14 +254,9 @@ def diff_template(name: str, old: str, new: str) -> tuple[str, dict[str, int], l
             inserts[at] = inserts.get(at, "") + mark
     out, k = [], 0
     while k < len(b_all):
-        out.append(inserts.get(k, ""))
-        if k in replaced:
-            last, text = replaced[k]
-            out.append(text)
-            k = last + 1
-            continue
-        out.append(b_all[k].text)
-        k += 1
+        last, text = replaced.get(k, (k, b_all[k].text))
+        out += [inserts.get(k, ""), text]
+        k = last + 1
     out.append(inserts.get(len(b_all), ""))
     return "".join(out), counts, structural
 
@@ -315,6 +270,6 @@ def diff_templates(old: dict[str, str], new: dict[str, str]) -> TemplateDiff:
         result.structural += structural
         if counts["added"] or counts["deleted"]:
             total = result.words.setdefault(problem_of(name), {"added": 0, "deleted": 0})
-            total["added"] += counts["added"]
-            total["deleted"] += counts["deleted"]
+            for k in total:
+                total[k] += counts[k]
     return result

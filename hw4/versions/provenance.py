@@ -75,12 +75,6 @@ def rule_timings(rules: dict, results: list[str]) -> list[dict]:
     return rows
 
 
-def _output_pattern(output: str) -> re.Pattern:
-    """A rule output with {wildcards} as a regex that matches the files it makes."""
-    parts = re.split(r"\{[^}]*\}", output)
-    return re.compile("[^/]+".join(re.escape(p) for p in parts) + r"\Z")
-
-
 def figure_sources(rules: dict, figures: list[str] | None = None) -> dict:
     """figure stem -> {path, rule, script} for every figure a rule makes under figures/ (the audit's table).
 
@@ -92,8 +86,8 @@ def figure_sources(rules: dict, figures: list[str] | None = None) -> dict:
         for o in info.get("outputs", []):
             if Path(o).parts[:1] != ("figures",):
                 continue
-            made = [f for f in figures or [] if _output_pattern(o).match(f)] if "{" in o else [o]
-            for f in made:
+            pattern = "[^/]+".join(re.escape(p) for p in re.split(r"\{[^}]*\}", o)) + r"\Z"  # {wildcards} as regex
+            for f in [f for f in figures or [] if re.match(pattern, f)] if "{" in o else [o]:
                 out[Path(f).stem] = {"path": f, "rule": name, "script": info.get("script")}
     return out
 
@@ -143,12 +137,8 @@ def q4_identity(results: dict[str, dict]) -> dict | None:
                     datasets.append({**ds, "from": name})
             model = None
             if path and path[-1] == "model" and isinstance(obj, dict) and isinstance(obj.get("name"), str):
-                model = {
-                    "name": obj["name"],
-                    "parameters": obj.get("encoder_params"),
-                    "layers": obj.get("layers"),
-                    "hidden_size": obj.get("hidden_size"),
-                }
+                model = {"name": obj["name"], "parameters": obj.get("encoder_params")}
+                model.update({k: obj.get(k) for k in ("layers", "hidden_size")})
             elif path and path[-1] == "model_name" and isinstance(obj, str):
                 model = {"name": obj, "parameters": None, "layers": None, "hidden_size": None}
             if model and model["name"] not in [m["name"] for m in models]:
@@ -170,13 +160,10 @@ def provenance(
     """The provenance's content. ``results``: name -> path of the results files this build wrote; ``figures``:
     the figures it made; ``config_values``: the settings the build used (a diff against it marks those that
     changed where the report prints them)."""
-    loaded = {}
-    for name, path in results.items():
-        with open(path, encoding="utf-8") as fh:
-            loaded[name] = json.load(fh)
+    loaded = {name: json.loads(Path(path).read_text(encoding="utf-8")) for name, path in results.items()}
     timings = rule_timings(rules, list(results.values()))
     devs = devices(loaded) or [{"cpu": cpu_model(), "gpu": None, "logical_cpus": None, "used_by": []}]
-    sha = git.get("sha")
+    sha, sources = git.get("sha"), figure_sources(rules, figures)
     return {
         "git": {"sha": sha, "short": sha[:12] if sha else None, "dirty": git.get("dirty")},
         "config": {**profiles, "hash": config_hash, "hash_short": config_hash[:12], "values": config_values},
@@ -188,6 +175,6 @@ def provenance(
         "q4": q4_identity(loaded),
         "rules": timings,
         "total_wall_s": sum(r.get("wall_s") or 0.0 for r in timings),
-        "figure_sources": figure_sources(rules, figures),
-        "figure_rows": [f for _, f in sorted(figure_sources(rules, figures).items())],
+        "figure_sources": sources,
+        "figure_rows": [f for _, f in sorted(sources.items())],
     }

@@ -16,6 +16,7 @@ compile fails), :class:`ValueModeUnavailable` says why, and the caller falls bac
 
 import re
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from hw4.latex import Raw, escape_latex, load_results, mark_raw
@@ -29,14 +30,7 @@ DESCRIPTION = (
     "value-level: each changed value marked in place (new, then the old one small and struck out); "
     "the templates' prose compared word by word"
 )
-PARTS = {
-    "front": "Title page",
-    "q1": "Problem 1",
-    "q2": "Problem 2",
-    "q3": "Problem 3",
-    "q4": "Problem 4",
-    "appendix": "Appendix",
-}
+PARTS = {"front": "Title page", **{f"q{i}": f"Problem {i}" for i in range(1, 5)}, "appendix": "Appendix"}
 _CAPTION = re.compile(r"\\(?:figcaption|captionof\{figure\})\{")
 
 
@@ -104,22 +98,11 @@ def _count(n: int) -> str:
 
 
 def summary_tex(
-    base_text: str,
-    current_text: str,
-    marker: Marker,
-    changes: dict,
-    words: dict[str, dict[str, int]],
-    figures: list[str],
-    verdicts: list[dict],
+    base_text: str, current_text: str, marked: dict, unprinted: list, words: dict, figures: list[str], verdicts: list
 ) -> str:
-    """The first page: what changed, by part, with links to the pages the marks are on."""
-    marked = marker.by_part()
-    said = {(v["file"], v["key"]) for v in verdicts}  # listed with the verdicts below
-    unprinted = {}
-    for key in changes:
-        if not any(key in keys for keys in marked.values()) and not is_timing(*key) and key not in said:
-            unprinted.setdefault(problem_of(*key), 0)
-            unprinted[problem_of(*key)] += 1
+    """The first page: what changed, by part (``marked``: part -> keys marked there; ``words``: part -> added and
+    deleted words), with links to the pages the marks are on; the verdicts that changed; how many changed values
+    (``unprinted``: their keys) carry no mark."""
     rows = []
     for part, title in PARTS.items():
         keys = marked.get(part, set())
@@ -178,12 +161,11 @@ def summary_tex(
                 f"{'yes' if v['new'] else 'no'}"
             )
         out.append("\\end{itemize}")
-    n_unprinted = sum(unprinted.values())
-    if n_unprinted:
-        parts = "; ".join(f"{PARTS[p]}: {n}" for p, n in unprinted.items())
+    if unprinted:
+        parts = "; ".join(f"{PARTS[p]}: {n}" for p, n in Counter(problem_of(*k) for k in unprinted).items())
         out += [
             "",
-            f"\\noindent {n_unprinted} changed value(s) are not marked in this document ({parts}): it does not "
+            f"\\noindent {len(unprinted)} changed value(s) are not marked in this document ({parts}): it does not "
             "print them, or prints them equal at its precision. results-diff.md beside this PDF lists every "
             "changed value.",
         ]
@@ -224,23 +206,16 @@ _NEEDS = r"""
 
 
 def value_document(
-    *,
-    render_spec: dict,
-    old_templates: dict[str, str] | None,
-    old_results: dict[str, dict],
-    old_config: dict | None,
-    res: dict,
-    changed_figures: dict[str, str],
-    base_text: str,
-    current_text: str,
-    mark_all: bool = False,
+    old: dict, render_spec: dict, res: dict, changed_figures: dict, base_text: str, current_text: str, mark_all: bool
 ) -> tuple[str, dict]:
     """The diff document's LaTeX, and what it marked ({values, words, figures, verdicts, unprinted}).
 
-    ``render_spec``: how the current document is rendered: template_dir, template, mode, config, results
+    ``old``: the base build (hw4.versions.diff.read_build: its templates, results, config); ``res``: the results
+    diff; ``render_spec``: how the current document is rendered: template_dir, template, mode, config, results
     (name -> path) and templates (name -> text). ``changed_figures``: stem -> side-by-side PNG.
     Raises ValueModeUnavailable when this mode cannot apply.
     """
+    old_templates, old_results, old_config = old.get("templates"), old["results"], old.get("config")
     if old_templates is None:
         raise ValueModeUnavailable(
             "the base keeps no copy of the report's templates (an archive made before archives kept them)"
@@ -280,26 +255,22 @@ def value_document(
     tex, figures = mark_figures(tex, sorted(changed_figures))
     tex = fit_tables(tex)
     verdicts = [e for e in res["other_changed"] if isinstance(e["old"], bool) and isinstance(e["new"], bool)]
-    summary = summary_tex(base_text, current_text, marker, changes, tdiff.words, figures, verdicts)
-    begin = tex.index("\\begin{document}")
-    tex = tex[:begin] + _NEEDS + PREAMBLE + tex[begin:]
-    after = tex.index("\\begin{document}") + len("\\begin{document}")
-    tex = tex[:after] + "\n" + summary + "\\clearpage\n" + tex[after:]
-    end = tex.rindex("\\end{document}")
-    tex = tex[:end] + figures_pages(figures, changed_figures) + tex[end:]
     marked = marker.by_part()
+    shown = set().union(*marked.values(), ((v["file"], v["key"]) for v in verdicts))  # marked, or a verdict
+    unprinted = [k for k in changes if k not in shown and not is_timing(*k)]
+    summary = summary_tex(base_text, current_text, marked, unprinted, tdiff.words, figures, verdicts)
+    head, body = tex.split("\\begin{document}", 1)
+    body, tail = body.rsplit("\\end{document}", 1)
+    tex = (
+        f"{head}{_NEEDS}{PREAMBLE}\\begin{{document}}\n{summary}\\clearpage\n{body}"
+        f"{figures_pages(figures, changed_figures)}\\end{{document}}{tail}"
+    )
     stats = {
         "values": {p: sorted(f"{f}:{k}" for f, k in keys) for p, keys in marked.items()},
         "words": tdiff.words,
         "figures": figures,
-        "verdicts": [{"file": v["file"], "key": v["key"], "old": v["old"], "new": v["new"]} for v in verdicts],
+        "verdicts": [{k: v[k] for k in ("file", "key", "old", "new")} for v in verdicts],
         "flagged_branches": len(marker.flips),
-        "not_printed": sorted(
-            f"{f}:{k}"
-            for (f, k) in changes
-            if not any((f, k) in s for s in marked.values())
-            and not is_timing(f, k)
-            and not any(v["file"] == f and v["key"] == k for v in verdicts)
-        ),
+        "not_printed": sorted(f"{f}:{k}" for f, k in unprinted),
     }
     return Raw(tex), stats
