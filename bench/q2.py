@@ -64,11 +64,8 @@ def main(argv=None) -> int:
     print(f"  {'method':34s} {'time ms':>9s} {'speedup':>8s} {'peak MiB':>9s} {'rel. error':>10s}")
     for row in claims["table"]:
         speed = 1.0 if row["reference"] else row["speedup"]
-        err = row["rel_error"]
-        print(
-            f"  {row['label']:34s} {row['time_ms']:9.2f} {speed:7.1f}x {row['peak_mib']:9.1f} "
-            + (f"{err:10.3g}" if err is not None else f"{'-':>10s}")
-        )
+        err = f"{row['rel_error']:10.3g}" if row["rel_error"] is not None else f"{'-':>10s}"
+        print(f"  {row['label']:34s} {row['time_ms']:9.2f} {speed:7.1f}x {row['peak_mib']:9.1f} {err}")
     print(f"\nfitted log-log slopes on T >= {result['fit_min_T']} (time / peak memory):")
 
     def fmt(key):

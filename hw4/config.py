@@ -32,31 +32,24 @@ def _with_defaults(validator_class):
 
 
 def _where(error) -> str:
-    parts = []
-    for p in error.absolute_path:
-        parts.append(f"[{p}]" if isinstance(p, int) else (f".{p}" if parts else str(p)))
-    return "".join(parts) or "(top level)"
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    return path.removeprefix(".") or "(top level)"
 
 
 def _allowed(error) -> str:
     s = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "additionalProperties":
         return "allowed keys here: " + ", ".join(sorted(s.get("properties", {})))
-    bits = []
-    if "type" in s:
-        bits.append(f"type {s['type']}")
-    if "enum" in s:
-        bits.append("one of " + ", ".join(map(str, s["enum"])))
-    if "minimum" in s:
-        bits.append(f">= {s['minimum']}")
-    if "maximum" in s:
-        bits.append(f"<= {s['maximum']}")
-    if "minItems" in s:
-        bits.append(f"at least {s['minItems']} items")
-    if "required" in s and error.validator == "required":
-        bits.append("required keys: " + ", ".join(s["required"]))
-    if "description" in s:
-        bits.append(s["description"])
+    shown = {
+        "type": lambda v: f"type {v}",
+        "enum": lambda v: "one of " + ", ".join(map(str, v)),
+        "minimum": lambda v: f">= {v}",
+        "maximum": lambda v: f"<= {v}",
+        "minItems": lambda v: f"at least {v} items",
+        "required": lambda v: "required keys: " + ", ".join(v),
+        "description": lambda v: v,
+    }
+    bits = [f(s[key]) for key, f in shown.items() if key in s and (key != "required" or error.validator == "required")]
     return "allowed: " + "; ".join(bits) if bits else ""
 
 

@@ -22,11 +22,7 @@ def _module_file(root: Path, dotted: str) -> Path | None:
     if parts[0] != PACKAGE:
         return None
     base = root.joinpath(*parts)
-    if (base / "__init__.py").is_file():
-        return base / "__init__.py"
-    if base.with_suffix(".py").is_file():
-        return base.with_suffix(".py")
-    return None
+    return next((f for f in (base / "__init__.py", base.with_suffix(".py")) if f.is_file()), None)
 
 
 def _with_parents(root: Path, dotted: str) -> list[Path]:
@@ -34,16 +30,6 @@ def _with_parents(root: Path, dotted: str) -> list[Path]:
     parts = dotted.split(".")
     files = [_module_file(root, ".".join(parts[:i])) for i in range(1, len(parts) + 1)]
     return [f for f in files if f is not None]
-
-
-def _package_of(root: Path, path: Path) -> str:
-    rel = path.relative_to(root).with_suffix("")
-    parts = list(rel.parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    else:
-        parts = parts[:-1]
-    return ".".join(parts)
 
 
 def imported_modules(root: Path, path: Path) -> set[str]:
@@ -54,10 +40,9 @@ def imported_modules(root: Path, path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                pkg = _package_of(root, path).split(".")
-                pkg = pkg[: len(pkg) - (node.level - 1)] if node.level > 1 else pkg
-                base = ".".join(pkg + ([node.module] if node.module else []))
+            if node.level:  # relative: from the file's package (its folder), one level up per dot after the first
+                pkg = list(path.relative_to(root).parts[:-1])
+                base = ".".join(pkg[: len(pkg) - node.level + 1] + ([node.module] if node.module else []))
             else:
                 base = node.module or ""
             names.add(base)

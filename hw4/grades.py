@@ -61,8 +61,7 @@ def list_submissions(folder: str | Path) -> tuple[dict[str, str], dict[str, str]
     folder = Path(folder)
     if not folder.is_dir():
         raise GradesError(f"grade.submissions = {str(folder)!r}: no such folder. Fix: the folder of the notebooks")
-    notebooks: dict[str, str] = {}
-    answers: dict[str, str] = {}
+    notebooks, answers = {}, {}
     spelling: dict[str, str] = {}  # ids compare ignoring case (as the roster's do): one spelling per student
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         if not ID_RE.fullmatch(path.stem):
@@ -193,11 +192,8 @@ def theory_record(path: str | Path | None, row: dict | None, sid: str) -> dict:
     if path is None:
         return {"checks": {}, "reason": f"no {sid}.yaml handed in"}
     if row is None:
-        return {
-            "checks": {},
-            "reason": f"{sid} has no variant in the answer key. Fix: grade with the variants settings (roster) "
-            "the handouts were made with",
-        }
+        fix = "Fix: grade with the variants settings (roster) the handouts were made with"
+        return {"checks": {}, "reason": f"{sid} has no variant in the answer key. {fix}"}
     try:
         return {"checks": check_answers(read_answers(path, sid), row), "reason": ""}
     except GradesError as err:
@@ -310,10 +306,9 @@ def feedback_text(sid: str, why: str, rec: dict | None, theory: dict | None, par
         checks = theory.get("checks", {})
         if not checks:
             lines.append(f"Not checked: {student_text(theory.get('reason', ''))}")
-        by_key = {f.key: f for f in FIELDS}
-        for key, status in checks.items():
-            if status != MATCHES:
-                lines.append(f"- {label(by_key[key].part)}, {key} ({by_key[key].what}): {status}")
+        for f in FIELDS:
+            if checks.get(f.key, MATCHES) != MATCHES:
+                lines.append(f"- {label(f.part)}, {f.key} ({f.what}): {checks[f.key]}")
         if checks:
             n = sum(s == MATCHES for s in checks.values())
             lines.append(f"{n} of {len(checks)} match the key" + ("." if n < len(checks) else ": every number."))

@@ -108,8 +108,7 @@ def replaced_dir(path: str | Path):
 
 
 def read_json(path: str | Path):
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -118,12 +117,9 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: str | Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    h = hashlib.sha256()
+    """Hex sha256 of a file, read in blocks."""
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 class _Tee:

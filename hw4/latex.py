@@ -72,32 +72,18 @@ def unicode_safe(tex: str) -> str:
     """LaTeX source (made by a trusted converter, e.g. nbconvert) whose text may hold any character: every
     character outside ASCII is shown as in ``escape_latex``, so that no text stops the compile."""
     return "".join(
-        ch if " " <= ch <= "~" or ch in "\n\t" else "" if ch < " " or ch == "\x7f" else _non_ascii(ch)
-        for ch in unicodedata.normalize("NFC", tex)
+        ch if " " <= ch <= "~" or ch in "\n\t" else _non_ascii(ch) for ch in unicodedata.normalize("NFC", tex)
     )
 
 
 def escape_latex(value: str) -> str:
     """Typeset ``value`` literally: TeX specials escaped, control bytes dropped, odd characters shown safely."""
-    out: list[str] = []
-    run = 0
+    out, run = [], 0
     for ch in unicodedata.normalize("NFC", str(value)):
-        if ch in _SPECIALS:
-            out.append(_SPECIALS[ch])
-        elif ch in "\n\r\t":
-            out.append(" ")
-            run = 0
-            continue
-        elif " " <= ch <= "~":
-            out.append(ch)
-        else:
-            mapped = _non_ascii(ch)
-            if mapped in ("", " "):  # dropped, or another space
-                out.append(mapped)
-                run = 0 if mapped else run
-                continue
-            out.append(mapped)
-        run = 0 if ch == " " else run + 1
+        ch = " " if ch in "\n\r\t" else ch
+        mapped = _SPECIALS.get(ch) or (ch if " " <= ch <= "~" else _non_ascii(ch))
+        out.append(mapped)
+        run = 0 if mapped == " " else run + (mapped != "")  # a space ends the run; a dropped character is nothing
         if run >= _WORD_MAX:
             out.append(r"\allowbreak{}")
             run = 0
@@ -109,12 +95,9 @@ def format_number(value: numbers.Number) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, numbers.Integral):
-        s = f"{int(value):,}"
-        return s.replace(",", r"\,")
+        return f"{int(value):,}".replace(",", r"\,")
     x = float(value)
-    if math.isnan(x) or math.isinf(x):
-        return escape_latex(str(x))
-    return sci(x, 4)
+    return sci(x, 4) if math.isfinite(x) else escape_latex(str(x))
 
 
 def sci(x: float, digits: int = 3) -> str:
@@ -153,15 +136,12 @@ def finalize(value):
     return escape_latex(value)
 
 
-def mark_raw(obj, raw_suffix: str = "_tex"):
-    """Wrap every string under a key ending in ``raw_suffix`` as :class:`Raw` (results files mark sympy LaTeX so)."""
+def mark_raw(obj):
+    """Wrap every string under a key ending in ``_tex`` as :class:`Raw` (results files mark sympy LaTeX so)."""
     if isinstance(obj, dict):
-        return {
-            k: (Raw(v) if isinstance(v, str) and k.endswith(raw_suffix) else mark_raw(v, raw_suffix))
-            for k, v in obj.items()
-        }
+        return {k: Raw(v) if isinstance(v, str) and k.endswith("_tex") else mark_raw(v) for k, v in obj.items()}
     if isinstance(obj, list):
-        return [mark_raw(v, raw_suffix) for v in obj]
+        return [mark_raw(v) for v in obj]
     return obj
 
 
@@ -181,7 +161,7 @@ UNBROKEN_LINES = 45
 def code_excerpt(script: str | Path, region: str) -> Raw:
     """A marked region of a project module (read_region) as a listing: the code alone, no file name or line
     numbers under it (the documents carry no build vocabulary)."""
-    text, _, _ = read_region(script, region)
+    text = read_region(script, region)
     if _LISTING_END.search(text) or not text.isascii():
         raise ValueError(f"{script}: region '{region}' must be ASCII and must not contain \\end{{lstlisting}}")
     listing = f"\\begin{{lstlisting}}\n{text}\n\\end{{lstlisting}}"

@@ -24,10 +24,7 @@ class MarkingError(ValueError):
 def label(part: str) -> str:
     """How the documents name a sub-part: q1.a -> 1a, q2 -> 2, q4.7 -> 4.7 (the notebook's item 7)."""
     q, _, sub = part.partition(".")
-    number = q[1:]
-    if not sub:
-        return number
-    return f"{number}.{sub}" if sub.isdigit() else f"{number}{sub}"
+    return q[1:] + ("." if sub.isdigit() else "") + sub
 
 
 def points_number(points: float) -> str:

@@ -11,8 +11,7 @@ class OpCounter:
     """Counts multiplications, additions (subtractions included), divisions and nonlinear evaluations."""
 
     def __init__(self):
-        self.mults = self.adds = self.divs = 0
-        self.exps = self.tanhs = self.phis = 0
+        self.mults = self.adds = self.divs = self.exps = self.tanhs = self.phis = 0
 
     # scalars
     def mul(self, a, b):

@@ -9,29 +9,18 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Everything the pipeline reads; build outputs, downloads and archives stay behind.
-SOURCES = [
-    "Snakefile",
-    "rules",
-    "hw4",
-    "scripts",
-    "report",
-    "config",
-    "data",
-    "figures",
-    "notebooks",
-    "profiles",  # profiles/default: the workflow profile every run reads
-    "environment.yml",
-    "requirements.txt",  # the autograder pins its grading environment from it
-]
+# Everything the pipeline reads (profiles/default: the workflow profile every run reads; requirements.txt: the
+# autograder pins its grading environment from it); build outputs, downloads and archives stay behind.
+SOURCES = ["Snakefile", "rules", "hw4", "scripts", "report", "config", "data", "figures", "notebooks", "profiles"]
+SOURCES += ["environment.yml", "requirements.txt"]
 IGNORE = ("__pycache__", "*.pdf", "downloads", "archive", ".compile-*")
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 
 
-def copy_project(dest: Path, items: list[str] = SOURCES) -> Path:
+def copy_project(dest: Path) -> Path:
     """The project's sources copied into ``dest`` (created if needed)."""
     dest.mkdir(parents=True, exist_ok=True)
-    for item in items:
+    for item in SOURCES:
         src = ROOT / item
         if src.is_dir():
             shutil.copytree(src, dest / item, ignore=shutil.ignore_patterns(*IGNORE))

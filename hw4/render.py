@@ -12,13 +12,10 @@ class RenderError(RuntimeError):
     pass
 
 
-def _template_frame(exc: BaseException) -> str:
-    """'report/x.tex.j2:LINE' of the innermost template frame in the traceback (Jinja keeps those)."""
-    where = ""
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename.endswith(".j2"):
-            where = f"{frame.filename}:{frame.lineno}"
-    return where
+def _where(exc: BaseException, template_dir, template: str) -> str:
+    """'report/x.tex.j2:LINE' of the innermost template frame in the traceback (Jinja keeps those), else the template."""
+    frames = [f"{f.filename}:{f.lineno}" for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    return frames[-1] if frames else f"{template_dir}/{template}"
 
 
 def render(template_dir: str | Path, template: str, context: dict, marker=None) -> str:
@@ -26,17 +23,15 @@ def render(template_dir: str | Path, template: str, context: dict, marker=None) 
     try:
         return env.get_template(template).render(**context)
     except jinja2.UndefinedError as exc:
-        where = _template_frame(exc) or f"{template_dir}/{template}"
         raise RenderError(
-            f"{where}: template uses an undefined value: {exc.message}.\n"
+            f"{_where(exc, template_dir, template)}: template uses an undefined value: {exc.message}.\n"
             "Check the variable name in the template, or that the results file that should hold it was "
             "written by its rule (build/results/*.json)."
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or template}:{exc.lineno}: template syntax error: {exc.message}") from None
     except (KeyError, ValueError, TypeError) as exc:
-        where = _template_frame(exc) or f"{template_dir}/{template}"
-        raise RenderError(f"{where}: {exc}") from None
+        raise RenderError(f"{_where(exc, template_dir, template)}: {exc}") from None
 
 
 # What each document shows (report/hw4.tex.j2, report/problem.tex.j2): the homework's instructions (upload by ...)

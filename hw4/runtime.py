@@ -2,6 +2,7 @@
 
 import os
 import platform
+import random
 from pathlib import Path
 
 
@@ -46,8 +47,6 @@ def pick_device(requested: str = "auto", key: str = "device"):
 
 
 def seed_everything(seed: int, threads: int | None = None) -> None:
-    import random
-
     import numpy as np
     import torch
 

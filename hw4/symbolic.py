@@ -12,8 +12,7 @@ def to_latex(expr) -> str:
 
 def big_o(expr, *symbols) -> sp.Expr:
     """The dominant terms of ``expr`` as all ``symbols`` grow (sympy's Order at infinity), factored."""
-    order = sp.O(expr, *[(s, sp.oo) for s in symbols])
-    return sp.factor(order.expr)
+    return sp.factor(sp.O(expr, *[(s, sp.oo) for s in symbols]).expr)
 
 
 def big_o_latex(expr, *symbols) -> str:

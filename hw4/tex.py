@@ -34,10 +34,7 @@ def first_tex_error(log_text: str, tex_lines: list[str] | None = None) -> str:
         if m or line.startswith("! "):
             msg = m.group(3) if m else line[2:]
             where = f"{m.group(1)}:{m.group(2)}" if m else "?"
-            context = [s for s in lines[k + 1 : k + 4] if s.strip()]
-            out = f"{where}: {msg}"
-            if context:
-                out += "\n  " + "\n  ".join(context)
+            out = "\n  ".join([f"{where}: {msg}", *(s for s in lines[k + 1 : k + 4] if s.strip())])  # and context
             if m and tex_lines is not None and m.group(1).endswith(".tex"):
                 n = int(m.group(2))
                 if 1 <= n <= len(tex_lines):
@@ -76,8 +73,7 @@ def page_map(aux_text: str, page_count: int) -> dict:
         fields = _brace_groups(inner[0]) if inner else []
         if len(fields) < 2 or not fields[1].isdigit():
             raise TexError(f"page map: cannot read the page of label gs:{m.group(1)}:{m.group(2)}: {line}")
-        page = int(fields[1])
-        marks.setdefault(m.group(1), {})[m.group(2)] = page
+        marks.setdefault(m.group(1), {})[m.group(2)] = int(fields[1])
     parts = {}
     for name, se in marks.items():
         if "start" not in se or "end" not in se:
@@ -125,44 +121,40 @@ def compile_tex(
     state: Path | None = None,
     seed: list[Path] = (),
 ):
-    """Compile ``tex``; return (pdf bytes path in a temp dir, page map). Raises TexError with the first error.
+    """Compile ``tex``; return (the compile directory, the PDF in it, the page map). Raises TexError with the first error.
 
     ``state``: a folder where the run's latexmk state is kept (STATE) and read back next time; ``seed``: other
     folders to read it from when ``state`` has none (a variant's documents start from the default build's)."""
     if not shutil.which("latexmk") or not shutil.which("pdflatex"):
         raise TexError(INSTALL_HINT)
-    build_root = tex.parent
-    work = Path(tempfile.mkdtemp(prefix=f".compile-{tex.stem}-", dir=build_root))
+    work = Path(tempfile.mkdtemp(prefix=f".compile-{tex.stem}-", dir=tex.parent))
     shutil.copy2(tex, work / tex.name)
     if figures:
         (work / "figures").mkdir()
         for fig in figures:
             shutil.copy2(fig, work / "figures" / Path(fig).name)
     _seed_state(work, tex.stem, ([state] if state else []) + list(seed))
-    env = dict(os.environ)
-    env.update(
-        SOURCE_DATE_EPOCH=str(source_date_epoch),
-        FORCE_SOURCE_DATE="1",
-        openin_any="p",
-        openout_any="p",
-        shell_escape="f",
-    )
-    cmd = [
-        "latexmk",
-        "-pdf",
-        "-pdflatex=pdflatex %O %S",
-        "-interaction=nonstopmode",
-        "-halt-on-error",
-        "-file-line-error",
-        "-no-shell-escape",
-        "-norc",
-        tex.name,
-    ]
+    # reproducible dates; TeX reads and writes only below `work` (paranoid), and never runs a shell
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch), FORCE_SOURCE_DATE="1")
+    env.update(openin_any="p", openout_any="p", shell_escape="f")
+    cmd = ["latexmk", "-pdf", "-pdflatex=pdflatex %O %S", "-interaction=nonstopmode", "-halt-on-error"]
+    cmd += ["-file-line-error", "-no-shell-escape", "-norc", tex.name]
     try:
-        result = _run_latexmk(cmd, work, env, tex, log_path)
+        proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, errors="replace")
+        log_file = work / f"{tex.stem}.log"
+        log_text = log_file.read_text(errors="replace") if log_file.exists() else proc.stdout + proc.stderr
+        if log_path:
+            Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+            Path(log_path).write_text(log_text + "\n--- latexmk ---\n" + proc.stdout + proc.stderr)
+        pdf = work / f"{tex.stem}.pdf"
+        if proc.returncode != 0 or not pdf.exists():
+            err = first_tex_error(log_text, (work / tex.name).read_text(errors="replace").splitlines())
+            raise TexError(f"LaTeX failed on {tex}:\n{err}\nFull log: {log_path or log_file}")
+        aux = work / f"{tex.stem}.aux"
+        pages = page_map(aux.read_text(errors="replace") if aux.exists() else "", page_count_from_log(log_text))
         if state:
             _keep_state(work, tex.stem, state)
-        return result
+        return work, pdf, pages
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -178,20 +170,3 @@ def compile_pdf(tex: Path, pdf_out: Path, figures: list[Path], source_date_epoch
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return pages
-
-
-def _run_latexmk(cmd, work: Path, env: dict, tex: Path, log_path):
-    proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, errors="replace")
-    log_file = work / f"{tex.stem}.log"
-    log_text = log_file.read_text(errors="replace") if log_file.exists() else proc.stdout + proc.stderr
-    if log_path:
-        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(log_path).write_text(log_text + "\n--- latexmk ---\n" + proc.stdout + proc.stderr)
-    pdf = work / f"{tex.stem}.pdf"
-    if proc.returncode != 0 or not pdf.exists():
-        tex_lines = (work / tex.name).read_text(errors="replace").splitlines()
-        err = first_tex_error(log_text, tex_lines)
-        raise TexError(f"LaTeX failed on {tex}:\n{err}\nFull log: {log_path or log_file}")
-    aux = work / f"{tex.stem}.aux"
-    pages = page_map(aux.read_text(errors="replace") if aux.exists() else "", page_count_from_log(log_text))
-    return work, pdf, pages

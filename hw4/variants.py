@@ -30,10 +30,6 @@ class VariantError(ValueError):
 
 
 # ------------------------------------------------------------------------------------------------ roster
-def _column_name(header: str) -> str:
-    return re.sub(r"[\s-]+", "_", header.strip().lower())
-
-
 def read_roster(path: str | Path) -> list[str]:
     """Student ids from a CSV roster, in order. The first row is a header; the ids are in the column named id,
     student_id, netid or net_id (any case, spaces or hyphens for underscores).
@@ -60,14 +56,13 @@ def read_roster(path: str | Path) -> list[str]:
         ) from None
     if not rows:
         raise VariantError(f"{path}: the roster is empty. Fix: a header row (e.g. 'id'), then one student id per row")
-    header = [_column_name(h) for h in rows[0]]
-    known = [header.index(c) for c in ROSTER_ID_COLUMNS if c in header]
-    if not known:  # also a roster without a header: its first student would be read as the header
+    header = [re.sub(r"[\s-]+", "_", h.strip().lower()) for h in rows[0]]
+    col = next((header.index(c) for c in ROSTER_ID_COLUMNS if c in header), None)
+    if col is None:  # also a roster without a header: its first student would be read as the header
         raise VariantError(
             f"{path}, row 1: no id column among {rows[0]}. Fix: a header row first, naming the column of student "
             f"ids {' or '.join(ROSTER_ID_COLUMNS)}"
         )
-    col = known[0]
     ids, first_row = [], {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -164,9 +159,8 @@ def variant_config(config: dict, vid: str, seed: int, params: dict) -> dict:
     """The build's config with the variant's numbers in place of the instances Problems 1-3 are evaluated for,
     and the variant named (the documents print both)."""
     cfg = copy.deepcopy(config)
-    cfg["q1"]["instances"] = [dict(params["q1"])]
-    cfg["q2"]["count_instances"] = [dict(params["q2"])]
-    cfg["q3"]["count_instances"] = [dict(params["q3"])]
+    for problem, key in (("q1", "instances"), ("q2", "count_instances"), ("q3", "count_instances")):
+        cfg[problem][key] = [dict(params[problem])]
     cfg["variant"] = {"id": vid, "seed": seed}
     return cfg
 

@@ -14,9 +14,8 @@ from conftest import ROOT
 from hw4.config import load_config
 from hw4.render import build_context, render
 
-HOMEWORK = ROOT.parent / "shared" / "seed" / "homework4.md"
-if not HOMEWORK.exists():  # a clone outside the workplace: the copy kept with the tests
-    HOMEWORK = ROOT / "tests" / "data" / "homework4.md"
+SHARED, KEPT = ROOT.parent / "shared" / "seed" / "homework4.md", ROOT / "tests" / "data" / "homework4.md"
+HOMEWORK = SHARED if SHARED.exists() else KEPT  # KEPT: in a clone outside the workplace, the copy kept with the tests
 
 
 def homework_statements(md: str) -> list[str]:
@@ -85,7 +84,6 @@ def test_the_comparison_catches_an_added_sentence():
 
 
 def test_the_kept_copy_is_the_homework():
-    shared = ROOT.parent / "shared" / "seed" / "homework4.md"
-    if not shared.exists():
+    if not SHARED.exists():
         pytest.skip("the workplace's copy of the homework is not beside this checkout")
-    assert (ROOT / "tests" / "data" / "homework4.md").read_bytes() == shared.read_bytes()
+    assert KEPT.read_bytes() == SHARED.read_bytes()
