@@ -2,6 +2,7 @@
 of the small config, each shared by the tests that read them."""
 
 import csv
+import json
 import os
 import re
 import subprocess
@@ -41,6 +42,22 @@ def run_snakemake(
         raise AssertionError(str(e)) from None
 
 
+def rules_in(proc: subprocess.CompletedProcess) -> set[str]:
+    """The rules a snakemake run ran (or, with -n, would run), as its log names them."""
+    return set(re.findall(r"^\s*(?:local)?rule (\w+):", proc.stdout + proc.stderr, flags=re.M))
+
+
+@pytest.fixture(scope="session")
+def workflow_rules(tmp_path_factory) -> dict:
+    """What each rule of the workflow declares (tests/slurm/rule_resources.py: threads, resources, local, script),
+    loaded in its own process on a copy (loading a workflow may write .snakemake/ into its directory)."""
+    work = copy_project(tmp_path_factory.mktemp("rules") / "p")
+    script = ROOT / "tests" / "slurm" / "rule_resources.py"
+    proc = subprocess.run([sys.executable, str(script), str(work)], cwd=work, capture_output=True, text=True)
+    assert proc.returncode == 0, f"loading the workflow failed:\n{proc.stderr[-4000:]}"
+    return json.loads(proc.stdout)
+
+
 def default_marking() -> dict:
     """The marking results of the schema's default points (what rule marking writes for the default config)."""
     import yaml
@@ -70,6 +87,12 @@ def pdf_text(pdf, layout: bool = False, first: int | None = None, last: int | No
     if first:
         cmd += ["-f", str(first), "-l", str(last or first)]
     return subprocess.run([*cmd, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def squash(s: str) -> str:
+    """``s`` without whitespace: how a PDF's text compares with what was typeset (pdftotext breaks lines where TeX
+    did)."""
+    return re.sub(r"\s+", "", s)
 
 
 @pytest.fixture(scope="session")
@@ -128,13 +151,8 @@ def write_tiny_slice(path: Path) -> None:
 # What the small build makes: every problem's results through its check step, and Problem 4's figures and both
 # notebooks (the documents are compiled by the default build's tests; these builds compare results).
 Q4_TARGETS = [
-    *(f"build/results/{name}.json" for name in ("q4_data", "q4_tokens", "q4_train", "q4_eval", "q4_recipe")),
-    "build/results/q4_check.json",
-    "build/results/q4_notebook.json",
-    "figures/q4_scores.pdf",
-    "figures/q4_classes.pdf",
-    "figures/q4_history.pdf",
-    "figures/q4_confusion.pdf",
+    *(f"build/results/q4_{name}.json" for name in ("data", "tokens", "train", "eval", "recipe", "check", "notebook")),
+    *(f"figures/q4_{name}.pdf" for name in ("scores", "classes", "history", "confusion")),
     "build/hw4_q4.ipynb",
     "build/hw4_q4_handout.ipynb",
 ]

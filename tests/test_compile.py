@@ -17,14 +17,9 @@ GOOD = r"""\documentclass{article}
 def test_compiles_and_maps_pages(tmp_path):
     tex = tmp_path / "doc.tex"
     tex.write_text(GOOD)
-    work, pdf, pages = compile_tex(tex, [], 0)
-    try:
-        assert pdf.read_bytes().startswith(b"%PDF")
-        assert pages == {"page_count": 3, "parts": {"p1": [1, 2], "p2": [3]}}
-    finally:
-        import shutil
-
-        shutil.rmtree(work)
+    _, pdf, pages = compile_tex(tex, [], 0)  # the PDF in a temp dir beside the .tex: under tmp_path
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert pages == {"page_count": 3, "parts": {"p1": [1, 2], "p2": [3]}}
 
 
 REFS = r"""\documentclass{article}
@@ -41,8 +36,6 @@ def test_a_kept_state_saves_a_pass_and_never_changes_the_pdf(tmp_path):
     """The latexmk state of the last run (aux, bookmarks, checksums) makes an unchanged-references compile one
     pdflatex pass; when the references moved (a stale state, or another document's), latexmk reruns and the PDF
     is byte for byte the one a fresh compile makes."""
-    import shutil
-
     state, log = tmp_path / "state", tmp_path / "run.log"
     state.mkdir()
 
@@ -50,10 +43,8 @@ def test_a_kept_state_saves_a_pass_and_never_changes_the_pdf(tmp_path):
         folder = tmp_path / name
         folder.mkdir()
         (folder / "doc.tex").write_text(text)
-        work, pdf, pages = compile_tex(folder / "doc.tex", [], 0, log, **kw)
-        out = pdf.read_bytes()
-        shutil.rmtree(work)
-        return out, log.read_text().count("Run number")
+        _, pdf, _ = compile_tex(folder / "doc.tex", [], 0, log, **kw)
+        return pdf.read_bytes(), log.read_text().count("Run number")
 
     short, long = REFS.replace("@FILL@", ""), REFS.replace("@FILL@", "\\clearpage\n" * 3)
     fresh_short, runs = compile_(short, "a", state=state)
@@ -103,15 +94,12 @@ def test_first_error_of_plain_log():
     assert first_tex_error(log).startswith("?: LaTeX Error: File `nope.sty' not found.")
 
 
-def test_page_map_reads_hyperref_labels():
+def test_page_map_reads_hyperref_labels_and_ignores_other_labels():
     aux = "\\newlabel{gs:q1.a:start}{{}{2}{Title {x}}{section*.1}{}}\n\\newlabel{gs:q1.a:end}{{}{4}{}{a}{}}\n"
-    assert page_map(aux, 5) == {"page_count": 5, "parts": {"q1.a": [2, 3, 4]}}
+    assert page_map(aux + "\\newlabel{eq:1}{{1}{2}{}{a}{}}\n", 5) == {"page_count": 5, "parts": {"q1.a": [2, 3, 4]}}
+    assert page_map("\\newlabel{eq:1}{{1}{2}{}{a}{}}\n", 1)["parts"] == {}
     with pytest.raises(TexError):
         page_map("\\newlabel{gs:x:start}{{}{2}{}{a}{}}\n", 3)
-
-
-def test_page_map_ignores_other_labels():
-    assert page_map("\\newlabel{eq:1}{{1}{2}{}{a}{}}\n", 1)["parts"] == {}
 
 
 def test_readme_points_to_two_commands():

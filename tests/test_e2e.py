@@ -4,44 +4,45 @@ import json
 import os
 import re
 import shutil
+from functools import cache
 
 import pytest
-from conftest import pdf_text, run_snakemake
+from conftest import pdf_text, rules_in, run_snakemake, squash
 
 pytestmark = pytest.mark.e2e
 
 
-def pdftext(pdf, first=None, last=None) -> str:
-    return pdf_text(pdf, layout=True, first=first, last=last)
+@pytest.fixture(scope="module")
+def doc(built_project):
+    """build/NAME.pdf's text as pdftotext prints it (``layout``: keeping columns), read once (the tests that make a
+    document again make it byte for byte)."""
+    return cache(lambda name, layout=True: pdf_text(built_project / "build" / f"{name}.pdf", layout=layout))
 
 
-def squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+def results(project, name: str) -> dict:
+    return json.loads((project / "build" / "results" / f"{name}.json").read_text())
 
 
-def test_pdf_has_every_problem_and_q1_numbers(built_project):
-    text = pdftext(built_project / "build" / "hw4.pdf")
+@pytest.fixture
+def work(built_project, tmp_path):
+    """A copy of the built project to edit (the shared build stays as it is)."""
+    return shutil.copytree(built_project, tmp_path / "copy", symlinks=True)
+
+
+def test_pdf_has_every_problem_and_q1_numbers(built_project, doc):
     for k in range(1, 5):
-        assert f"Problem {k}" in text
-    flat = squash(text)
-    full = squash(pdftext(built_project / "build" / "hw4_solutions.pdf"))
-    audit = squash(pdftext(built_project / "build" / "hw4_audit.pdf"))
-    q1 = json.loads((built_project / "build/results/q1_derive.json").read_text())
+        assert f"Problem {k}" in doc("hw4")
+    flat, audit = squash(doc("hw4")), squash(doc("hw4_audit"))
     assert "P=h(c+2h)" in flat  # 1a's boxed formula; values at given numbers only in a variant's documents
-    for inst in q1["instances"]:
+    for inst in results(built_project, "q1_derive")["instances"]:
         for key in ("params", "ops", "flop_counter"):  # the check table: the audit's
             assert str(inst[key]) in audit, f"{key}={inst[key]} of instance {inst} not in the audit"
-    fields = json.loads((built_project / "build/results/q1_fields.json").read_text())
+    fields = results(built_project, "q1_fields")
     assert str(fields["params_rnn"]) in flat and str(fields["params_conv"]) in flat
-    cmp = json.loads((built_project / "build/results/q1_compare.json").read_text())
-    # timings are labelled with their machine in the instructor's solutions; the submission names none
-    assert squash(cmp["machine"]["cpu"]) in full and squash(cmp["machine"]["cpu"]) not in flat
 
 
-def test_the_submission_and_the_solutions_have_no_build_vocabulary_and_the_audit_has_it(built_project):
-    submission = pdftext(built_project / "build" / "hw4.pdf")
-    solutions = pdftext(built_project / "build" / "hw4_solutions.pdf")
-    audit = pdftext(built_project / "build" / "hw4_audit.pdf")
+def test_the_submission_and_the_solutions_have_no_build_vocabulary_and_the_audit_has_it(doc):
+    submission, solutions, audit = doc("hw4"), doc("hw4_solutions"), doc("hw4_audit")
     # the build's vocabulary: rules, scripts, commands, config paths, file names of listings, provenance
     for phrase in ("made by rule", "Provenance of this build", "computed by the build", "snakemake", "--configfile",
                    "scripts/", "config/", "hw4/", "Listing ", ", region '"):  # fmt: skip
@@ -60,11 +61,10 @@ def test_the_submission_and_the_solutions_have_no_build_vocabulary_and_the_audit
     assert guide[1] < evidence[1] < guide[2] < evidence[2] < guide[3]
 
 
-def test_the_marking_guide_gives_every_sub_parts_points(built_project):
+def test_the_marking_guide_gives_every_sub_parts_points(built_project, doc):
     """The points in the solutions are marking.json's (the homework's, split by the config), sub-part by sub-part,
     and the guide names the course's published solution's mistakes of 3a and 3b."""
-    marking = json.loads((built_project / "build/results/marking.json").read_text())
-    text = squash(pdftext(built_project / "build" / "hw4_solutions.pdf"))
+    marking, text = results(built_project, "marking"), squash(doc("hw4_solutions"))
     for n, (q, problem) in enumerate(marking["problems"].items(), start=1):
         assert squash(f"Problem {n}: marking guide ({problem['points_text']})") in text, q
         for part in problem["parts"]:
@@ -80,21 +80,9 @@ def test_rerender_is_byte_identical(built_project):
     assert pdf.read_bytes() == before
 
 
-def test_template_edit_reruns_only_the_documents(built_project, tmp_path):
-    work = tmp_path / "copy"
-    shutil.copytree(built_project, work, symlinks=True)
-    tpl = work / "report" / "q1_answer.tex.j2"
-    tpl.write_text(tpl.read_text() + "%# an edit\n")
-    proc = run_snakemake(work, "-n")
-    rules = set(re.findall(r"^\s*(?:local)?rule (\w+):", proc.stdout, flags=re.M))
-    assert rules == {"document", "all"}, rules
-
-
-def test_a_latex_error_names_its_line_and_keeps_the_tex(built_project, tmp_path):
+def test_a_latex_error_names_its_line_and_keeps_the_tex(work):
     """A template that makes bad LaTeX stops the document step with TeX's first error and the source line; the
     .tex that snakemake removes with the failed job's outputs is kept beside the compile log."""
-    work = tmp_path / "copy"
-    shutil.copytree(built_project, work, symlinks=True)
     tpl = work / "report" / "q2_statement.tex.j2"
     tpl.write_text(tpl.read_text() + "\\undefinedmacroxyz\n")
     proc = run_snakemake(work, "build/hw4_problems.pdf", check=False)
@@ -105,23 +93,17 @@ def test_a_latex_error_names_its_line_and_keeps_the_tex(built_project, tmp_path)
     assert not (work / "build/tex/hw4_problems.tex").exists()
 
 
-def planned_rules(work) -> set[str]:
-    return set(re.findall(r"^\s*(?:local)?rule (\w+):", run_snakemake(work, "-n").stdout, flags=re.M))
-
-
-def test_module_edit_reruns_exactly_the_steps_that_import_it(built_project, tmp_path):
+def test_module_edit_reruns_exactly_the_steps_that_import_it(work):
     """A rule depends on the package modules its script imports (followed through the package), and no others:
-    a shared helper reruns its users, a Problem 1 module or the timing helper never reruns Problem 4's notebook.
-    Each module is edited alone (and put back, with its time stamp, before the next)."""
-    work = tmp_path / "copy"
-    shutil.copytree(built_project, work, symlinks=True)
+    a shared helper reruns its users, a Problem 1 module or the timing helper never reruns Problem 4's notebook, a
+    template only the documents. Each file is edited alone (and put back, with its time stamp, before the next)."""
 
-    def edit(module):
+    def edit(module, line="# an edit"):
         path = work / module
         text, stat = path.read_text(), path.stat()
-        path.write_text(text + "\n# an edit\n")
+        path.write_text(f"{text}\n{line}\n")
         try:
-            return planned_rules(work)
+            return rules_in(run_snakemake(work, "-n"))
         finally:
             path.write_text(text)
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -130,8 +112,9 @@ def test_module_edit_reruns_exactly_the_steps_that_import_it(built_project, tmp_
         return {r for r in rules if r.startswith(tuple(f"{p}_" for p in problems or ("q1", "q2", "q3", "q4")))}
 
     # the copy alone reruns the documents (render's templates are inputs by absolute path), no problem's step
-    before = planned_rules(work)
+    before = rules_in(run_snakemake(work, "-n"))
     assert not problem_steps(before), before
+    assert edit("report/q1_answer.tex.j2", "%# an edit") == {"document", "all"}
     rules = edit("hw4/latex.py")
     # q4_finish converts the executed notebook to LaTeX with hw4/latex.py's escaping; no experiment reruns
     assert "document" in rules and problem_steps(rules) == {"q4_finish"}, rules
@@ -146,13 +129,12 @@ def test_module_edit_reruns_exactly_the_steps_that_import_it(built_project, tmp_
     rules = edit("hw4/q4/model.py")
     # the notebook's run imports it; the steps that read its results follow; the handout does not depend on it
     assert problem_steps(rules) == {"q4_notebook", "q4_recipe", "q4_check", "q4_finish"}, rules
-    assert planned_rules(work) == before, "putting the modules back changed what the build would rerun"
+    assert rules_in(run_snakemake(work, "-n")) == before, "putting the modules back changed what the build would rerun"
 
 
 # Phrases no student writes in a submission (the build's voice, not the answer's).
 NOT_A_STUDENTS_VOICE = [
-    "this report",
-    "redrawn for this report",
+    "this report",  # "redrawn for this report" too
     "in this run",
     "derived with sympy step by step",
     "a likely cause, not measured",
@@ -160,15 +142,14 @@ NOT_A_STUDENTS_VOICE = [
 ]
 
 
-def test_the_submission_reads_as_a_students_answer(built_project):
+def test_the_submission_reads_as_a_students_answer(built_project, doc):
     """No build vocabulary or machine name in the submission's answers (the instructor's solutions keep the
-    machine), and one reading of each comparison wherever it is made."""
-    body = re.sub(r"\s+", " ", pdftext(built_project / "build" / "hw4.pdf")).lower()
+    machine, which labels their timings), and one reading of each comparison wherever it is made."""
+    body = re.sub(r"\s+", " ", doc("hw4")).lower()
     for phrase in NOT_A_STUDENTS_VOICE:
         assert phrase not in body, phrase
-    cpu = json.loads((built_project / "build/results/q1_compare.json").read_text())["machine"]["cpu"]
-    assert cpu.lower() not in body
-    assert cpu in pdftext(built_project / "build" / "hw4_solutions.pdf")
+    cpu = results(built_project, "q1_compare")["machine"]["cpu"]
+    assert squash(cpu).lower() not in squash(body) and cpu in doc("hw4_solutions")
     # the Q2b box and its bullet: linear attention replaces softmax attention, it does not approximate it
     assert "not an approximation" in body and "they are approximations" not in body
     assert "the window and performer approximate softmax attention and linear attention replaces it" in body
@@ -176,9 +157,9 @@ def test_the_submission_reads_as_a_students_answer(built_project):
     assert re.search(r"the \d+-layer convnet timed below, which sees only \d+ cells", body)
 
 
-def test_default_build_answers_problem_4(built_project):
-    data, ev = (json.loads((built_project / f"build/results/{n}.json").read_text()) for n in ("q4_data", "q4_eval"))
-    flat = re.sub(r"\s+", " ", pdf_text(built_project / "build/hw4.pdf"))
+def test_default_build_answers_problem_4(built_project, doc):
+    data, ev = results(built_project, "q4_data"), results(built_project, "q4_eval")
+    flat, audit, solutions = (re.sub(r"\s+", " ", doc(name, False)) for name in ("hw4", "hw4_audit", "hw4_solutions"))
     assert f"test accuracy {ev['test_acc']:.4f}" in flat
     assert f"Answer. {data['n_samples']} samples" in flat
     assert "The reviews in this answer are fictional" in flat
@@ -186,6 +167,4 @@ def test_default_build_answers_problem_4(built_project):
     pages = json.loads((built_project / "build/hw4_pages.json").read_text())
     assert all(pages["parts"][f"q4.{k}"] for k in range(1, 14))
     # the dataset's fingerprint is provenance: in the audit, not in the submission or the solutions
-    audit = re.sub(r"\s+", " ", pdf_text(built_project / "build/hw4_audit.pdf"))
-    solutions = re.sub(r"\s+", " ", pdf_text(built_project / "build/hw4_solutions.pdf"))
     assert data["sha256"] in audit and data["sha256"][:16] not in flat and data["sha256"][:16] not in solutions

@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT, copy_project, run_snakemake
+from conftest import ROOT, SNAKEMAKE, copy_project, run_snakemake
 
 from hw4.io import BuildWriteError, atomic_path, write_json
 
@@ -63,16 +63,11 @@ def test_write_errors_say_what_to_do(tmp_path, monkeypatch, code, words):
 @pytest.mark.slow
 def test_second_build_is_refused_by_the_lock(tmp_path):
     work = copy_project(tmp_path / "p")
-    first = subprocess.Popen(
-        [str(sys.executable).replace("python", "snakemake"), "-c1", "build/results/q1_compare.json"],
-        cwd=work,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    locks = work / ".snakemake" / "locks"
+    first = subprocess.Popen([SNAKEMAKE, "-c1", "build/results/q1_compare.json"], cwd=work, stdout=subprocess.DEVNULL)
     try:
         deadline = time.time() + 60
-        while not (work / ".snakemake" / "locks").exists() or not any((work / ".snakemake" / "locks").iterdir()):
+        while not (locks.exists() and any(locks.iterdir())):
             assert time.time() < deadline and first.poll() is None, "first build never took the lock"
             time.sleep(0.2)
         second = run_snakemake(work, "build/results/q1_compare.json", check=False)
@@ -86,14 +81,7 @@ def test_second_build_is_refused_by_the_lock(tmp_path):
 @pytest.mark.e2e
 def test_build_never_touches_user_files(built_project):
     """Config, data, templates, rules and scripts of the built copy equal the originals, byte for byte."""
-    for item in ("config", "report", "rules", "Snakefile"):
-        src, built = ROOT / item, built_project / item
-        if src.is_dir():
-            for f in src.rglob("*"):
-                if f.is_file() and "__pycache__" not in f.parts:
-                    assert (built / f.relative_to(src)).read_bytes() == f.read_bytes(), f
-        else:
-            assert built.read_bytes() == src.read_bytes()
-    for f in (ROOT / "data").glob("*"):
-        if f.is_file():
-            assert (built_project / "data" / f.name).read_bytes() == f.read_bytes(), f
+    sources = [ROOT / "Snakefile", *(ROOT / "data").glob("*")]
+    for f in sources + [f for item in ("config", "report", "rules") for f in (ROOT / item).rglob("*")]:
+        if f.is_file() and "__pycache__" not in f.parts:
+            assert (built_project / f.relative_to(ROOT)).read_bytes() == f.read_bytes(), f

@@ -7,16 +7,11 @@ from conftest import BIN, ROOT, copy_project
 
 
 @pytest.mark.parametrize(
-    "cmd",
-    [
-        ["ruff", "check", "."],
-        ["ruff", "format", "--check", "."],
-        ["snakefmt", "--check", "."],
-    ],
-    ids=["ruff", "ruff-format", "snakefmt"],
+    "cmd", ["ruff check .", "ruff format --check .", "snakefmt --check ."], ids=["ruff", "ruff-format", "snakefmt"]
 )
 def test_clean(cmd):
-    proc = subprocess.run([str(BIN / cmd[0]), *cmd[1:]], cwd=ROOT, capture_output=True, text=True)
+    tool, *args = cmd.split()
+    proc = subprocess.run([str(BIN / tool), *args], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

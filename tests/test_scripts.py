@@ -10,30 +10,11 @@ import pytest
 from conftest import ROOT, copy_project, run_snakemake
 
 SCRIPTS = sorted((ROOT / "scripts").glob("*.py"))
-RULE_SCRIPTS = """
-import json, sys
-from pathlib import Path
-from snakemake.api import SnakemakeApi
-from snakemake.settings.types import ConfigSettings, OutputSettings, ResourceSettings
-work = Path(sys.argv[1])
-with SnakemakeApi(OutputSettings(quiet={"all"})) as api:
-    wf = api.workflow(resource_settings=ResourceSettings(), config_settings=ConfigSettings(),
-                      snakefile=work / "Snakefile", workdir=work)._workflow
-    print(json.dumps({r.name: str(r.script) if r.script else None for r in wf.rules}))
-"""
-
-
-@pytest.fixture(scope="module")
-def rule_scripts(tmp_path_factory) -> dict:
-    work = copy_project(tmp_path_factory.mktemp("rules") / "p")
-    proc = subprocess.run([sys.executable, "-c", RULE_SCRIPTS, str(work)], capture_output=True, text=True, cwd=work)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return {name: s.split("scripts/")[-1] if s else None for name, s in json.loads(proc.stdout).items()}
 
 
 @pytest.mark.slow
-def test_one_script_per_rule_and_no_other_file(rule_scripts):
-    used = [s for s in rule_scripts.values() if s]
+def test_one_script_per_rule_and_no_other_file(workflow_rules):
+    used = [rule["script"].split("scripts/")[-1] for rule in workflow_rules.values() if rule["script"]]
     assert sorted(set(used)) == sorted(p.name for p in SCRIPTS), "a file in scripts/ that no rule runs"
     shared = {s for s in used if used.count(s) > 1}
     assert not shared, f"a script serves several rules (one rule per script; use a wildcard rule): {shared}"
@@ -59,29 +40,24 @@ def test_script_is_a_thin_entry(script):
 
 @pytest.mark.slow
 def test_a_rule_script_runs_by_hand_from_the_config(tmp_path):
-    """python scripts/q1_derive.py (no snakemake), from any directory, forms the rule's job and writes its output."""
+    """python scripts/q1_derive.py (no snakemake), from any directory, forms the rule's job and writes its output.
+    With another project's package first on the path, it is refused: the copy's script must not silently run (and
+    read the config of) the project the venv's hw4 belongs to."""
     work = copy_project(tmp_path / "p")
-    env = dict(os.environ, PYTHONPATH=str(work))  # the copy's hw4/, not the one the venv's install points at
-    proc = subprocess.run(
-        [sys.executable, str(work / "scripts" / "q1_derive.py")],
-        cwd=work / "report",
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    by_hand = json.loads((work / "build/results/q1_derive.json").read_text())
-    assert [i["n"] for i in by_hand["instances"]] == [4, 8, 16]
-    (work / "build/results/q1_derive.json").unlink()
-    run_snakemake(work, "build/results/q1_derive.json")
-    assert json.loads((work / "build/results/q1_derive.json").read_text()) == by_hand
 
+    def by_hand(package, cwd):
+        env = dict(os.environ, PYTHONPATH=str(package))
+        return subprocess.run(
+            [sys.executable, work / "scripts" / "q1_derive.py"], cwd=cwd, env=env, capture_output=True, text=True
+        )
 
-@pytest.mark.slow
-def test_a_copy_run_by_hand_with_another_projects_package_is_refused(tmp_path):
-    """The copy's script must not silently run (and read the config of) the project the venv's hw4 belongs to."""
-    work = copy_project(tmp_path / "p")
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "scripts/q1_derive.py"], cwd=work, env=env, capture_output=True, text=True)
+    proc = by_hand(ROOT, work)
     assert proc.returncode != 0 and f"belongs to {work}" in proc.stderr and f"PYTHONPATH={work}" in proc.stderr
     assert not (work / "build").exists()
+    proc = by_hand(work, work / "report")  # the copy's hw4/, not the one the venv's install points at
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    made = json.loads((work / "build/results/q1_derive.json").read_text())
+    assert [i["n"] for i in made["instances"]] == [4, 8, 16]
+    (work / "build/results/q1_derive.json").unlink()
+    run_snakemake(work, "build/results/q1_derive.json")
+    assert json.loads((work / "build/results/q1_derive.json").read_text()) == made

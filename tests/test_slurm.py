@@ -33,44 +33,21 @@ SLURM_RULES = {"q1_derive", "q1_verify", "q1_fields", "q1_compare"}  # what the 
 LOCAL_RULES = {"q1_plot", "document"}  # what it runs beside snakemake
 # Problem 1 small enough to take seconds; its first instance is not in the default config, so the handout
 # showing it proves the PDF was made from this build.
-TINY_CONFIG = {
-    "q1": {
-        "instances": [{"n": 3, "c": 2, "h": 5}, {"n": 4, "c": 3, "h": 8}],
-        "compare": {"n_values": [4, 8], "c": 3, "h": 8, "conv_layers": 2, "batch": 2, "repeats": 1},
-    }
-}
+TINY_CONFIG = """q1:
+  instances: [{n: 3, c: 2, h: 5}, {n: 4, c: 3, h: 8}]
+  compare: {n_values: [4, 8], c: 3, h: 8, conv_layers: 2, batch: 2, repeats: 1}
+"""
 TARGETS = [
     "build/hw4_problems.pdf",
-    "build/results/q1_derive.json",
-    "build/results/q1_verify.json",
-    "build/results/q1_compare.json",
+    *(f"build/results/q1_{step}.json" for step in ("derive", "verify", "compare")),
     "figures/q1_compare.pdf",
 ]
 
 
-@pytest.fixture(scope="module")
-def rules(tmp_path_factory) -> dict:
-    """What each rule of the workflow declares (tests/slurm/rule_resources.py, run in its own process, on a copy:
-    loading a workflow may write .snakemake/ into its directory)."""
-    work = copy_project(tmp_path_factory.mktemp("rules") / "p")
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "slurm" / "rule_resources.py"), str(work)],
-        cwd=work,
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, f"loading the workflow failed:\n{proc.stderr[-4000:]}"
-    return json.loads(proc.stdout)
-
-
-def is_light(name: str) -> bool:
-    return name in LIGHT_RULES or "plot" in name
-
-
-def test_every_job_gets_memory_and_runtime_on_the_cluster(rules):
+def test_every_job_gets_memory_and_runtime_on_the_cluster(workflow_rules):
     """A rule states only what it needs beyond the profile's default-resources; on SLURM every job then has a
     memory (MB) and a runtime (minutes), and the heavy steps ask for more than the defaults."""
-    defaults = yaml.safe_load(PROFILE.read_text())["default-resources"]
+    rules, defaults = workflow_rules, yaml.safe_load(PROFILE.read_text())["default-resources"]
     jobs = {name: decl for name, decl in rules.items() if not decl["norun"]}  # `all`, `archive` run nothing
     assert SLURM_RULES | LOCAL_RULES <= set(jobs)
     for name, decl in jobs.items():
@@ -81,8 +58,9 @@ def test_every_job_gets_memory_and_runtime_on_the_cluster(rules):
         assert rules[name]["resources"]["mem_mb"] > defaults["mem_mb"], name
 
 
-def test_light_rules_are_local_and_compute_rules_are_not(rules):
-    light = {name for name in rules if is_light(name)}
+def test_light_rules_are_local_and_compute_rules_are_not(workflow_rules):
+    rules = workflow_rules
+    light = {name for name in rules if name in LIGHT_RULES or "plot" in name}
     assert LIGHT_RULES | {"q1_plot"} <= light
     queued = sorted(name for name in light if not rules[name]["local"])
     assert not queued, f"the document and plot rules must be listed in `localrules:` (they would queue): {queued}"
@@ -90,8 +68,8 @@ def test_light_rules_are_local_and_compute_rules_are_not(rules):
     assert not local_compute, f"compute rules (those with a benchmark) must run as cluster jobs: {local_compute}"
 
 
-def test_profile_names_real_rules_and_asks_a_gpu_for_problem_4(rules):
-    profile = yaml.safe_load(PROFILE.read_text())
+def test_profile_names_real_rules_and_asks_a_gpu_for_problem_4(workflow_rules):
+    rules, profile = workflow_rules, yaml.safe_load(PROFILE.read_text())
     assert profile["executor"] == "slurm"
     defaults = profile["default-resources"]
     assert defaults["slurm_partition"].startswith("YOUR_") and defaults["slurm_account"].startswith("YOUR_")
@@ -122,10 +100,9 @@ def test_profile_command_line_is_valid(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def slurm_cluster():
+def cluster():
     """A running single-node SLURM on localhost; shut down (jobs cancelled, daemons ended) afterwards, always."""
-    reason = missing_requirements()
-    if reason:
+    if reason := missing_requirements():
         pytest.skip(f"no local SLURM cluster: {reason}")
     # A short path: MUNGE's socket path must fit a Unix socket name (108 bytes).
     root = Path(tempfile.mkdtemp(prefix="hw4-slurm-", dir="/tmp"))
@@ -145,8 +122,8 @@ def slurm_cluster():
 
 def cluster_profile(partition: str) -> str:
     """profiles/slurm/config.yaml, filled in for the local test cluster: its partition, no account (the executor
-    then guesses, finds none, and submits without), no GPU,
-    quick status checks (through squeue: there is no accounting database), and SLURM logs kept to be checked."""
+    then guesses, finds none, and submits without), no GPU, quick status checks (through squeue: there is no
+    accounting database), and SLURM logs kept to be checked."""
     profile = yaml.safe_load(PROFILE.read_text())
     profile["default-resources"]["slurm_partition"] = partition
     del profile["default-resources"]["slurm_account"]
@@ -171,10 +148,6 @@ def test_cluster_profile_fills_every_placeholder():
     assert yaml.safe_load(text)["executor"] == "slurm"
 
 
-def pdftext(pdf: Path) -> str:
-    return pdf_text(pdf, layout=True)
-
-
 def slurm_job_logs(work: Path, tail: int = 40) -> str:
     """The end of every SLURM job log the executor kept (those of failed jobs, at least)."""
     parts = []
@@ -185,12 +158,11 @@ def slurm_job_logs(work: Path, tail: int = 40) -> str:
 
 
 @pytest.mark.e2e
-def test_build_runs_through_slurm(slurm_cluster, tmp_path):
-    cluster = slurm_cluster
+def test_build_runs_through_slurm(cluster, tmp_path):
     work = copy_project(tmp_path / "project")
     (work / "profiles" / "test").mkdir(parents=True)
     (work / "profiles" / "test" / "config.yaml").write_text(cluster_profile(cluster.partition))
-    (work / "config" / "slurm_tiny.yaml").write_text(yaml.safe_dump(TINY_CONFIG))
+    (work / "config" / "slurm_tiny.yaml").write_text(TINY_CONFIG)
 
     env = cluster.env()
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
@@ -212,7 +184,7 @@ def test_build_runs_through_slurm(slurm_cluster, tmp_path):
     # The PDF was built, from this build's config.
     pdf = work / "build" / "hw4_problems.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert "Problem 4" in pdftext(pdf)
+    assert "Problem 4" in pdf_text(pdf, layout=True)
     q1 = json.loads((work / "build/results/q1_derive.json").read_text())
     assert [(i["n"], i["c"], i["h"]) for i in q1["instances"]] == [(3, 2, 5), (4, 3, 8)]
     assert (work / "figures" / "q1_compare.pdf").read_bytes().startswith(b"%PDF")

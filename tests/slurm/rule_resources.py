@@ -1,4 +1,4 @@
-"""Print, as JSON, what each rule of a workflow declares for a cluster: threads, resources, local or not.
+"""Print, as JSON, what each rule of a workflow declares: threads, resources, local or not, its script.
 
 Usage: python rule_resources.py WORKDIR [CONFIGFILE ...]
 
@@ -25,18 +25,12 @@ def plain(resource):
 
 
 def rule_declarations(workdir: Path, configfiles: list[Path]) -> dict:
-    """{rule: {"threads", "resources" ({name: value}), "local", "norun", "benchmark"}} of the workflow in ``workdir``.
-
-    A value computed per job (a function of wildcards or input) shows as "callable".
-    """
+    """{rule: {"threads", "resources" ({name: value}), "local", "norun", "benchmark", "script"}} of the workflow in
+    ``workdir``; a value computed per job (a function of wildcards or input) shows as "callable"."""
     with SnakemakeApi(OutputSettings(quiet={"all"})) as api:
-        workflow_api = api.workflow(
-            resource_settings=ResourceSettings(),
-            config_settings=ConfigSettings(configfiles=configfiles),
-            snakefile=workdir / "Snakefile",
-            workdir=workdir,
-        )
-        workflow = workflow_api._workflow  # the loaded workflow; the public API only prints rule lists
+        config = ConfigSettings(configfiles=configfiles)
+        # the loaded workflow (._workflow): the public API only prints rule lists
+        workflow = api.workflow(ResourceSettings(), config, snakefile=workdir / "Snakefile", workdir=workdir)._workflow
         out = {}
         for rule in workflow.rules:
             values = {name: plain(res) for name, res in rule.resources.items()}
@@ -46,6 +40,7 @@ def rule_declarations(workdir: Path, configfiles: list[Path]) -> dict:
                 "local": rule.name in workflow._localrules,
                 "norun": rule.norun,
                 "benchmark": rule.benchmark is not None,
+                "script": str(rule.script) if rule.script else None,
             }
         return out
 
