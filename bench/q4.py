@@ -204,7 +204,7 @@ def run(args) -> dict:
     optimizer_cell = nbc.cell("optimizer")
 
     df = pd.read_csv(args.data)
-    df["sentiment"] = df.score.apply(to_sentiment)
+    df["sentiment"] = df.score.astype(int).apply(to_sentiment)
     lengths = [len(x) for x in tok([str(t) for t in df.content.to_numpy()], truncation=False)["input_ids"]]
 
     steps = args.steps

@@ -9,10 +9,21 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Everything the pipeline reads (profiles/default: the workflow profile every run reads; requirements.txt: the
-# autograder pins its grading environment from it); build outputs, downloads and archives stay behind.
-SOURCES = ["Snakefile", "rules", "hw4", "scripts", "report", "config", "data", "figures", "notebooks", "profiles"]
-SOURCES += ["environment.yml", "requirements.txt"]
+# Everything the pipeline reads; build outputs, downloads and archives stay behind.
+SOURCES = [
+    "Snakefile",
+    "rules",
+    "hw4",
+    "scripts",
+    "report",
+    "config",
+    "data",
+    "figures",
+    "notebooks",
+    "profiles",  # profiles/default: the workflow profile every run reads
+    "environment.yml",
+    "requirements.txt",  # the autograder pins its grading environment from it
+]
 IGNORE = ("__pycache__", "*.pdf", "downloads", "archive", ".compile-*")
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 

@@ -13,7 +13,8 @@ class RenderError(RuntimeError):
 
 
 def _where(exc: BaseException, template_dir, template: str) -> str:
-    """'report/x.tex.j2:LINE' of the innermost template frame in the traceback (Jinja keeps those), else the template."""
+    """'report/x.tex.j2:LINE' of the innermost template frame in the traceback (Jinja keeps those), else the
+    template."""
     frames = [f"{f.filename}:{f.lineno}" for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
     return frames[-1] if frames else f"{template_dir}/{template}"
 

@@ -81,15 +81,22 @@ def mock_snakemake(rulename: str, configfiles: list[str] | None = None, **wildca
         )
 
 
-def run_script(main, scope: dict, rule: str | None = None, log: int | str | None = 0, errors=(), failed: str = ""):
+def run_script(main, scope: dict, rule: str | None = None, log: int | str | None = 0, errors=(), prefix: str = ""):
     """The entry of a rule script: ``main`` on the job Snakemake gave it (``scope``: the script's globals), or on
     the one mock_snakemake forms for ``rule`` (the script's name) when the script runs by hand. What the step
-    prints goes into its log ``log`` as well (an index or a name; None: the step writes its log itself). An
-    error of a type in ``errors`` is a failure its message explains: it ends the job with that message alone."""
+    prints also goes into its log ``log`` (an index or a name of the rule's logs; None: into none). An error of a
+    type in ``errors`` is a failure its message explains: it ends the job with ``prefix: message`` alone, no
+    traceback."""
     sm = scope["snakemake"] if "snakemake" in scope else mock_snakemake(rule or Path(scope["__file__"]).stem)
-    with log_to(getattr(sm.log, log) if isinstance(log, str) else None if log is None else sm.log[log]):
+    if log is None:
+        path = None
+    elif isinstance(log, str):
+        path = getattr(sm.log, log)
+    else:
+        path = sm.log[log]
+    with log_to(path):
         try:
             main(sm)
         except errors as err:
-            print(f"{failed}: {err}" if failed else str(err), file=sys.stderr)
+            print(f"{prefix}: {err}" if prefix else str(err), file=sys.stderr)
             sys.exit(1)

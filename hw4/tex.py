@@ -34,7 +34,8 @@ def first_tex_error(log_text: str, tex_lines: list[str] | None = None) -> str:
         if m or line.startswith("! "):
             msg = m.group(3) if m else line[2:]
             where = f"{m.group(1)}:{m.group(2)}" if m else "?"
-            out = "\n  ".join([f"{where}: {msg}", *(s for s in lines[k + 1 : k + 4] if s.strip())])  # and context
+            context = [s for s in lines[k + 1 : k + 4] if s.strip()]  # what TeX printed after it
+            out = "\n  ".join([f"{where}: {msg}", *context])
             if m and tex_lines is not None and m.group(1).endswith(".tex"):
                 n = int(m.group(2))
                 if 1 <= n <= len(tex_lines):
@@ -121,7 +122,8 @@ def compile_tex(
     state: Path | None = None,
     seed: list[Path] = (),
 ):
-    """Compile ``tex``; return (the compile directory, the PDF in it, the page map). Raises TexError with the first error.
+    """Compile ``tex``; return (the compile directory, the PDF in it, the page map). Raises TexError with the
+    first error.
 
     ``state``: a folder where the run's latexmk state is kept (STATE) and read back next time; ``seed``: other
     folders to read it from when ``state`` has none (a variant's documents start from the default build's)."""

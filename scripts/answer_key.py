@@ -29,4 +29,4 @@ def main(sm) -> None:
 
 
 # The log is TeX's (compile_pdf writes it).
-run_script(main, globals(), log=None, errors=(RenderError, TexError), failed="answer key")
+run_script(main, globals(), log=None, errors=(RenderError, TexError), prefix="answer key")

@@ -37,4 +37,4 @@ def main(sm) -> None:
     )
 
 
-run_script(main, globals(), errors=(DiffError, ArchiveError), failed="diff failed")
+run_script(main, globals(), errors=(DiffError, ArchiveError), prefix="diff failed")

@@ -44,4 +44,4 @@ def main(sm) -> None:
     write_json(sm.output.pages, pages)
 
 
-run_script(main, globals(), log="render", errors=RenderError, failed="render failed")
+run_script(main, globals(), log="render", errors=RenderError, prefix="render failed")

@@ -22,4 +22,4 @@ def main(sm) -> None:
     write_json(sm.output.results, {"body_tex": body, "figures": sorted(figures)})
 
 
-run_script(main, globals(), errors=NotebookLatexError, failed="q4_finish failed")
+run_script(main, globals(), errors=NotebookLatexError, prefix="q4_finish failed")

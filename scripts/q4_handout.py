@@ -13,4 +13,4 @@ def main(sm) -> None:
         nbformat.write(handout(read_source(sm.input.source)), str(tmp))
 
 
-run_script(main, globals(), log=None)
+run_script(main, globals())

@@ -16,5 +16,5 @@ def main(sm) -> None:
 
 
 run_script(
-    main, globals(), errors=(NotebookError, ReviewDataError, ModelLoadError, RuntimeError), failed="q4_notebook failed"
+    main, globals(), errors=(NotebookError, ReviewDataError, ModelLoadError, RuntimeError), prefix="q4_notebook failed"
 )

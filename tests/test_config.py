@@ -19,8 +19,16 @@ def test_defaults_are_filled():
 
 # A bad setting, the start of the line that names it, and what that line says is allowed.
 BAD = [
-    ({"q1": {"instancess": []}}, "q1: Additional properties", "(allowed keys here: compare, instances,"),
-    ({"q1": {"instances": [{"n": 5, "c": 3, "h": 0}]}}, "q1.instances[0].h: 0 is less", "(allowed: type integer; >="),
+    (
+        {"q1": {"instancess": []}},
+        "q1: Additional properties are not allowed ('instancess'",
+        "(allowed keys here: compare, instances,",
+    ),
+    (
+        {"q1": {"instances": [{"n": 5, "c": 3, "h": 0}]}},
+        "q1.instances[0].h: 0 is less",
+        "(allowed: type integer; >= 1;",
+    ),
     ({"q1": {"compare": {"conv_kernel": 4}}}, "q1.compare.conv_kernel: 4 should not", "; odd kernel size"),
     ({"q4": {"train": {"epochs": "2.5"}}}, "q4.train.epochs: '2.5' is not of type 'integer'", ">= 1"),  # not an int
 ]

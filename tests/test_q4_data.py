@@ -42,7 +42,10 @@ def write(tmp_path, text, name="reviews.csv", encoding="utf-8"):
             r"missing column\(s\) content, score; the header has: userName, text, rating",
         ),
         *[  # a score that is not an integer 1..5, named by its row
-            (HEADER + f"a,ok,5,r1\nb,ok,{score},r2\nc,ok,1,r3\n", rf"1\.\.5; 1 row\(s\) do not: row 2 \({score!r}\)")
+            (
+                HEADER + f"a,ok,5,r1\nb,ok,{score},r2\nc,ok,1,r3\n",
+                rf"integers 1\.\.5; 1 row\(s\) do not: row 2 \({score!r}\)",
+            )
             for score in ("3.5", "five", "", "0", "6", "-1")
         ],
     ],

@@ -1,12 +1,14 @@
 """Problem 1: the exact check (derive, verify, fields) and the measured claims (compare) that the answer states.
 
-:func:`check` (rule q1_check) stops the build unless every measured count (the module's parameters, the operations
-counted by the plain-Python copy, the flop counter's FLOPs, the comparison's parameters and receptive fields read
-off the gradients) equals its sympy formula or what the recurrence implies.  It records the float64 agreements
-(loop against wavefront, plain Python against torch) against their tolerances, and the exact side of 1c.
+:func:`check` (rule q1_check) stops the build unless every count that the code measures (the torch module's
+parameters, the operations counted one by one by the plain-Python copy, the flop counter's FLOPs, the parameters
+of the comparison's two models, and their receptive fields read off the gradients) equals its sympy formula or
+what the recurrence implies.  Floating-point agreements (the loop against the wavefront order, the plain-Python
+copy against torch, all in float64) are recorded against their tolerances, and the exact side of 1c: the first and
+last rows of the comparison, the largest receptive field of the conv net, the centre cell's share of the grid.
 
 :func:`claims` (rule q1_claims) reads only the timings: times in ms and a verdict for every sentence comparing
-them, under ``timing``. A new timing reruns the claims, never the check.
+them, under the key ``timing``. A new timing reruns the claims, never the check.
 """
 
 from hw4.checks import agreement, stop_on

@@ -19,7 +19,9 @@ class GridRNN2d(nn.Module):
     def __init__(self, c: int, h: int):
         super().__init__()
         self.c, self.h = c, h
-        self.W_in, self.W_left, self.W_top = (nn.Parameter(torch.empty(h, cols)) for cols in (c, h, h))
+        self.W_in = nn.Parameter(torch.empty(h, c))
+        self.W_left = nn.Parameter(torch.empty(h, h))
+        self.W_top = nn.Parameter(torch.empty(h, h))
         bound = 1.0 / math.sqrt(h)
         for p in self.parameters():
             nn.init.uniform_(p, -bound, bound)

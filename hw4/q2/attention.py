@@ -1,18 +1,20 @@
 """Problem 2: self-attention in O(T^2) and three O(T) replacements, in torch, plus the checks the PDF reports.
 
-Tensors are (..., T, d): any batch/head dimensions, T tokens, head size d (values too); every method returns the
-(..., T, d) outputs of all T queries (non-causal self-attention).
+Tensors are laid out as (..., T, d): any leading batch/head dimensions, T tokens, head size d (values have the
+same size d).  Every method returns the (..., T, d) outputs of all T queries (non-causal self-attention).
 
 - ``full_attention``: softmax(q k^T / sqrt(d)) v, the reference; builds the T x T score matrix.
-- ``sliding_window_attention``: query i uses keys |i - j| <= w, in blocks of w queries against the 3w keys around
-  them: the largest tensor is 3wT scores, never T x T (``block_local_attention``: fixed blocks of w tokens).
-- ``linear_attention``: phi = elu + 1; associativity turns (phi(Q) phi(K)^T) V into phi(Q) (phi(K)^T V), O(T d^2).
-- ``performer_attention``: the same with positive random features (FAVOR+), an unbiased estimate of
-  exp(q.k / sqrt(d)), O(T m d) with m features.
+- ``sliding_window_attention``: query i uses keys j with |i - j| <= w.  Computed in blocks of w queries, each
+  against the 3w keys around it, so the largest tensor is (T/w) x w x 3w = 3wT scores, never T x T.
+- ``block_local_attention``: fixed, non-overlapping blocks of w tokens (query and key in the same block).
+- ``linear_attention``: kernelised attention with phi = elu + 1; associativity turns (phi(Q) phi(K)^T) V into
+  phi(Q) (phi(K)^T V), O(T d^2).
+- ``performer_attention``: the same associativity with positive random features (FAVOR+), whose inner products
+  estimate exp(q.k / sqrt(d)), i.e. an unbiased stand-in for the softmax kernel, O(T m d) with m features.
 
-Plain-Python copies (``*_scalar``) count every operation they perform (hw4/q2/verify.py runs them against the
-torch code); ``patterns`` exports the (query, key) pairs for the figure.  Which methods exist is said once, in
-hw4/q2/methods.py.
+Plain-Python copies of the algorithms (``*_scalar``) count every operation they perform; hw4/q2/verify.py
+(rule q2_verify) runs them against the torch code, and ``patterns`` exports the (query, key) pairs for the
+figure.  Which methods exist, and which copy belongs to which torch function, is said once, in hw4/q2/methods.py.
 """
 
 import functools

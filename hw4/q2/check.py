@@ -1,14 +1,16 @@
 """Problem 2: the exact check (q2_derive, q2_verify) and the measured claims (q2_bench, q2_retrieval) of the answer.
 
-:func:`check` (rule q2_check) stops the build unless the registry (hw4/q2/methods.py) and the formulas
-(hw4/q2/derive.py) name the same methods, each counted operation kind, total and torch flop count equals its sympy
-formula, the window-pair formula equals a direct count, and each formula's degree in T is the registry's order.
-Float64 agreements (scalar copies against torch, blocked window against masked full attention, linear attention
-against its T x T form) are recorded as flags against TOLERANCE.
+:func:`check` (rule q2_check) stops the build unless they hold: the registry of methods (hw4/q2/methods.py)
+and the formulas of hw4/q2/derive.py must name the same methods, the operations counted by the scalar copies must
+equal the sympy formulas (each kind and the total), torch's flop counter must equal its formula, the window-pair
+formula must equal a direct count, and each formula's degree in T must be the order the registry states.  Floating-point agreements (scalar copies
+against torch, the blocked window against masked full attention, linear attention against its T x T form, all in
+float64) are recorded as flags against TOLERANCE.
 
-:func:`claims` (rule q2_claims: a new timing reruns it, not the check) holds every number the prose derives and a
-boolean or category for every sentence that compares or explains, against the named thresholds below.  What
-derives from timings sits under "timing", so that `snakemake diff` files it with the timings.
+:func:`claims` (rule q2_claims, which a new timing reruns instead of the check) holds every number the prose
+derives (milliseconds, MiB, speed-ups, memory ratios, predicted savings, the first and the compared rows, the
+first T from which a method is faster) and a boolean or a category for every sentence that compares or explains; the thresholds are the named constants below.  Everything derived from
+timings sits under "timing", so that `snakemake diff` files it with the timings.
 """
 
 import math

@@ -22,7 +22,13 @@ KINDS = ("mults", "adds", "divs", "nonlin")  # nonlin: exp or phi evaluations
 
 
 def _term(what, mults=0, adds=0, divs=0, nonlin=0) -> dict:
-    return {"what": what, **dict(zip(KINDS, map(sp.sympify, (mults, adds, divs, nonlin)), strict=True))}
+    return {
+        "what": what,
+        "mults": sp.sympify(mults),
+        "adds": sp.sympify(adds),
+        "divs": sp.sympify(divs),
+        "nonlin": sp.sympify(nonlin),
+    }
 
 
 def softmax_terms() -> list[dict]:

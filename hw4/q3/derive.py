@@ -1,12 +1,18 @@
 """Problem 3 (a, b): the skip-gram gradient and its cost, derived with sympy and checked by counting.
 
-Notation of the problem: d words, embedding dimension h, a centre vector v_i and a context vector u_w for every
-word w = 1..d.  For one pair (centre i, context j), p(w | i) = exp(u_w^T v_i) / sum_w' exp(u_w'^T v_i) and the loss
-is L = -log p(j | i).  Here: the gradient for general d through the scores s_w = u_w^T v_i (sympy differentiates
-the sum); for a small vocabulary, every scalar derivative against the closed form; the operations of the full and
-the sampled (self-normalised importance sampling) gradient summed term by term, against plain-Python copies that
-count while they run.  Counting: a dot product of two h-vectors is h multiplications and h-1 additions;
-subtractions count as additions; exp and division on their own; drawing a sample is a binary search on a
+Notation of the problem: d words, embedding dimension h, an input ("centre") vector v_i and an output
+("context") vector u_w for every word w = 1..d.  For one training pair (centre i, context j) the model is
+p(w | i) = exp(u_w^T v_i) / sum_w' exp(u_w'^T v_i) and the loss is the cross-entropy L = -log p(j | i).
+
+Three things happen here:
+* the gradient is derived for general d through the scores s_w = u_w^T v_i (sympy differentiates the sum);
+* for a small vocabulary the loss is written out in scalar components and differentiated component by
+  component, and every derivative is checked against the closed form;
+* the operations of the full gradient and of the sampled (self-normalised importance sampling) gradient
+  are summed with sympy, term by term, and compared with operations counted while plain-Python copies of
+  the two computations run.
+Counting conventions: a dot product of two h-vectors is h multiplications and h-1 additions; subtractions
+count as additions; exp and division are counted on their own; drawing a sample is a binary search on a
 precomputed cumulative table (comparisons, no arithmetic), listed separately.
 """
 
@@ -110,7 +116,13 @@ KINDS = ("mults", "adds", "exps", "divs")  # the columns of the operation tables
 
 
 def _term(what: str, mults=0, adds=0, exps=0, divs=0) -> dict:
-    return {"what": what, **dict(zip(KINDS, map(sp.sympify, (mults, adds, exps, divs)), strict=True))}
+    return {
+        "what": what,
+        "mults": sp.sympify(mults),
+        "adds": sp.sympify(adds),
+        "exps": sp.sympify(exps),
+        "divs": sp.sympify(divs),
+    }
 
 
 def full_terms() -> list[dict]:

@@ -1,14 +1,18 @@
 """Problem 3: the skip-gram gradient in torch, checked against autograd, and its sampled estimators.
 
-d words, embedding dimension h; U is the (d, h) matrix of output ("context") vectors u_w, v = v_i the input
-("centre") vector of the centre word i, j the context word; word indices are 0-based.  The gradient with respect to
-v_i is -u_j + E_{w ~ p}[u_w], the softmax-weighted average of the d output vectors.  Its estimators from k samples:
-* uniform: (d/k) sum_t p_{w_t} u_{w_t}, w_t uniform.  Unbiased, but p needs the normaliser Z (all d scores): it
-  shows the weighted-average view, not a speed-up;
-* importance: w_t from q (unigram^0.75), weights e^{s_w}/q_w normalised over the k samples.  No Z: O(kh), biased
-  by O(1/k);
-* negative sampling: the exact gradient of word2vec's objective (one logistic term for the context word, one for
-  each of k negatives from q); it does not converge to the softmax gradient as k grows.
+Notation of the problem: d words, embedding dimension h; U is the (d, h) matrix of output ("context")
+vectors u_w, v = v_i is the input ("centre") vector of the centre word i, j is the context word.  Word
+indices here are 0-based.
+
+The gradient with respect to v_i is -u_j + E_{w ~ p}[u_w], an average of the d output vectors weighted by
+the softmax p(w | i).  Three estimators replace the average by k samples:
+* uniform: w_t uniform on the d words, (d/k) sum_t p_{w_t} u_{w_t}.  Unbiased, but it needs the weights p_w
+  and so the normaliser Z (all d scores); it shows the weighted-average view, not a speed-up;
+* importance: w_t from a proposal q (the unigram distribution to the power 0.75), weights e^{s_w}/q_w
+  normalised over the k samples (self-normalised).  Needs no Z, so it costs O(kh); biased by O(1/k);
+* negative sampling: the exact gradient of a different objective (word2vec's), one logistic term for the
+  true context word and one for each of k "negative" words from q; it does not converge to the softmax
+  gradient as k grows.
 """
 
 import torch

@@ -95,7 +95,11 @@ def clean_reviews(df: pd.DataFrame, options: dict) -> tuple[pd.DataFrame, list[d
 
 def to_sentiment(score: int) -> int:
     """The notebook's mapping: 1-2 negative (0), 3 neutral (1), 4-5 positive (2)."""
-    return 0 if score <= 2 else 1 if score == 3 else 2
+    if score <= 2:
+        return 0
+    if score == 3:
+        return 1
+    return 2
 
 
 # The notebook's split: train_test_split(df, test_size=0.1), then train_test_split(rest, test_size=0.5).

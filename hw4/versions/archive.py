@@ -92,7 +92,12 @@ def save_archive(
         os.rename(stage, dest)
     except BaseException:
         if stage.exists():  # its files may be read-only already: make each writable as rmtree meets it
-            shutil.rmtree(stage, onerror=lambda func, p, _exc: (os.chmod(p, stat.S_IRWXU), func(p)))
+
+            def writable_then(func, p, _exc):
+                os.chmod(p, stat.S_IRWXU)
+                func(p)
+
+            shutil.rmtree(stage, onerror=writable_then)
         raise
     return dest / MANIFEST
 

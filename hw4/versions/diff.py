@@ -210,6 +210,7 @@ def document_diff(
     note: str,
     source_date_epoch: int,
     workdir: Path,
+    *,
     modes=("fine", "coarse"),
     log_path: Path | None = None,
     values=None,
@@ -488,9 +489,20 @@ def diff_builds(
     if render_spec is not None:
         spec = {**render_spec, "templates": new.get("templates") or {}}
         changed = {c["figure"]: c["png"] for c in figs["changed"]}
-        values = partial(value_document, old, spec, res, changed, base_text, current_text, mark_all)
+        values = partial(
+            value_document,
+            old=old,
+            render_spec=spec,
+            res=res,
+            changed_figures=changed,
+            base_text=base_text,
+            current_text=current_text,
+            mark_all=mark_all,
+        )
     with tempfile.TemporaryDirectory(prefix=".diff-", dir=out_dir) as tmp:
-        doc = document_diff(old, new, pngs, note, source_date_epoch, Path(tmp), modes, log_path, values)
+        doc = document_diff(
+            old, new, pngs, note, source_date_epoch, Path(tmp), modes=modes, log_path=log_path, values=values
+        )
         try:
             with atomic_path(out_dir / "hw4-diff.pdf") as t:
                 shutil.copyfile(doc["pdf"], t)

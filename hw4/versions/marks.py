@@ -32,7 +32,16 @@ class TRaw(Raw, Tracked):
     __slots__ = ("__dict__",)  # Raw has empty slots: the key needs somewhere to live
 
 
-TStr, TInt, TFloat = (type(f"T{t.__name__.title()}", (t, Tracked), {}) for t in (str, int, float))
+class TStr(str, Tracked):
+    pass
+
+
+class TInt(int, Tracked):
+    pass
+
+
+class TFloat(float, Tracked):
+    pass
 
 
 def track(value, file: str, path: str = ""):
@@ -301,31 +310,36 @@ def flag_branches(text: str) -> str:
         inline = t.kind == "jblock"
         if inline:
             rest = rest[:-1].rstrip()  # the tag's closing brace
-        in_if = bool(stack) and stack[-1][0] == "if"
-        if name == "if" or (name in ("elif", "else") and in_if):
-            if name == "if":
-                chains += 1
-                stack.append(("if", chains))
+        if name == "if":
+            chains += 1
+            stack.append(("if", chains))
+            new = f"if hw4_test_end(hw4_test_begin({chains}, True) or ({rest}), {chains})"
+        elif name == "elif" and stack and stack[-1][0] == "if":
             chain = stack[-1][1]
-            new = f"{name} hw4_test_end(hw4_test_begin({chain}, {name == 'if'}) or ({rest}), {chain})"
-            if name == "else":
-                out.append(t.text)
-            elif inline:
-                out.append("\\BLOCK{" + new + "}")
-            else:
-                out.append(f"{t.text[: t.text.index('%%') + 2]} {new}\n")
-            if inline:
-                out.append(f"\\VAR{{hw4_flag({chain})}}")
-            else:
-                flag_next = chain
+            new = f"elif hw4_test_end(hw4_test_begin({chain}, False) or ({rest}), {chain})"
+        elif name == "else" and stack and stack[-1][0] == "if":
+            new = None
+        else:
+            if name == "endif" and stack and stack[-1][0] == "if":
+                stack.pop()
+            elif name in _ENDED or (name == "set" and "=" not in rest):
+                stack.append((name, 0))
+            elif name.startswith("end") and stack and stack[-1][0] == name[3:]:
+                stack.pop()
+            out.append(t.text)
             continue
-        if name == "endif" and in_if:
-            stack.pop()
-        elif name in _ENDED or (name == "set" and "=" not in rest):
-            stack.append((name, 0))
-        elif name.startswith("end") and stack and stack[-1][0] == name[3:]:
-            stack.pop()
-        out.append(t.text)
+        chain = stack[-1][1]
+        if new is None:
+            out.append(t.text)
+        elif inline:
+            out.append("\\BLOCK{" + new + "}")
+        else:
+            prefix = t.text[: t.text.index("%%") + 2]
+            out.append(f"{prefix} {new}\n")
+        if inline:
+            out.append(f"\\VAR{{hw4_flag({chain})}}")
+        else:
+            flag_next = chain
     return "".join(out)
 
 

@@ -117,7 +117,12 @@ def tokenize(text: str) -> list[Token]:
         elif ch == "\\":
             m = _CONTROL.match(text, i)
             name = m.group(1) if m else ""
-            kind = "row" if name == "\\" else "command" if name[:1].isalpha() or name[:1] == "@" else "symbol"
+            if name == "\\":
+                kind = "row"
+            elif name[:1].isalpha() or name[:1] == "@":
+                kind = "command"
+            else:
+                kind = "symbol"
             j = i + 1 + len(name)
         elif ch in "{}[]&":
             kind, j = {"{": "open", "}": "close", "[": "lbrack", "]": "rbrack", "&": "amp"}[ch], i + 1

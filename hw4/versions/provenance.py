@@ -87,7 +87,8 @@ def figure_sources(rules: dict, figures: list[str] | None = None) -> dict:
             if Path(o).parts[:1] != ("figures",):
                 continue
             pattern = "[^/]+".join(re.escape(p) for p in re.split(r"\{[^}]*\}", o)) + r"\Z"  # {wildcards} as regex
-            for f in [f for f in figures or [] if re.match(pattern, f)] if "{" in o else [o]:
+            made = [f for f in figures or [] if re.match(pattern, f)] if "{" in o else [o]
+            for f in made:
                 out[Path(f).stem] = {"path": f, "rule": name, "script": info.get("script")}
     return out
 

@@ -206,7 +206,14 @@ _NEEDS = r"""
 
 
 def value_document(
-    old: dict, render_spec: dict, res: dict, changed_figures: dict, base_text: str, current_text: str, mark_all: bool
+    *,
+    old: dict,
+    render_spec: dict,
+    res: dict,
+    changed_figures: dict,
+    base_text: str,
+    current_text: str,
+    mark_all: bool = False,
 ) -> tuple[str, dict]:
     """The diff document's LaTeX, and what it marked ({values, words, figures, verdicts, unprinted}).
 
